@@ -1,0 +1,74 @@
+import type { AddressInfo } from 'node:net';
+import type { Server } from 'node:http';
+import { Container } from 'inversify';
+import type { Kysely } from 'kysely';
+import type { Config } from '../infra/config.js';
+import { createLogger, type Logger } from '../infra/logger.js';
+import { ScryptHasher } from '../infra/passwords.js';
+import { resolveAdminCredentials, resolveJwtSecret } from '../infra/secrets.js';
+import { openDatabase, QueryCounter } from '../infra/storage/database.js';
+import { migrate } from '../infra/storage/migrations.js';
+import type { Database } from '../infra/storage/schema.js';
+import { seedDemoData } from '../infra/storage/seed.js';
+import { SqlSettingsRepository } from '../infra/storage/settings-repo.js';
+import { FACADE_MODULES } from './facades.js';
+import { domainModule, infraModule } from './modules.js';
+import { createHttpServer } from './server.js';
+import { TYPES } from './tokens.js';
+
+export interface App {
+  readonly container: Container;
+  readonly server: Server;
+  readonly log: Logger;
+  readonly db: Kysely<Database>;
+  /** Base URL once listening, e.g. http://127.0.0.1:3000 */
+  url: string;
+  listen(): Promise<string>;
+  /** Stops accepting, lets in-flight requests finish (up to the timeout), closes the database. */
+  close(): Promise<void>;
+}
+
+/** Opens storage, migrates, resolves secrets, seeds, and wires the container. */
+export async function buildApp(config: Config, announce: (message: string) => void = (m) => process.stdout.write(`\n*** ${m}\n\n`)): Promise<App> {
+  const log = createLogger(config.logLevel);
+  const counter = new QueryCounter();
+  const db = openDatabase(config.databaseUrl, counter);
+  await migrate(db);
+  const settings = new SqlSettingsRepository(db);
+  const hasher = new ScryptHasher();
+  const jwtSecret = await resolveJwtSecret(config.jwtSecret, settings);
+  const admin = await resolveAdminCredentials(config.adminPassword, settings, hasher, announce);
+  if (config.seedDemoData && (await seedDemoData(db, hasher, config.demoPassword, announce))) log.info('seeded demo data');
+
+  const container = new Container({ defaultScope: 'Singleton' });
+  await container.load(infraModule({ config, log, db, counter, settings, hasher, admin, jwtSecret }), domainModule, ...FACADE_MODULES);
+  const facades = container.isBound(TYPES.HttpFacade) ? container.getAll(TYPES.HttpFacade) : [];
+  const server = createHttpServer(facades, db, log);
+
+  const app: App = {
+    container,
+    server,
+    log,
+    db,
+    url: '',
+    listen: () =>
+      new Promise((resolve, reject) => {
+        server.once('error', reject);
+        server.listen(config.port, config.host, () => {
+          const { port } = server.address() as AddressInfo;
+          app.url = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;
+          resolve(app.url);
+        });
+      }),
+    async close() {
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      server.closeIdleConnections();
+      const timer = setTimeout(() => server.closeAllConnections(), config.shutdownTimeoutMs);
+      await closed;
+      clearTimeout(timer);
+      await Promise.all(facades.map((f) => f.close?.()));
+      await db.destroy();
+    },
+  };
+  return app;
+}

@@ -1,0 +1,7 @@
+import type { ContainerModule } from 'inversify';
+
+/**
+ * One ContainerModule per protocol, each binding TYPES.HttpFacade. The HTTP
+ * server asks them in this order; REST (express) owns only /api and /docs.
+ */
+export const FACADE_MODULES: ContainerModule[] = [];

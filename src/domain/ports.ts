@@ -1,0 +1,130 @@
+import type { Role } from './principal.js';
+
+/** Storage records: what repositories hold, before the domain shapes them. */
+export interface UserRecord {
+  id: number;
+  name: string;
+  email: string;
+  role: Role;
+  passwordHash: string | null;
+  createdAt: string;
+  updatedAt: string;
+  version: number;
+}
+
+export interface ProductRecord {
+  id: number;
+  name: string;
+  priceCents: number;
+}
+
+export interface OrderItemRecord {
+  productId: number;
+  quantity: number;
+  unitPriceCents: number;
+}
+
+export interface OrderRecord {
+  id: number;
+  userId: number;
+  createdAt: string;
+  items: OrderItemRecord[];
+}
+
+export interface SortKey<F extends string = string> {
+  field: F;
+  descending: boolean;
+}
+
+export interface UserFilter {
+  limit: number;
+  offset: number;
+  name?: string | undefined;
+  email?: string | undefined;
+  role?: Role | undefined;
+  sort: SortKey[];
+}
+
+export interface ProductFilter {
+  limit: number;
+  offset: number;
+  name?: string | undefined;
+  minPriceCents?: number | undefined;
+  maxPriceCents?: number | undefined;
+  sort: SortKey[];
+}
+
+export interface Slice<T> {
+  items: T[];
+  total: number;
+}
+
+export type NewUser = Pick<UserRecord, 'name' | 'email' | 'role' | 'passwordHash'>;
+export type UserChanges = Partial<NewUser>;
+
+/** Outcome of a conditional write: the row, or why it did not happen. */
+export type WriteResult<T> = { ok: true; value: T } | { ok: false; reason: 'missing' | 'stale' | 'conflict' };
+
+export interface UserRepository {
+  findById(id: number): Promise<UserRecord | undefined>;
+  findByEmail(email: string): Promise<UserRecord | undefined>;
+  list(filter: UserFilter): Promise<Slice<UserRecord>>;
+  /** 'conflict' when the email is taken. */
+  insert(user: NewUser): Promise<WriteResult<UserRecord>>;
+  /** Bumps version; 'stale' when expectedVersion no longer matches, 'conflict' on a taken email. */
+  update(id: number, changes: UserChanges, expectedVersion?: number): Promise<WriteResult<UserRecord>>;
+  /** Removes the user and their orders in one transaction. */
+  delete(id: number, expectedVersion?: number): Promise<WriteResult<true>>;
+}
+
+export interface ProductRepository {
+  findById(id: number): Promise<ProductRecord | undefined>;
+  findByIds(ids: readonly number[]): Promise<ProductRecord[]>;
+  list(filter: ProductFilter): Promise<Slice<ProductRecord>>;
+  insert(product: Omit<ProductRecord, 'id'>): Promise<ProductRecord>;
+  update(product: ProductRecord): Promise<WriteResult<ProductRecord>>;
+  /** 'conflict' while orders still reference the product. */
+  delete(id: number): Promise<WriteResult<true>>;
+}
+
+export interface OrderRepository {
+  findById(id: number): Promise<OrderRecord | undefined>;
+  listByUser(userId: number, limit: number, offset: number): Promise<Slice<OrderRecord>>;
+  /** All orders of several users in a fixed number of queries (for batched loaders). */
+  listByUsers(userIds: readonly number[]): Promise<Map<number, OrderRecord[]>>;
+  /** Order and items in one transaction. */
+  insert(order: Omit<OrderRecord, 'id' | 'createdAt'>): Promise<OrderRecord>;
+}
+
+/** Small persistent key/value store for generated secrets. */
+export interface SettingsRepository {
+  get(key: string): Promise<string | undefined>;
+  set(key: string, value: string): Promise<void>;
+}
+
+export interface PasswordHasher {
+  hash(password: string): Promise<string>;
+  verify(password: string, hash: string): Promise<boolean>;
+}
+
+export interface TokenClaims {
+  subject: string;
+  role: Role;
+  userId: number | null;
+}
+
+export interface TokenCodec {
+  readonly ttlSeconds: number;
+  sign(claims: TokenClaims): Promise<string>;
+  /** Undefined for a token that is malformed, forged or expired. */
+  verify(token: string): Promise<TokenClaims | undefined>;
+}
+
+/** Where the administrator's credential lives (configuration, then settings). */
+export interface AdminCredentials {
+  verify(password: string): Promise<boolean>;
+}
+
+export interface Clock {
+  now(): Date;
+}

@@ -1,0 +1,43 @@
+import { randomBytes } from 'node:crypto';
+import type { AdminCredentials, PasswordHasher, SettingsRepository } from '../domain/ports.js';
+
+/**
+ * Secrets come from configuration. When one is missing it is generated on the
+ * first start and kept in the database (the admin password only as a hash),
+ * so restarts neither lock the admin out nor invalidate issued tokens.
+ */
+export async function resolveJwtSecret(configured: string | undefined, settings: SettingsRepository): Promise<string> {
+  if (configured) return configured;
+  const stored = await settings.get('jwt_secret');
+  if (stored) return stored;
+  const secret = randomBytes(32).toString('base64url');
+  await settings.set('jwt_secret', secret);
+  return secret;
+}
+
+export async function resolveAdminCredentials(
+  configured: string | undefined,
+  settings: SettingsRepository,
+  hasher: PasswordHasher,
+  announce: (message: string) => void,
+): Promise<AdminCredentials> {
+  let hash: string;
+  if (configured) {
+    hash = await hasher.hash(configured);
+  } else {
+    const stored = await settings.get('admin_password_hash');
+    if (stored) {
+      hash = stored;
+    } else {
+      const generated = randomBytes(12).toString('base64url');
+      hash = await hasher.hash(generated);
+      await settings.set('admin_password_hash', hash);
+      announce(`No ADMIN_PASSWORD set: generated the admin password "${generated}" (shown once; set ADMIN_PASSWORD to choose your own).`);
+    }
+  }
+  return { verify: (password) => hasher.verify(password, hash) };
+}
+
+export function generatePassword(): string {
+  return randomBytes(12).toString('base64url');
+}

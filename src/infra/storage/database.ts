@@ -1,0 +1,47 @@
+import BetterSqlite3 from 'better-sqlite3';
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { Kysely, SqliteDialect, type LogEvent } from 'kysely';
+import type { Database } from './schema.js';
+
+/** Counts statements sent to storage, so tests can prove batching (no N+1). */
+export class QueryCounter {
+  count = 0;
+  reset(): void {
+    this.count = 0;
+  }
+}
+
+export function openDatabase(url: string, counter: QueryCounter): Kysely<Database> {
+  if (/^postgres(ql)?:\/\//.test(url)) {
+    throw new Error('PostgreSQL support is not built yet; set DATABASE_URL to a SQLite file path');
+  }
+  if (url !== ':memory:') mkdirSync(dirname(url), { recursive: true });
+  const sqlite = new BetterSqlite3(url);
+  sqlite.pragma('journal_mode = WAL');
+  sqlite.pragma('foreign_keys = ON');
+  sqlite.pragma('busy_timeout = 5000');
+  return new Kysely<Database>({
+    dialect: new SqliteDialect({ database: sqlite }),
+    log: (event: LogEvent) => {
+      if (event.level === 'query') counter.count++;
+    },
+  });
+}
+
+/** True for a unique-constraint violation in SQLite or PostgreSQL. */
+export function isUniqueViolation(err: unknown): boolean {
+  const e = err as { code?: string } | undefined;
+  return e?.code === 'SQLITE_CONSTRAINT_UNIQUE' || e?.code === '23505';
+}
+
+/** True for a foreign-key violation in SQLite or PostgreSQL. */
+export function isForeignKeyViolation(err: unknown): boolean {
+  const e = err as { code?: string } | undefined;
+  return e?.code === 'SQLITE_CONSTRAINT_FOREIGNKEY' || e?.code === '23503';
+}
+
+/** `like` pattern for a case-insensitive substring, with the user's wildcards escaped. */
+export function containsPattern(text: string): string {
+  return `%${text.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+}

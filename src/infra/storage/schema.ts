@@ -1,0 +1,46 @@
+import type { Generated } from 'kysely';
+
+/** Table shapes as Kysely sees them; column names are snake_case in SQL. */
+export interface UsersTable {
+  id: Generated<number>;
+  name: string;
+  email: string;
+  role: 'admin' | 'user';
+  password_hash: string | null;
+  created_at: string;
+  updated_at: string;
+  version: number;
+}
+
+export interface ProductsTable {
+  id: Generated<number>;
+  name: string;
+  price_cents: number;
+}
+
+export interface OrdersTable {
+  id: Generated<number>;
+  user_id: number;
+  created_at: string;
+}
+
+export interface OrderItemsTable {
+  id: Generated<number>;
+  order_id: number;
+  product_id: number;
+  quantity: number;
+  unit_price_cents: number;
+}
+
+export interface SettingsTable {
+  key: string;
+  value: string;
+}
+
+export interface Database {
+  users: UsersTable;
+  products: ProductsTable;
+  orders: OrdersTable;
+  order_items: OrderItemsTable;
+  settings: SettingsTable;
+}

@@ -1,0 +1,63 @@
+import type { Kysely } from 'kysely';
+import type { PasswordHasher } from '../../domain/ports.js';
+import { generatePassword } from '../secrets.js';
+import type { Database } from './schema.js';
+
+/**
+ * The source material's examples (Alice, Bob, Laptop 50.00, Mouse 25.50),
+ * written only into an empty database, in one transaction.
+ */
+export async function seedDemoData(
+  db: Kysely<Database>,
+  hasher: PasswordHasher,
+  demoPassword: string | undefined,
+  announce: (message: string) => void,
+): Promise<boolean> {
+  const [users, products] = await Promise.all([
+    db.selectFrom('users').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow(),
+    db.selectFrom('products').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow(),
+  ]);
+  if (Number(users.n) > 0 || Number(products.n) > 0) return false;
+
+  const password = demoPassword ?? generatePassword();
+  const passwordHash = await hasher.hash(password);
+  const at = (minutes: number) => new Date(Date.UTC(2026, 0, 15, 9, minutes)).toISOString();
+  await db.transaction().execute(async (tx) => {
+    const [alice, bob] = await tx
+      .insertInto('users')
+      .values([
+        { name: 'Alice', email: 'alice@example.com', role: 'user', password_hash: passwordHash, created_at: at(0), updated_at: at(0), version: 1 },
+        { name: 'Bob', email: 'bob@example.com', role: 'user', password_hash: passwordHash, created_at: at(1), updated_at: at(1), version: 1 },
+      ])
+      .returning('id')
+      .execute();
+    const [laptop, mouse] = await tx
+      .insertInto('products')
+      .values([
+        { name: 'Laptop', price_cents: 5000 },
+        { name: 'Mouse', price_cents: 2550 },
+      ])
+      .returning('id')
+      .execute();
+    const orders = await tx
+      .insertInto('orders')
+      .values([
+        { user_id: alice!.id, created_at: at(10) },
+        { user_id: alice!.id, created_at: at(20) },
+        { user_id: bob!.id, created_at: at(30) },
+      ])
+      .returning('id')
+      .execute();
+    await tx
+      .insertInto('order_items')
+      .values([
+        { order_id: orders[0]!.id, product_id: laptop!.id, quantity: 1, unit_price_cents: 5000 },
+        { order_id: orders[0]!.id, product_id: mouse!.id, quantity: 2, unit_price_cents: 2550 },
+        { order_id: orders[1]!.id, product_id: mouse!.id, quantity: 1, unit_price_cents: 2550 },
+        { order_id: orders[2]!.id, product_id: laptop!.id, quantity: 2, unit_price_cents: 5000 },
+      ])
+      .execute();
+  });
+  if (!demoPassword) announce(`Demo users alice@example.com and bob@example.com have the password "${password}" (shown once; set DEMO_PASSWORD to choose it).`);
+  return true;
+}
