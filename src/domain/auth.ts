@@ -7,6 +7,9 @@ import { validate } from './validate.js';
 const BAD_CREDENTIALS = 'Invalid username or password';
 
 export class AuthService {
+  /** A hash to check against when the user does not exist, so both failures take as long. */
+  private decoy: Promise<string> | undefined;
+
   constructor(
     private readonly users: UserRepository,
     private readonly hasher: PasswordHasher,
@@ -22,8 +25,11 @@ export class AuthService {
       if (await this.admin.verify(password)) principal = { subject: ADMIN_SUBJECT, role: 'admin', userId: null };
     } else {
       const user = await this.users.findByEmail(username.trim().toLowerCase());
-      if (user?.passwordHash && (await this.hasher.verify(password, user.passwordHash))) {
-        principal = { subject: `user:${user.id}`, role: user.role, userId: user.id };
+      if (user?.passwordHash) {
+        if (await this.hasher.verify(password, user.passwordHash)) principal = { subject: `user:${user.id}`, role: user.role, userId: user.id };
+      } else {
+        this.decoy ??= this.hasher.hash('decoy-password');
+        await this.hasher.verify(password, await this.decoy);
       }
     }
     if (!principal) throw new DomainError('UNAUTHENTICATED', BAD_CREDENTIALS);

@@ -1,0 +1,138 @@
+import { beforeEach, describe, expect, it } from 'vitest';
+import { DomainError } from '../../src/domain/errors.js';
+import { admin, alice, bob, domainFixture } from '../support/domain.js';
+
+type Fixture = Awaited<ReturnType<typeof domainFixture>>;
+
+async function kindOf(p: Promise<unknown>): Promise<string> {
+  try {
+    await p;
+  } catch (err) {
+    if (err instanceof DomainError) return err.kind;
+    throw err;
+  }
+  return 'OK';
+}
+
+describe('OrderService', () => {
+  let d: Fixture;
+  beforeEach(async () => {
+    d = await domainFixture();
+  });
+
+  it('derives totals exactly from the demo items', async () => {
+    const order = await d.orders.get(alice, { id: 1 });
+    expect(order.items).toEqual([
+      { productId: 1, quantity: 1, unitPrice: '50.00', lineTotal: '50.00' },
+      { productId: 2, quantity: 2, unitPrice: '25.50', lineTotal: '51.00' },
+    ]);
+    expect(order.totalAmount).toBe('101.00');
+  });
+
+  it('lists a user\'s orders newest first, only for the owner or an admin', async () => {
+    const page = await d.orders.listForUser(alice, { userId: 1 });
+    expect(page.items.map((o) => o.id)).toEqual([2, 1]);
+    expect(page.total).toBe(2);
+    expect(await kindOf(d.orders.listForUser(bob, { userId: 1 }))).toBe('FORBIDDEN');
+    expect(await kindOf(d.orders.get(bob, { id: 1 }))).toBe('FORBIDDEN');
+    expect(await kindOf(d.orders.listForUser(admin, { userId: 42 }))).toBe('NOT_FOUND');
+  });
+
+  it('creates an order with catalogue prices captured at order time', async () => {
+    const order = await d.orders.create(bob, { userId: 2, items: [{ productId: 2, quantity: 3 }] });
+    expect(order).toMatchObject({ userId: 2, totalAmount: '76.50' });
+    await d.products.update(admin, { id: 2, name: 'Mouse', price: '30.00' });
+    expect((await d.orders.get(bob, { id: order.id })).totalAmount).toBe('76.50');
+  });
+
+  it('names unknown products as field errors and writes nothing', async () => {
+    const before = (await d.orders.listForUser(admin, { userId: 2 })).total;
+    try {
+      await d.orders.create(admin, { userId: 2, items: [{ productId: 1, quantity: 1 }, { productId: 99, quantity: 1 }] });
+      expect.unreachable();
+    } catch (err) {
+      expect((err as DomainError).fields).toEqual([{ field: 'items.1.productId', message: 'product 99 not found' }]);
+    }
+    expect((await d.orders.listForUser(admin, { userId: 2 })).total).toBe(before);
+  });
+
+  it('refuses orders for others, empty orders and silly quantities', async () => {
+    expect(await kindOf(d.orders.create(alice, { userId: 2, items: [{ productId: 1, quantity: 1 }] }))).toBe('FORBIDDEN');
+    expect(await kindOf(d.orders.create(alice, { userId: 1, items: [] }))).toBe('VALIDATION');
+    expect(await kindOf(d.orders.create(alice, { userId: 1, items: [{ productId: 1, quantity: 0 }] }))).toBe('VALIDATION');
+  });
+
+  it('batches orders for many users in a fixed number of queries and hides other users\' orders', async () => {
+    d.counter.reset();
+    const lists = await d.orders.listForUsers(admin, [1, 2, 3]);
+    expect(lists.map((l) => l.length)).toEqual([2, 1, 0]);
+    expect(d.counter.count).toBe(2);
+    expect((await d.orders.listForUsers(bob, [1, 2])).map((l) => l.length)).toEqual([0, 1]);
+  });
+});
+
+describe('ProductService', () => {
+  let d: Fixture;
+  beforeEach(async () => {
+    d = await domainFixture();
+  });
+
+  it('lists with price range, name filter and sort', async () => {
+    expect((await d.products.list(alice, { minPrice: '30' })).items.map((p) => p.name)).toEqual(['Laptop']);
+    expect((await d.products.list(alice, { maxPrice: 30 })).items.map((p) => p.name)).toEqual(['Mouse']);
+    expect((await d.products.list(alice, { sort: 'price' })).items.map((p) => p.price)).toEqual(['25.50', '50.00']);
+    expect((await d.products.list(alice, { name: 'lap' })).total).toBe(1);
+  });
+
+  it('only admins write; money must be a two-place decimal', async () => {
+    expect(await kindOf(d.products.create(alice, { name: 'Pad', price: '5.00' }))).toBe('FORBIDDEN');
+    expect((await d.products.create(admin, { name: 'Pad', price: 5 })).price).toBe('5.00');
+    expect(await kindOf(d.products.create(admin, { name: 'Pad', price: '5.001' }))).toBe('VALIDATION');
+    expect(await kindOf(d.products.create(admin, { name: 'Pad', price: -1 }))).toBe('VALIDATION');
+  });
+
+  it('refuses to delete a product that orders refer to', async () => {
+    expect(await kindOf(d.products.delete(admin, { id: 1 }))).toBe('CONFLICT');
+    const p = await d.products.create(admin, { name: 'Pad', price: '5.00' });
+    expect(await d.products.delete(admin, { id: p.id })).toEqual({ deleted: true, id: p.id });
+    expect(await kindOf(d.products.get(admin, { id: p.id }))).toBe('NOT_FOUND');
+  });
+
+  it('getMany keeps the order asked and marks missing ids', async () => {
+    expect((await d.products.getMany(alice, [2, 99, 1])).map((p) => p?.name)).toEqual(['Mouse', undefined, 'Laptop']);
+  });
+});
+
+describe('AuthService', () => {
+  let d: Fixture;
+  beforeEach(async () => {
+    d = await domainFixture();
+  });
+
+  it('logs in users by email and the admin as "admin"', async () => {
+    const t = await d.auth.login({ username: 'Alice@Example.com', password: 'demo-password' });
+    expect(t).toMatchObject({ token_type: 'Bearer', expires_in: 60 });
+    expect(await d.auth.authenticate(t.access_token)).toEqual({ subject: 'user:1', role: 'user', userId: 1 });
+    const a = await d.auth.login({ username: 'admin', password: 'admin-password' });
+    expect(await d.auth.authenticate(a.access_token)).toEqual({ subject: 'admin', role: 'admin', userId: null });
+  });
+
+  it('gives one answer for a wrong password and an unknown user', async () => {
+    const wrong = await kindOf(d.auth.login({ username: 'alice@example.com', password: 'nope' }));
+    const unknown = await kindOf(d.auth.login({ username: 'who@example.com', password: 'nope' }));
+    expect([wrong, unknown]).toEqual(['UNAUTHENTICATED', 'UNAUTHENTICATED']);
+    expect(await kindOf(d.auth.login({ username: 'admin', password: 'demo-password' }))).toBe('UNAUTHENTICATED');
+  });
+
+  it('rejects forged, tampered and expired tokens', async () => {
+    const t = (await d.auth.login({ username: 'admin', password: 'admin-password' })).access_token;
+    const [h, p, sig] = t.split('.');
+    const forgedPayload = Buffer.from(JSON.stringify({ sub: 'admin', role: 'admin', uid: null, iss: 'polyface', exp: 9999999999 })).toString('base64url');
+    expect(await kindOf(d.auth.authenticate(`${h}.${forgedPayload}.${sig}`))).toBe('UNAUTHENTICATED');
+    expect(await kindOf(d.auth.authenticate(`${h}.${p}.${sig!.slice(0, -2)}xx`))).toBe('UNAUTHENTICATED');
+    expect(await kindOf(d.auth.authenticate('not-a-jwt'))).toBe('UNAUTHENTICATED');
+    const { JwtCodec } = await import('../../src/infra/tokens.js');
+    const expired = await new JwtCodec('unit-test-secret-unit-test-secret', -10).sign({ subject: 'admin', role: 'admin', userId: null });
+    expect(await kindOf(d.auth.authenticate(expired))).toBe('UNAUTHENTICATED');
+  });
+});

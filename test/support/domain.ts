@@ -1,0 +1,45 @@
+import { AuthService } from '../../src/domain/auth.js';
+import { OrderService } from '../../src/domain/orders.js';
+import type { Principal } from '../../src/domain/principal.js';
+import { ProductService } from '../../src/domain/products.js';
+import { UserService } from '../../src/domain/users.js';
+import { ScryptHasher } from '../../src/infra/passwords.js';
+import { resolveAdminCredentials } from '../../src/infra/secrets.js';
+import { openDatabase, QueryCounter } from '../../src/infra/storage/database.js';
+import { migrate } from '../../src/infra/storage/migrations.js';
+import { SqlOrderRepository } from '../../src/infra/storage/orders-repo.js';
+import { SqlProductRepository } from '../../src/infra/storage/products-repo.js';
+import { seedDemoData } from '../../src/infra/storage/seed.js';
+import { SqlSettingsRepository } from '../../src/infra/storage/settings-repo.js';
+import { SqlUserRepository } from '../../src/infra/storage/users-repo.js';
+import { JwtCodec } from '../../src/infra/tokens.js';
+
+export const admin: Principal = { subject: 'admin', role: 'admin', userId: null };
+export const alice: Principal = { subject: 'user:1', role: 'user', userId: 1 };
+export const bob: Principal = { subject: 'user:2', role: 'user', userId: 2 };
+
+/** The domain services over a real in-memory SQLite database with the demo data. */
+export async function domainFixture() {
+  const counter = new QueryCounter();
+  const db = openDatabase(':memory:', counter);
+  await migrate(db);
+  const hasher = new ScryptHasher();
+  const settings = new SqlSettingsRepository(db);
+  await seedDemoData(db, hasher, 'demo-password', () => {});
+  const users = new SqlUserRepository(db);
+  const products = new SqlProductRepository(db);
+  const orders = new SqlOrderRepository(db);
+  const tokens = new JwtCodec('unit-test-secret-unit-test-secret', 60);
+  const adminCreds = await resolveAdminCredentials('admin-password', settings, hasher, () => {});
+  return {
+    db,
+    counter,
+    settings,
+    hasher,
+    tokens,
+    auth: new AuthService(users, hasher, tokens, adminCreds),
+    users: new UserService(users, hasher),
+    products: new ProductService(products),
+    orders: new OrderService(orders, users, products),
+  };
+}
