@@ -20,7 +20,12 @@ export interface Config {
   shutdownTimeoutMs: number;
   graphql: { maxDepth: number; maxComplexity: number; maxQueryLength: number; introspection: boolean; documentCacheSize: number };
   jsonrpc: { maxBatch: number };
-  soap: { maxDepth: number };
+  soap: {
+    maxDepth: number;
+    /** Verified header credentials (UsernameToken, <Authentication>) remembered to skip scrypt; 0 disables. */
+    credentialCacheSize: number;
+    credentialCacheTtlSeconds: number;
+  };
 }
 
 function int(env: NodeJS.ProcessEnv, key: string, fallback: number): number {
@@ -60,7 +65,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       documentCacheSize: int(env, 'GRAPHQL_DOCUMENT_CACHE', 500),
     },
     jsonrpc: { maxBatch: int(env, 'JSONRPC_MAX_BATCH', 50) },
-    soap: { maxDepth: int(env, 'SOAP_MAX_DEPTH', 32) },
+    soap: {
+      maxDepth: int(env, 'SOAP_MAX_DEPTH', 32),
+      credentialCacheSize: int(env, 'SOAP_CREDENTIAL_CACHE_SIZE', 1000),
+      credentialCacheTtlSeconds: int(env, 'SOAP_CREDENTIAL_CACHE_TTL_SECONDS', 60),
+    },
   };
 }
 
