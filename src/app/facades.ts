@@ -1,7 +1,8 @@
 import type { ContainerModule } from 'inversify';
+import { jsonRpcModule } from '../adapters/jsonrpc/module.js';
 
 /**
  * One ContainerModule per protocol, each binding TYPES.HttpFacade. The HTTP
  * server asks them in this order; REST (express) owns only /api and /docs.
  */
-export const FACADE_MODULES: ContainerModule[] = [];
+export const FACADE_MODULES: ContainerModule[] = [jsonRpcModule];
