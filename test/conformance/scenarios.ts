@@ -1,0 +1,215 @@
+import { expect } from 'vitest';
+import type { OperationName } from '../../src/contract/operations.js';
+import type { DomainServices } from '../../src/contract/operations.js';
+import type { ErrorKind } from '../../src/domain/errors.js';
+import type { Principal } from '../../src/domain/principal.js';
+
+/**
+ * The conformance matrix, in domain terms and nothing else: every protocol
+ * must turn each case into the same outcome. Cases that need state make it
+ * fresh, in-process through the domain, so no protocol depends on another
+ * and no case on the one before it.
+ */
+export type Who = 'admin' | 'alice' | 'bob' | 'anonymous';
+export type Case = 'success' | ErrorKind;
+
+export interface Fixtures {
+  /** A fresh user, admin-created; `tag` keeps emails unique across runs. */
+  user(tag: string): Promise<{ id: number; email: string; version: number }>;
+  product(tag: string): Promise<{ id: number }>;
+  order(userId: number): Promise<{ id: number }>;
+  /** Bumps a user's version behind the caller's back. */
+  touch(userId: number): Promise<void>;
+}
+
+export interface Scenario {
+  operation: OperationName;
+  case: Case;
+  as: Who;
+  /** Inputs for one run; `tag` is unique per protocol and scenario. */
+  input(fx: Fixtures, tag: string): Promise<Record<string, unknown>> | Record<string, unknown>;
+  /** For success: the data every protocol must return (asymmetric matchers for what varies). */
+  data?: (input: Record<string, unknown>) => unknown;
+  /** For failures: the field names the error must name, sorted. */
+  fields?: string[];
+}
+
+const ts = expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z$/);
+const anyId = expect.any(Number);
+
+const ALICE = { id: 1, name: 'Alice', email: 'alice@example.com', role: 'user', createdAt: '2026-01-15T09:00:00.000Z', updatedAt: '2026-01-15T09:00:00.000Z', version: 1 };
+const BOB = { id: 2, name: 'Bob', email: 'bob@example.com', role: 'user', createdAt: '2026-01-15T09:01:00.000Z', updatedAt: '2026-01-15T09:01:00.000Z', version: 1 };
+const LAPTOP = { id: 1, name: 'Laptop', price: '50.00' };
+const MOUSE = { id: 2, name: 'Mouse', price: '25.50' };
+const ORDER_1 = {
+  id: 1,
+  userId: 1,
+  createdAt: '2026-01-15T09:10:00.000Z',
+  items: [
+    { productId: 1, quantity: 1, unitPrice: '50.00', lineTotal: '50.00' },
+    { productId: 2, quantity: 2, unitPrice: '25.50', lineTotal: '51.00' },
+  ],
+  totalAmount: '101.00',
+};
+const ORDER_2 = { id: 2, userId: 1, createdAt: '2026-01-15T09:20:00.000Z', items: [{ productId: 2, quantity: 1, unitPrice: '25.50', lineTotal: '25.50' }], totalAmount: '25.50' };
+
+const email = (tag: string) => `${tag.toLowerCase().replace(/[^a-z0-9]+/g, '-')}@conformance.test`;
+const newUser = (input: Record<string, unknown>, extra: Record<string, unknown> = {}) => ({
+  id: anyId,
+  name: input.name,
+  email: input.email,
+  role: input.role ?? 'user',
+  createdAt: ts,
+  updatedAt: ts,
+  version: 1,
+  ...extra,
+});
+const changedUser = (input: Record<string, unknown>, version: number) => ({
+  id: input.id,
+  name: input.name ?? expect.any(String),
+  email: input.email ?? expect.any(String),
+  role: input.role ?? 'user',
+  createdAt: ts,
+  updatedAt: ts,
+  version,
+});
+
+export const SCENARIOS: Scenario[] = [
+  // login
+  { operation: 'login', case: 'success', as: 'anonymous', input: () => ({ username: 'alice@example.com', password: 'demo-password' }), data: () => ({ access_token: expect.stringMatching(/^[\w-]+\.[\w-]+\.[\w-]+$/), token_type: 'Bearer', expires_in: 3600 }) },
+  { operation: 'login', case: 'UNAUTHENTICATED', as: 'anonymous', input: () => ({ username: 'alice@example.com', password: 'wrong-password' }), fields: [] },
+  { operation: 'login', case: 'VALIDATION', as: 'anonymous', input: () => ({ username: '', password: 'x' }), fields: ['username'] },
+
+  // getUser
+  { operation: 'getUser', case: 'success', as: 'bob', input: () => ({ id: 1 }), data: () => ALICE },
+  { operation: 'getUser', case: 'NOT_FOUND', as: 'alice', input: () => ({ id: 999999 }), fields: [] },
+  { operation: 'getUser', case: 'VALIDATION', as: 'alice', input: () => ({ id: 0 }), fields: ['id'] },
+  { operation: 'getUser', case: 'UNAUTHENTICATED', as: 'anonymous', input: () => ({ id: 1 }), fields: [] },
+
+  // listUsers
+  { operation: 'listUsers', case: 'success', as: 'alice', input: () => ({ limit: 2, offset: 0, name: 'o', sort: '-name' }), data: () => ({ items: [BOB], total: 1, limit: 2, offset: 0 }) },
+  { operation: 'listUsers', case: 'VALIDATION', as: 'alice', input: () => ({ limit: 500 }), fields: ['limit'] },
+  { operation: 'listUsers', case: 'UNAUTHENTICATED', as: 'anonymous', input: () => ({}), fields: [] },
+
+  // createUser
+  { operation: 'createUser', case: 'success', as: 'admin', input: (_f, tag) => ({ name: 'Charlie', email: email(tag) }), data: (i) => newUser(i) },
+  { operation: 'createUser', case: 'CONFLICT', as: 'admin', input: () => ({ name: 'Alice Again', email: 'alice@example.com' }), fields: ['email'] },
+  { operation: 'createUser', case: 'VALIDATION', as: 'admin', input: () => ({ name: 'No Email', email: 'not-an-email' }), fields: ['email'] },
+  { operation: 'createUser', case: 'FORBIDDEN', as: 'alice', input: (_f, tag) => ({ name: 'Sneaky', email: email(tag) }), fields: [] },
+  { operation: 'createUser', case: 'UNAUTHENTICATED', as: 'anonymous', input: (_f, tag) => ({ name: 'Anon', email: email(tag) }), fields: [] },
+
+  // updateUser
+  { operation: 'updateUser', case: 'success', as: 'admin', input: async (f, tag) => ({ id: (await f.user(tag)).id, name: 'Renamed', email: email(`${tag}-new`) }), data: (i) => changedUser(i, 2) },
+  { operation: 'updateUser', case: 'NOT_FOUND', as: 'admin', input: (_f, tag) => ({ id: 999999, name: 'Nobody', email: email(tag) }), fields: [] },
+  { operation: 'updateUser', case: 'CONFLICT', as: 'admin', input: async (f, tag) => ({ id: (await f.user(tag)).id, name: 'Dup', email: 'bob@example.com' }), fields: ['email'] },
+  { operation: 'updateUser', case: 'VALIDATION', as: 'admin', input: async (f, tag) => ({ id: (await f.user(tag)).id, name: '', email: email(tag) }), fields: ['name'] },
+  { operation: 'updateUser', case: 'PRECONDITION_FAILED', as: 'admin', input: async (f, tag) => { const u = await f.user(tag); await f.touch(u.id); return { id: u.id, name: 'Stale', email: u.email, expectedVersion: 1 }; }, fields: [] },
+  { operation: 'updateUser', case: 'FORBIDDEN', as: 'alice', input: () => ({ id: 2, name: 'Hijacked', email: 'bob@example.com' }), fields: [] },
+  { operation: 'updateUser', case: 'UNAUTHENTICATED', as: 'anonymous', input: () => ({ id: 2, name: 'Anon', email: 'bob@example.com' }), fields: [] },
+
+  // patchUser
+  { operation: 'patchUser', case: 'success', as: 'admin', input: async (f, tag) => ({ id: (await f.user(tag)).id, name: 'Patched' }), data: (i) => changedUser(i, 2) },
+  { operation: 'patchUser', case: 'NOT_FOUND', as: 'admin', input: () => ({ id: 999999, name: 'Nobody' }), fields: [] },
+  { operation: 'patchUser', case: 'CONFLICT', as: 'admin', input: async (f, tag) => ({ id: (await f.user(tag)).id, email: 'alice@example.com' }), fields: ['email'] },
+  { operation: 'patchUser', case: 'VALIDATION', as: 'admin', input: async (f, tag) => ({ id: (await f.user(tag)).id, email: 'broken' }), fields: ['email'] },
+  { operation: 'patchUser', case: 'PRECONDITION_FAILED', as: 'admin', input: async (f, tag) => { const u = await f.user(tag); await f.touch(u.id); return { id: u.id, name: 'Stale', expectedVersion: 1 }; }, fields: [] },
+  { operation: 'patchUser', case: 'FORBIDDEN', as: 'alice', input: () => ({ id: 1, role: 'admin' }), fields: [] },
+  { operation: 'patchUser', case: 'UNAUTHENTICATED', as: 'anonymous', input: () => ({ id: 1, name: 'Anon' }), fields: [] },
+
+  // deleteUser
+  { operation: 'deleteUser', case: 'success', as: 'admin', input: async (f, tag) => ({ id: (await f.user(tag)).id }), data: (i) => ({ deleted: true, id: i.id }) },
+  { operation: 'deleteUser', case: 'NOT_FOUND', as: 'admin', input: () => ({ id: 999999 }), fields: [] },
+  { operation: 'deleteUser', case: 'VALIDATION', as: 'admin', input: () => ({ id: -5 }), fields: ['id'] },
+  { operation: 'deleteUser', case: 'PRECONDITION_FAILED', as: 'admin', input: async (f, tag) => { const u = await f.user(tag); await f.touch(u.id); return { id: u.id, expectedVersion: 1 }; }, fields: [] },
+  { operation: 'deleteUser', case: 'FORBIDDEN', as: 'bob', input: () => ({ id: 1 }), fields: [] },
+  { operation: 'deleteUser', case: 'UNAUTHENTICATED', as: 'anonymous', input: () => ({ id: 1 }), fields: [] },
+
+  // listUserOrders
+  { operation: 'listUserOrders', case: 'success', as: 'alice', input: () => ({ userId: 1, limit: 5, offset: 0 }), data: () => ({ items: [ORDER_2, ORDER_1], total: 2, limit: 5, offset: 0 }) },
+  { operation: 'listUserOrders', case: 'NOT_FOUND', as: 'admin', input: () => ({ userId: 999999 }), fields: [] },
+  { operation: 'listUserOrders', case: 'VALIDATION', as: 'admin', input: () => ({ userId: 1, offset: -1 }), fields: ['offset'] },
+  { operation: 'listUserOrders', case: 'FORBIDDEN', as: 'bob', input: () => ({ userId: 1 }), fields: [] },
+  { operation: 'listUserOrders', case: 'UNAUTHENTICATED', as: 'anonymous', input: () => ({ userId: 1 }), fields: [] },
+
+  // getOrder
+  { operation: 'getOrder', case: 'success', as: 'alice', input: () => ({ id: 1 }), data: () => ORDER_1 },
+  { operation: 'getOrder', case: 'NOT_FOUND', as: 'admin', input: () => ({ id: 999999 }), fields: [] },
+  { operation: 'getOrder', case: 'VALIDATION', as: 'admin', input: () => ({ id: 0 }), fields: ['id'] },
+  { operation: 'getOrder', case: 'FORBIDDEN', as: 'bob', input: () => ({ id: 1 }), fields: [] },
+  { operation: 'getOrder', case: 'UNAUTHENTICATED', as: 'anonymous', input: () => ({ id: 1 }), fields: [] },
+
+  // createOrder
+  {
+    operation: 'createOrder',
+    case: 'success',
+    as: 'bob',
+    input: () => ({ userId: 2, items: [{ productId: 1, quantity: 1 }, { productId: 2, quantity: 3 }] }),
+    data: () => ({
+      id: anyId,
+      userId: 2,
+      createdAt: ts,
+      items: [
+        { productId: 1, quantity: 1, unitPrice: '50.00', lineTotal: '50.00' },
+        { productId: 2, quantity: 3, unitPrice: '25.50', lineTotal: '76.50' },
+      ],
+      totalAmount: '126.50',
+    }),
+  },
+  { operation: 'createOrder', case: 'NOT_FOUND', as: 'admin', input: () => ({ userId: 999999, items: [{ productId: 1, quantity: 1 }] }), fields: [] },
+  { operation: 'createOrder', case: 'VALIDATION', as: 'alice', input: () => ({ userId: 1, items: [{ productId: 1, quantity: 0 }] }), fields: ['items.0.quantity'] },
+  { operation: 'createOrder', case: 'FORBIDDEN', as: 'alice', input: () => ({ userId: 2, items: [{ productId: 1, quantity: 1 }] }), fields: [] },
+  { operation: 'createOrder', case: 'UNAUTHENTICATED', as: 'anonymous', input: () => ({ userId: 1, items: [{ productId: 1, quantity: 1 }] }), fields: [] },
+
+  // listProducts
+  { operation: 'listProducts', case: 'success', as: 'bob', input: () => ({ limit: 10, offset: 0, sort: '-price' }), data: () => ({ items: [LAPTOP, MOUSE], total: 2, limit: 10, offset: 0 }) },
+  { operation: 'listProducts', case: 'VALIDATION', as: 'bob', input: () => ({ limit: 0 }), fields: ['limit'] },
+  { operation: 'listProducts', case: 'UNAUTHENTICATED', as: 'anonymous', input: () => ({}), fields: [] },
+
+  // getProduct
+  { operation: 'getProduct', case: 'success', as: 'alice', input: () => ({ id: 2 }), data: () => MOUSE },
+  { operation: 'getProduct', case: 'NOT_FOUND', as: 'alice', input: () => ({ id: 999999 }), fields: [] },
+  { operation: 'getProduct', case: 'VALIDATION', as: 'alice', input: () => ({ id: 0 }), fields: ['id'] },
+  { operation: 'getProduct', case: 'UNAUTHENTICATED', as: 'anonymous', input: () => ({ id: 2 }), fields: [] },
+
+  // createProduct
+  { operation: 'createProduct', case: 'success', as: 'admin', input: () => ({ name: 'Keyboard', price: '19.90' }), data: () => ({ id: anyId, name: 'Keyboard', price: '19.90' }) },
+  { operation: 'createProduct', case: 'VALIDATION', as: 'admin', input: () => ({ name: 'Cheap', price: '0.001' }), fields: ['price'] },
+  { operation: 'createProduct', case: 'FORBIDDEN', as: 'alice', input: () => ({ name: 'Mine', price: '1.00' }), fields: [] },
+  { operation: 'createProduct', case: 'UNAUTHENTICATED', as: 'anonymous', input: () => ({ name: 'Anon', price: '1.00' }), fields: [] },
+
+  // updateProduct
+  { operation: 'updateProduct', case: 'success', as: 'admin', input: async (f, tag) => ({ id: (await f.product(tag)).id, name: 'Renamed', price: '12.34' }), data: (i) => ({ id: i.id, name: 'Renamed', price: '12.34' }) },
+  { operation: 'updateProduct', case: 'NOT_FOUND', as: 'admin', input: () => ({ id: 999999, name: 'Ghost', price: '1.00' }), fields: [] },
+  { operation: 'updateProduct', case: 'VALIDATION', as: 'admin', input: async (f, tag) => ({ id: (await f.product(tag)).id, name: '', price: '1.00' }), fields: ['name'] },
+  { operation: 'updateProduct', case: 'FORBIDDEN', as: 'bob', input: () => ({ id: 1, name: 'Laptop', price: '0.01' }), fields: [] },
+  { operation: 'updateProduct', case: 'UNAUTHENTICATED', as: 'anonymous', input: () => ({ id: 1, name: 'Laptop', price: '0.01' }), fields: [] },
+
+  // deleteProduct
+  { operation: 'deleteProduct', case: 'success', as: 'admin', input: async (f, tag) => ({ id: (await f.product(tag)).id }), data: (i) => ({ deleted: true, id: i.id }) },
+  { operation: 'deleteProduct', case: 'NOT_FOUND', as: 'admin', input: () => ({ id: 999999 }), fields: [] },
+  { operation: 'deleteProduct', case: 'CONFLICT', as: 'admin', input: () => ({ id: 1 }), fields: [] },
+  { operation: 'deleteProduct', case: 'VALIDATION', as: 'admin', input: () => ({ id: 0 }), fields: ['id'] },
+  { operation: 'deleteProduct', case: 'FORBIDDEN', as: 'alice', input: () => ({ id: 1 }), fields: [] },
+  { operation: 'deleteProduct', case: 'UNAUTHENTICATED', as: 'anonymous', input: () => ({ id: 1 }), fields: [] },
+];
+
+/** Fixtures made in-process through the domain as the administrator. */
+export function domainFixtures(d: DomainServices): Fixtures {
+  const admin: Principal = { subject: 'admin', role: 'admin', userId: null };
+  return {
+    async user(tag) {
+      const u = await d.users.create(admin, { name: 'Fixture', email: email(`fx-${tag}`) });
+      return { id: u.id, email: u.email, version: u.version };
+    },
+    async product(tag) {
+      const p = await d.products.create(admin, { name: `Fixture ${tag}`.slice(0, 100), price: '1.00' });
+      return { id: p.id };
+    },
+    async order(userId) {
+      return { id: (await d.orders.create(admin, { userId, items: [{ productId: 1, quantity: 1 }] })).id };
+    },
+    async touch(userId) {
+      await d.users.patch(admin, { id: userId, name: 'Touched' });
+    },
+  };
+}
