@@ -26,6 +26,8 @@ export interface Config {
     credentialCacheSize: number;
     credentialCacheTtlSeconds: number;
   };
+  /** REST: deepest element nesting accepted in an XML request body. */
+  rest: { xmlMaxDepth: number };
 }
 
 function int(env: NodeJS.ProcessEnv, key: string, fallback: number): number {
@@ -70,6 +72,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       credentialCacheSize: int(env, 'SOAP_CREDENTIAL_CACHE_SIZE', 1000),
       credentialCacheTtlSeconds: int(env, 'SOAP_CREDENTIAL_CACHE_TTL_SECONDS', 60),
     },
+    rest: { xmlMaxDepth: int(env, 'REST_XML_MAX_DEPTH', 16) },
   };
 }
 
