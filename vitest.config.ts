@@ -9,5 +9,11 @@ export default defineConfig({
     testTimeout: 20_000,
     hookTimeout: 60_000,
     pool: 'forks',
+    // graphql ships CJS (main) and ESM (module) builds without an exports map:
+    // Vite resolves our `import 'graphql'` to the ESM build while Node loads
+    // the CJS one for graphql-http, and graphql refuses a schema from the
+    // other copy. Letting Vite process graphql-http gives both the same copy
+    // (plain Node, as in production, loads the CJS build for both).
+    server: { deps: { inline: ['graphql-http'] } },
   },
 });
