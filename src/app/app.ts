@@ -63,10 +63,12 @@ export async function buildApp(config: Config, announce: (message: string) => vo
     async close() {
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeIdleConnections();
+      // Sockets a facade took over by upgrade (WebSockets) keep server.close() waiting until the facade ends them.
+      const facadesClosed = Promise.all(facades.map((f) => f.close?.()));
       const timer = setTimeout(() => server.closeAllConnections(), config.shutdownTimeoutMs);
       await closed;
       clearTimeout(timer);
-      await Promise.all(facades.map((f) => f.close?.()));
+      await facadesClosed;
       await db.destroy();
     },
   };
