@@ -17,6 +17,9 @@ import type { RpcContext } from './methods.js';
  * to long-lived connections. Messages over the body limit close the socket
  * with 1009 (ws's maxPayload).
  */
+/** How long a peer gets to answer our close frame at shutdown. */
+const CLOSE_GRACE_MS = 1_000;
+
 export class RpcWebSocket {
   private readonly wss: WebSocketServer;
 
@@ -58,9 +61,17 @@ export class RpcWebSocket {
     });
   }
 
-  /** Going Away (1001) for every open socket, then stop accepting. */
-  close(): Promise<void> {
-    for (const ws of this.wss.clients) ws.close(1001, 'server shutting down');
-    return new Promise((resolve) => this.wss.close(() => resolve()));
+  /** Going Away (1001) to every open socket; ones that do not finish the closing handshake in time are cut. */
+  async close(): Promise<void> {
+    const open = [...this.wss.clients];
+    for (const ws of open) ws.close(1001, 'server shutting down');
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([
+      Promise.all(open.map((ws) => (ws.readyState === ws.CLOSED ? undefined : new Promise((r) => ws.once('close', r))))),
+      new Promise((r) => (timer = setTimeout(r, CLOSE_GRACE_MS))),
+    ]);
+    clearTimeout(timer);
+    for (const ws of open) if (ws.readyState !== ws.CLOSED) ws.terminate();
+    await new Promise<void>((resolve) => this.wss.close(() => resolve()));
   }
 }
