@@ -1,0 +1,108 @@
+import { XMLBuilder, XMLParser, XMLValidator } from 'fast-xml-parser';
+import type { JsonSchema } from '../../contract/json-schema.js';
+import { DomainError } from '../../domain/errors.js';
+import { coerceText } from '../shared/coerce.js';
+
+/**
+ * XML in and out for the REST facade. Arrays are written as repeated `<i>`
+ * elements inside an element named for the field, the convention RFC 9457
+ * appendix B uses for problem details; on input any child name is accepted.
+ */
+const builder = new XMLBuilder({ ignoreAttributes: false, attributeNamePrefix: '@_', suppressEmptyNode: false });
+
+const DECLARATION = '<?xml version="1.0" encoding="UTF-8"?>';
+
+export function toXml(root: string, value: unknown, namespace?: string): string {
+  const body = shape(value);
+  const element = namespace && body && typeof body === 'object' ? { '@_xmlns': namespace, ...body } : body;
+  return DECLARATION + builder.build({ [root]: element });
+}
+
+function shape(value: unknown): unknown {
+  if (Array.isArray(value)) return value.length ? { i: value.map(shape) } : '';
+  if (value && typeof value === 'object') {
+    const out: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(value)) if (v !== undefined && v !== null) out[k] = shape(v);
+    return out;
+  }
+  return value;
+}
+
+const PREDEFINED: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'" };
+const REFERENCE = /&(?:#x([0-9a-fA-F]{1,6})|#(\d{1,7})|(amp|lt|gt|quot|apos));/g;
+
+/**
+ * Entity processing stays off in the parser so no DTD-declared entity can
+ * ever expand (and DOCTYPEs are refused outright); the five predefined
+ * entities and character references are part of XML itself, not of a DTD,
+ * and carry no expansion risk, so they are decoded here.
+ */
+function decodeReferences(text: string): string {
+  if (!text.includes('&')) return text;
+  return text.replace(REFERENCE, (whole, hex: string | undefined, dec: string | undefined, name: string | undefined) => {
+    if (name) return PREDEFINED[name]!;
+    const code = hex ? parseInt(hex, 16) : Number(dec);
+    return code > 0 && code <= 0x10ffff ? String.fromCodePoint(code) : whole;
+  });
+}
+
+export class XmlReader {
+  private readonly parser: XMLParser;
+
+  constructor(maxDepth: number) {
+    this.parser = new XMLParser({
+      ignoreAttributes: true,
+      ignoreDeclaration: true,
+      ignorePiTags: true,
+      parseTagValue: false,
+      processEntities: false,
+      htmlEntities: false,
+      trimValues: true,
+      maxNestedTags: maxDepth,
+      tagValueProcessor: (_name, value) => decodeReferences(value),
+    });
+  }
+
+  /** The root element's content as the operation's input, typed by its schema. */
+  read(text: string, schema: JsonSchema): Record<string, unknown> {
+    if (/<!DOCTYPE/i.test(text) || /<!ENTITY/i.test(text)) throw bad('DOCTYPE and entity declarations are not accepted');
+    const valid = XMLValidator.validate(text);
+    if (valid !== true) throw bad(`Malformed XML: ${valid.err.msg}`);
+    let doc: Record<string, unknown>;
+    try {
+      doc = this.parser.parse(text) as Record<string, unknown>;
+    } catch (err) {
+      throw bad(`Malformed XML: ${(err as Error).message}`);
+    }
+    const roots = Object.keys(doc);
+    if (roots.length !== 1) throw bad('XML body must have exactly one root element');
+    const content = doc[roots[0]!];
+    if (content === '') return {};
+    if (!content || typeof content !== 'object' || Array.isArray(content)) throw bad('XML root element must contain field elements');
+    return coerceText(schema, unwrapArrays(schema, content)) as Record<string, unknown>;
+  }
+}
+
+/** `<items><i>…</i><i>…</i></items>` → the list; an empty wrapper → []. */
+function unwrapArrays(schema: JsonSchema | undefined, value: unknown): unknown {
+  if (!schema || value === null || value === undefined) return value;
+  if (schema.type === 'array') {
+    if (value === '') return [];
+    let list: unknown = value;
+    if (value && typeof value === 'object' && !Array.isArray(value)) {
+      const keys = Object.keys(value);
+      if (keys.length === 1) list = (value as Record<string, unknown>)[keys[0]!];
+    }
+    const items = Array.isArray(list) ? list : [list];
+    return items.map((v) => unwrapArrays(schema.items as JsonSchema | undefined, v));
+  }
+  if (schema.type === 'object' && value && typeof value === 'object' && !Array.isArray(value)) {
+    const props = (schema.properties ?? {}) as Record<string, JsonSchema>;
+    const out: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(value)) out[k] = unwrapArrays(props[k], v);
+    return out;
+  }
+  return value;
+}
+
+const bad = (message: string) => new DomainError('VALIDATION', message, { fields: [{ field: '(body)', message }] });
