@@ -1,0 +1,47 @@
+import { JSONRPCClient, JSONRPCErrorException } from 'json-rpc-2.0';
+import { kindOf, type ErrorData } from '../adapters/jsonrpc/errors.js';
+import type { OperationName } from '../contract/operations.js';
+import type { Outcome, ProtocolClient } from './types.js';
+
+interface CallOptions {
+  token?: string;
+}
+
+/**
+ * JSON-RPC 2.0 over HTTP with json-rpc-2.0's client and fetch. Every
+ * operation is the method of the same name with named params, so the result
+ * is already in the domain's JSON shape; errors come back as the canonical
+ * kind from `error.data.kind` (falling back to the documented code table).
+ */
+export class JsonRpcClient implements ProtocolClient {
+  readonly protocol = 'jsonrpc' as const;
+  private readonly rpc: JSONRPCClient<CallOptions>;
+
+  /** `baseUrl` is the gateway's root, e.g. http://127.0.0.1:3000. */
+  constructor(baseUrl: string) {
+    const endpoint = `${baseUrl.replace(/\/$/, '')}/rpc`;
+    this.rpc = new JSONRPCClient<CallOptions>(async (payload, { token }) => {
+      const res = await fetch(endpoint, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json', ...(token ? { Authorization: `Bearer ${token}` } : {}) },
+        body: JSON.stringify(payload),
+      });
+      if (res.status === 200) this.rpc.receive(await res.json());
+      else if (res.status !== 204) throw new Error(`JSON-RPC transport answered HTTP ${res.status}`);
+    });
+  }
+
+  async call(operation: OperationName, input: Record<string, unknown>, token?: string): Promise<Outcome> {
+    try {
+      const data: unknown = await this.rpc.request(operation, input, token === undefined ? {} : { token });
+      return { ok: true, data };
+    } catch (err) {
+      if (!(err instanceof JSONRPCErrorException)) throw err;
+      const kind = kindOf(err);
+      // No kind: a protocol-level error (-32600, -32601, …) or json-rpc-2.0's code 0 for a failed transport, not a domain outcome.
+      if (!kind) throw err;
+      const data = err.data as Partial<ErrorData> | undefined;
+      return { ok: false, kind, fields: (data?.fields ?? []).map((f) => f.field).sort() };
+    }
+  }
+}
