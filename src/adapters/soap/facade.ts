@@ -1,0 +1,87 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { inject, injectable } from 'inversify';
+import { TYPES } from '../../app/tokens.js';
+import type { Config } from '../../infra/config.js';
+import { BodyTooLargeError, readBody, type HttpFacade } from '../shared/http.js';
+import type { Invoker } from '../shared/invoker.js';
+import { CredentialCache } from './auth.js';
+import { buildContract } from './contract.js';
+import { SoapFault } from './errors.js';
+import { SoapHandler, type SoapReply } from './handler.js';
+import { wsdlTemplate } from './wsdl.js';
+
+const WSDL_QUERY = /^wsdl(?:[=&]|$)/i;
+/** What may appear in the WSDL's address: a host name or IP literal and a port. */
+const SAFE_HOST = /^(?:[A-Za-z0-9.-]+|\[[0-9A-Fa-f:.]+\])(?::\d{1,5})?$/;
+
+/** POST /soap for calls, GET /soap?wsdl for the contract; a thin node:http binding of SoapHandler. */
+@injectable()
+export class SoapFacade implements HttpFacade {
+  readonly name = 'soap';
+  private readonly handler: SoapHandler;
+  private readonly wsdl: (location: string) => string;
+  private readonly bodyLimit: number;
+
+  constructor(@inject(TYPES.Invoker) invoker: Invoker, @inject(TYPES.Config) config: Config) {
+    const contract = buildContract();
+    const cache = new CredentialCache(config.soap.credentialCacheSize, config.soap.credentialCacheTtlSeconds * 1000);
+    this.handler = new SoapHandler(invoker, contract, { maxDepth: config.soap.maxDepth, credentialCache: cache });
+    this.wsdl = wsdlTemplate(contract);
+    this.bodyLimit = config.bodyLimitBytes;
+  }
+
+  matches(pathname: string): boolean {
+    return pathname === '/soap';
+  }
+
+  async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    if (req.method === 'POST') return this.post(req, res);
+    if (req.method === 'GET' || req.method === 'HEAD') {
+      const url = req.url ?? '';
+      const query = url.slice(url.indexOf('?') + 1);
+      if (url.includes('?') && WSDL_QUERY.test(query)) return send(res, 200, 'text/xml; charset=utf-8', this.wsdl(location(req)), req.method === 'HEAD');
+      return send(res, 400, 'text/plain; charset=utf-8', 'SOAP calls are POSTed to /soap; the WSDL is at GET /soap?wsdl\n');
+    }
+    res.setHeader('Allow', 'GET, HEAD, POST');
+    send(res, 405, 'text/plain; charset=utf-8', 'Method not allowed; POST SOAP envelopes to /soap\n');
+  }
+
+  private async post(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    let body: Buffer;
+    try {
+      body = await readBody(req, this.bodyLimit);
+    } catch (err) {
+      if (!(err instanceof BodyTooLargeError)) throw err;
+      const version = (req.headers['content-type'] ?? '').toLowerCase().includes('soap+xml') ? '1.2' : '1.1';
+      const fault = SoapFault.client('VALIDATION', `Request body exceeds ${err.limit} bytes`);
+      res.setHeader('Connection', 'close');
+      return reply(res, this.handler.fault(version, fault, 413));
+    }
+    const soapAction = req.headers.soapaction;
+    reply(
+      res,
+      await this.handler.handle({
+        body: body.toString('utf8'),
+        contentType: req.headers['content-type'],
+        soapAction: Array.isArray(soapAction) ? soapAction[0] : soapAction,
+        authorization: req.headers.authorization,
+      }),
+    );
+  }
+}
+
+/** The address clients should call: the host the WSDL was fetched on, when it looks like a host. */
+function location(req: IncomingMessage): string {
+  const host = req.headers.host;
+  const proto = req.headers['x-forwarded-proto'] === 'https' ? 'https' : 'http';
+  return host && SAFE_HOST.test(host) ? `${proto}://${host}/soap` : 'http://localhost/soap';
+}
+
+function reply(res: ServerResponse, r: SoapReply): void {
+  send(res, r.status, r.contentType, r.body);
+}
+
+function send(res: ServerResponse, status: number, contentType: string, body: string, headOnly = false): void {
+  res.writeHead(status, { 'Content-Type': contentType, 'Content-Length': Buffer.byteLength(body) });
+  res.end(headOnly ? undefined : body);
+}

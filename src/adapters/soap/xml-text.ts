@@ -1,0 +1,38 @@
+/**
+ * Escaping and entity decoding. The parser runs with entity processing off
+ * (no DTD can define anything, nothing expands), so the five predefined
+ * entities and character references are decoded here and any other
+ * reference is a malformed document.
+ */
+const TEXT_SPECIAL = /[&<>]/;
+const ATTR_SPECIAL = /[&<>"]/;
+const PREDEFINED: Record<string, string> = { lt: '<', gt: '>', amp: '&', quot: '"', apos: "'" };
+const REFERENCE = /&(#x[0-9a-fA-F]+|#[0-9]+|[A-Za-z_][\w.-]*);|&/g;
+
+export class EntityError extends Error {}
+
+export function escapeText(value: string): string {
+  if (!TEXT_SPECIAL.test(value)) return value;
+  return value.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+}
+
+export function escapeAttr(value: string): string {
+  if (!ATTR_SPECIAL.test(value)) return value;
+  return escapeText(value).replace(/"/g, '&quot;');
+}
+
+export function decodeEntities(value: string): string {
+  if (!value.includes('&')) return value;
+  return value.replace(REFERENCE, (whole, ref: string | undefined) => {
+    if (ref === undefined) throw new EntityError('A bare "&" must be written as &amp;');
+    if (ref[0] !== '#') {
+      const ch = PREDEFINED[ref];
+      if (ch === undefined) throw new EntityError(`Undeclared entity &${ref}; (DTDs are not accepted, so only the predefined entities exist)`);
+      return ch;
+    }
+    const code = ref[1] === 'x' ? parseInt(ref.slice(2), 16) : parseInt(ref.slice(1), 10);
+    const valid = code === 0x9 || code === 0xa || code === 0xd || (code >= 0x20 && code <= 0x10ffff && (code < 0xd800 || code > 0xdfff) && code !== 0xfffe && code !== 0xffff);
+    if (!valid) throw new EntityError(`Character reference ${whole} is not an XML character`);
+    return String.fromCodePoint(code);
+  });
+}
