@@ -26,6 +26,11 @@ export class DocumentCache {
     return this.entries.size;
   }
 
+  /** Whether a query text is cached, without touching its recency. */
+  has(query: string): boolean {
+    return this.entries.has(query);
+  }
+
   get(query: string): Compiled {
     const hit = this.entries.get(query);
     if (hit) {

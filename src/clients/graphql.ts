@@ -1,0 +1,109 @@
+import { buildSchema, GraphQLObjectType, type GraphQLField } from 'graphql';
+import { GRAPHQL_CODES } from '../adapters/graphql/errors.js';
+// The SDL and the operation→field map are the published contract, not server internals.
+import { ROOT_FIELDS, schemaSource } from '../adapters/graphql/fields.js';
+import { operationSchemas, type JsonSchema } from '../contract/json-schema.js';
+import { findOperation, pascalName, type OperationName } from '../contract/operations.js';
+import type { ErrorKind } from '../domain/errors.js';
+import type { Outcome, ProtocolClient } from './types.js';
+
+const KIND_BY_CODE = new Map<string, ErrorKind>(Object.entries(GRAPHQL_CODES).map(([kind, code]) => [code, kind as ErrorKind]));
+// Requests GraphQL refuses before running anything are invalid input, as far as the caller is concerned.
+for (const code of ['GRAPHQL_PARSE_FAILED', 'GRAPHQL_VALIDATION_FAILED', 'BAD_REQUEST', 'PAYLOAD_TOO_LARGE']) KIND_BY_CODE.set(code, 'VALIDATION');
+
+interface GraphqlError {
+  message: string;
+  extensions?: { code?: string; fields?: { field: string }[] };
+}
+
+function deref(schema: JsonSchema, root: JsonSchema): JsonSchema {
+  const ref = schema.$ref;
+  if (typeof ref !== 'string') return schema;
+  const name = ref.replace('#/$defs/', '');
+  return ((root.$defs as Record<string, JsonSchema>)[name] ?? {}) as JsonSchema;
+}
+
+/** A selection set naming every field of the operation's output, nested objects included. */
+function selection(schema: JsonSchema, root: JsonSchema): string {
+  const s = deref(schema, root);
+  if (s.type === 'array') return selection(s.items as JsonSchema, root);
+  if (s.type !== 'object') return '';
+  const props = s.properties as Record<string, JsonSchema>;
+  return `{ ${Object.entries(props)
+    .map(([name, p]) => `${name} ${selection(p, root)}`.trim())
+    .join(' ')} }`;
+}
+
+/** GraphQL IDs come back as strings; the domain's shape has integers there. */
+function decode(schema: JsonSchema, root: JsonSchema, value: unknown): unknown {
+  const s = deref(schema, root);
+  if (value === null || value === undefined) return value;
+  if (s.type === 'array' && Array.isArray(value)) return value.map((v) => decode(s.items as JsonSchema, root, v));
+  if (s.type === 'object' && typeof value === 'object') {
+    const props = s.properties as Record<string, JsonSchema>;
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, props[k] ? decode(props[k], root, v) : v]));
+  }
+  if (s.type === 'integer' && typeof value === 'string' && /^\d+$/.test(value)) return Number(value);
+  return value;
+}
+
+/**
+ * ProtocolClient for GraphQL: one document per operation (and set of input
+ * keys), built from the SDL's argument types and the operation's output
+ * JSON Schema, so it covers every operation without a hand-written query.
+ * A null answer to a single-item query is the GraphQL idiom for "no such
+ * item" and comes back as NOT_FOUND.
+ */
+export class GraphqlClient implements ProtocolClient {
+  readonly protocol = 'graphql' as const;
+  private readonly schema = buildSchema(schemaSource());
+  private readonly documents = new Map<string, string>();
+
+  constructor(
+    private readonly baseUrl: string,
+    private readonly path = '/graphql',
+  ) {}
+
+  /** The query text the client sends for an operation and input keys (exposed for tests and docs). */
+  document(operation: OperationName, keys: readonly string[]): string {
+    const cacheKey = `${operation}:${keys.join(',')}`;
+    let text = this.documents.get(cacheKey);
+    if (!text) {
+      const op = findOperation(operation)!;
+      const { root, field } = ROOT_FIELDS[operation];
+      const rootType = root === 'Query' ? this.schema.getQueryType() : this.schema.getMutationType();
+      const def = (rootType as GraphQLObjectType).getFields()[field] as GraphQLField<unknown, unknown>;
+      const argTypes = new Map(def.args.map((a) => [a.name, a.type.toString()]));
+      // Keys the schema does not know are sent anyway, so the server (not the client) refuses them.
+      const vars = keys.map((k) => `$${k}: ${argTypes.get(k) ?? 'String'}`).join(', ');
+      const args = keys.map((k) => `${k}: $${k}`).join(', ');
+      const output = operationSchemas(op).output;
+      text = `${root === 'Query' ? 'query' : 'mutation'} ${pascalName(operation)}${vars ? `(${vars})` : ''} { ${field}${args ? `(${args})` : ''} ${selection(output, output)} }`;
+      this.documents.set(cacheKey, text);
+    }
+    return text;
+  }
+
+  async call(operation: OperationName, input: Record<string, unknown>, token?: string): Promise<Outcome> {
+    const keys = Object.keys(input).sort();
+    const res = await fetch(this.baseUrl + this.path, {
+      method: 'POST',
+      headers: {
+        'Content-Type': 'application/json',
+        Accept: 'application/graphql-response+json',
+        ...(token ? { Authorization: `Bearer ${token}` } : {}),
+      },
+      body: JSON.stringify({ query: this.document(operation, keys), variables: input, operationName: pascalName(operation) }),
+    });
+    const body = (await res.json()) as { data?: Record<string, unknown> | null; errors?: GraphqlError[] };
+    if (body.errors?.length) {
+      const code = body.errors[0]!.extensions?.code ?? '';
+      const fields = body.errors.flatMap((e) => e.extensions?.fields?.map((f) => f.field) ?? []);
+      return { ok: false, kind: KIND_BY_CODE.get(code) ?? 'INTERNAL', fields: [...new Set(fields)].sort() };
+    }
+    const value = body.data?.[ROOT_FIELDS[operation].field];
+    if (value === null || value === undefined) return { ok: false, kind: 'NOT_FOUND', fields: [] };
+    const output = operationSchemas(findOperation(operation)!).output;
+    return { ok: true, data: decode(output, output, value) };
+  }
+}

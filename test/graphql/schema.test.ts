@@ -1,0 +1,59 @@
+import { buildClientSchema, getIntrospectionQuery, isNonNullType, printSchema, type IntrospectionQuery } from 'graphql';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ROOT_FIELDS } from '../../src/adapters/graphql/fields.js';
+import { GraphqlFacade } from '../../src/adapters/graphql/facade.js';
+import { TYPES } from '../../src/app/tokens.js';
+import { OPERATIONS } from '../../src/contract/operations.js';
+import { startServer, type TestServer } from '../support/server.js';
+
+let s: TestServer;
+let served: ReturnType<typeof buildClientSchema>;
+
+beforeAll(async () => {
+  s = await startServer();
+  const res = await fetch(`${s.url}/graphql`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json', Accept: 'application/graphql-response+json' },
+    body: JSON.stringify({ query: getIntrospectionQuery({ schemaDescription: true, specifiedByUrl: true }) }),
+  });
+  expect(res.status).toBe(200);
+  served = buildClientSchema(((await res.json()) as { data: IntrospectionQuery }).data);
+});
+afterAll(() => s.close());
+
+const rootFields = (root: 'Query' | 'Mutation') =>
+  Object.keys((root === 'Query' ? served.getQueryType() : served.getMutationType())!.getFields()).sort();
+
+describe('GraphQL schema versus the operation list', () => {
+  it('serves every operation as a root field, and nothing else', () => {
+    const expected = { Query: [] as string[], Mutation: [] as string[] };
+    for (const op of OPERATIONS) expected[ROOT_FIELDS[op.name].root].push(ROOT_FIELDS[op.name].field);
+    expect(rootFields('Query')).toEqual(expected.Query.sort());
+    expect(rootFields('Mutation')).toEqual(expected.Mutation.sort());
+    expect(served.getSubscriptionType()).toBeNull();
+  });
+
+  it('puts reads under Query and writes under Mutation', () => {
+    for (const op of OPERATIONS) {
+      expect([op.name, ROOT_FIELDS[op.name].root]).toEqual([op.name, op.kind === 'query' ? 'Query' : 'Mutation']);
+    }
+  });
+
+  it('makes exactly the single-item reads nullable (null means "no such id")', () => {
+    const query = served.getQueryType()!.getFields();
+    const nullable = Object.values(query).filter((f) => !isNonNullType(f.type)).map((f) => f.name).sort();
+    expect(nullable).toEqual(['order', 'product', 'user']);
+    for (const f of Object.values(served.getMutationType()!.getFields())) expect(isNonNullType(f.type)).toBe(true);
+  });
+
+  it('serves the schema the facade was built from (schema.graphql)', () => {
+    const facade = s.app.container.getAll(TYPES.HttpFacade).find((f) => f instanceof GraphqlFacade) as GraphqlFacade;
+    expect(printSchema(served)).toBe(printSchema(facade.schema));
+  });
+
+  it('declares money as the Decimal scalar, never Float', () => {
+    expect(printSchema(served)).not.toMatch(/\bFloat\b/);
+    const product = served.getType('Product') as unknown as { getFields(): Record<string, { type: unknown }> };
+    expect(String(product.getFields().price!.type)).toBe('Decimal!');
+  });
+});
