@@ -92,7 +92,8 @@ function operationObject(route: RestRoute, schemas: Record<string, JsonSchema>):
   const parameters: Record<string, unknown>[] = params.map((name) => ({ name, in: 'path', required: true, schema: props[name] }));
   if (route.input === 'query') {
     for (const [name, schema] of Object.entries(props)) {
-      if (!params.includes(name)) parameters.push({ name, in: 'query', required: required.includes(name), schema });
+      // expectedVersion is accepted in the query too, but If-Match is the documented way.
+      if (!params.includes(name) && name !== 'expectedVersion') parameters.push({ name, in: 'query', required: required.includes(name), schema });
     }
   }
   if (route.page) {

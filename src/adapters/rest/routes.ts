@@ -14,8 +14,12 @@ export interface RestRoute {
   readonly path: string;
   readonly operation: OperationName;
   readonly successStatus: 200 | 201 | 204;
-  /** Where the rest of the input comes from: the query string (text) or the body. */
-  readonly input: 'query' | 'body' | 'none';
+  /**
+   * Where the input beyond the path parameters comes from: the query string
+   * (text, typed by the operation's schema) or the body. Unknown query
+   * parameters reach the domain, which names them as unknown fields.
+   */
+  readonly input: 'query' | 'body';
   readonly resource: Resource;
   /** A page of resources: `{data, page, links}`, `Link` header, `fields=` selection. */
   readonly page?: true;
@@ -38,7 +42,7 @@ export const ROUTES: readonly RestRoute[] = [
   { method: 'post', path: '/auth/token', operation: 'login', successStatus: 200, input: 'body', resource: 'token' },
   { method: 'get', path: '/users', operation: 'listUsers', successStatus: 200, input: 'query', resource: 'user', page: true },
   { method: 'post', path: '/users', operation: 'createUser', successStatus: 201, input: 'body', resource: 'user', versioned: true },
-  { method: 'get', path: '/users/{id}', operation: 'getUser', successStatus: 200, input: 'none', resource: 'user', versioned: true },
+  { method: 'get', path: '/users/{id}', operation: 'getUser', successStatus: 200, input: 'query', resource: 'user', versioned: true },
   { method: 'put', path: '/users/{id}', operation: 'updateUser', successStatus: 200, input: 'body', resource: 'user', versioned: true },
   {
     method: 'patch',
@@ -50,7 +54,7 @@ export const ROUTES: readonly RestRoute[] = [
     patch: true,
     versioned: true,
   },
-  { method: 'delete', path: '/users/{id}', operation: 'deleteUser', successStatus: 204, input: 'none', resource: 'user', versioned: true },
+  { method: 'delete', path: '/users/{id}', operation: 'deleteUser', successStatus: 204, input: 'query', resource: 'user', versioned: true },
   {
     method: 'get',
     path: '/users/{userId}/orders',
@@ -61,12 +65,12 @@ export const ROUTES: readonly RestRoute[] = [
     page: true,
   },
   { method: 'post', path: '/users/{userId}/orders', operation: 'createOrder', successStatus: 201, input: 'body', resource: 'order' },
-  { method: 'get', path: '/orders/{id}', operation: 'getOrder', successStatus: 200, input: 'none', resource: 'order' },
+  { method: 'get', path: '/orders/{id}', operation: 'getOrder', successStatus: 200, input: 'query', resource: 'order' },
   { method: 'get', path: '/products', operation: 'listProducts', successStatus: 200, input: 'query', resource: 'product', page: true },
   { method: 'post', path: '/products', operation: 'createProduct', successStatus: 201, input: 'body', resource: 'product' },
-  { method: 'get', path: '/products/{id}', operation: 'getProduct', successStatus: 200, input: 'none', resource: 'product' },
+  { method: 'get', path: '/products/{id}', operation: 'getProduct', successStatus: 200, input: 'query', resource: 'product' },
   { method: 'put', path: '/products/{id}', operation: 'updateProduct', successStatus: 200, input: 'body', resource: 'product' },
-  { method: 'delete', path: '/products/{id}', operation: 'deleteProduct', successStatus: 204, input: 'none', resource: 'product' },
+  { method: 'delete', path: '/products/{id}', operation: 'deleteProduct', successStatus: 204, input: 'query', resource: 'product' },
 ];
 
 /** Names of the `{placeholders}` in a path template, in order. */

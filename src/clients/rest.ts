@@ -1,0 +1,85 @@
+import { API_BASE, fillPath, pathParams, ROUTES, type RestRoute } from '../adapters/rest/routes.js';
+import type { OperationName } from '../contract/operations.js';
+import { ERROR_KINDS, type ErrorKind } from '../domain/errors.js';
+import type { Outcome, ProtocolClient } from './types.js';
+
+const BY_OPERATION = new Map<string, RestRoute>(ROUTES.map((r) => [r.operation, r]));
+
+/** For answers without a `code` (HTTP-level refusals), the nearest kind. */
+const STATUS_KIND: Record<number, ErrorKind> = {
+  400: 'VALIDATION',
+  401: 'UNAUTHENTICATED',
+  403: 'FORBIDDEN',
+  404: 'NOT_FOUND',
+  405: 'NOT_FOUND',
+  406: 'VALIDATION',
+  409: 'CONFLICT',
+  412: 'PRECONDITION_FAILED',
+  413: 'VALIDATION',
+  415: 'VALIDATION',
+  429: 'RATE_LIMITED',
+};
+
+/** Drops the hypermedia so what remains is the domain's own shape. */
+function stripLinks(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(stripLinks);
+  if (!value || typeof value !== 'object') return value;
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(value)) if (k !== 'links') out[k] = stripLinks(v);
+  return out;
+}
+
+/**
+ * Calls any operation over REST, driven by the same route table the server
+ * uses: path parameters fill the URL, `expectedVersion` becomes `If-Match`,
+ * the rest goes in the query string (GET/DELETE) or a JSON body. Answers come
+ * back in the domain's shape: links stripped, `{data, page}` unwrapped to
+ * `{items, total, limit, offset}`, a 204 delete as `{deleted: true, id}`.
+ */
+export class RestClient implements ProtocolClient {
+  readonly protocol = 'rest' as const;
+
+  private readonly baseUrl: string;
+
+  /** `baseUrl` is the gateway's root, e.g. http://127.0.0.1:3000. */
+  constructor(baseUrl: string) {
+    this.baseUrl = baseUrl.replace(/\/$/, '');
+  }
+
+  async call(operation: OperationName, input: Record<string, unknown>, token?: string): Promise<Outcome> {
+    const route = BY_OPERATION.get(operation);
+    if (!route) throw new Error(`no REST route for ${operation}`);
+    const rest: Record<string, unknown> = { ...input };
+    for (const p of pathParams(route.path)) delete rest[p];
+    const headers: Record<string, string> = { Accept: 'application/json' };
+    if (token) headers.Authorization = `Bearer ${token}`;
+    if (typeof rest.expectedVersion === 'number') {
+      headers['If-Match'] = `"v${rest.expectedVersion}"`;
+      delete rest.expectedVersion;
+    }
+    let url = this.baseUrl + API_BASE + fillPath(route.path, input);
+    let body: string | undefined;
+    if (route.input === 'body') {
+      headers['Content-Type'] = route.patch ? 'application/merge-patch+json' : 'application/json';
+      body = JSON.stringify(rest);
+    } else {
+      const query = new URLSearchParams();
+      for (const [k, v] of Object.entries(rest)) if (v !== undefined) query.set(k, String(v));
+      if ([...query.keys()].length) url += `?${query.toString()}`;
+    }
+    const res = await fetch(url, { method: route.method.toUpperCase(), headers, ...(body === undefined ? {} : { body }) });
+    if (res.status === 204) return { ok: true, data: { deleted: true, id: input.id } };
+    const text = await res.text();
+    const json: unknown = text ? JSON.parse(text) : undefined;
+    if (res.ok) {
+      if (route.page) {
+        const { data, page } = json as { data: unknown[]; page: { total: number; limit: number; offset: number } };
+        return { ok: true, data: { items: stripLinks(data), total: page.total, limit: page.limit, offset: page.offset } };
+      }
+      return { ok: true, data: stripLinks(json) };
+    }
+    const problem = (json ?? {}) as { code?: string; errors?: { field: string }[] };
+    const kind = ERROR_KINDS.includes(problem.code as ErrorKind) ? (problem.code as ErrorKind) : (STATUS_KIND[res.status] ?? 'INTERNAL');
+    return { ok: false, kind, fields: (problem.errors ?? []).map((e) => e.field).sort() };
+  }
+}
