@@ -1,4 +1,4 @@
-import { JSONRPCClient, JSONRPCErrorException } from 'json-rpc-2.0';
+import { JSONRPCClient, JSONRPCErrorException, type JSONRPCResponse } from 'json-rpc-2.0';
 import { kindOf, type ErrorData } from '../adapters/jsonrpc/errors.js';
 import type { OperationName } from '../contract/operations.js';
 import type { Outcome, ProtocolClient } from './types.js';
@@ -26,7 +26,7 @@ export class JsonRpcClient implements ProtocolClient {
         headers: { 'Content-Type': 'application/json', ...(token ? { Authorization: `Bearer ${token}` } : {}) },
         body: JSON.stringify(payload),
       });
-      if (res.status === 200) this.rpc.receive(await res.json());
+      if (res.status === 200) this.rpc.receive((await res.json()) as JSONRPCResponse | JSONRPCResponse[]);
       else if (res.status !== 204) throw new Error(`JSON-RPC transport answered HTTP ${res.status}`);
     });
   }
