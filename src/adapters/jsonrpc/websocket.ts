@@ -15,7 +15,8 @@ import type { RpcContext } from './methods.js';
  * and — for the rest of the connection — the token a successful `login` on the
  * socket returns. The token is verified per message, so expiry still applies
  * to long-lived connections. Messages over the body limit close the socket
- * with 1009 (ws's maxPayload).
+ * with 1009 (ws's maxPayload). Messages run concurrently, as separate HTTP
+ * requests would, so answers may arrive out of order: clients match by id.
  */
 /** How long a peer gets to answer our close frame at shutdown. */
 const CLOSE_GRACE_MS = 1_000;
