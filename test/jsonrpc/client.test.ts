@@ -1,0 +1,90 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { JsonRpcClient } from '../../src/clients/jsonrpc.js';
+import { OPERATION_NAMES, type OperationName } from '../../src/contract/operations.js';
+import { ALICE, startServer, type TestServer } from '../support/server.js';
+import { ALICE_USER, LAPTOP, MOUSE } from './support.js';
+
+describe('JsonRpcClient (json-rpc-2.0 JSONRPCClient over fetch)', () => {
+  let s: TestServer;
+  let client: JsonRpcClient;
+  let admin: string;
+  let alice: string;
+  const called = new Set<OperationName>();
+  const call = (op: OperationName, input: Record<string, unknown>, token?: string) => {
+    called.add(op);
+    return client.call(op, input, token);
+  };
+
+  beforeAll(async () => {
+    s = await startServer();
+    client = new JsonRpcClient(s.url);
+    admin = await s.token();
+    alice = await s.token(ALICE);
+  });
+  afterAll(() => s.close());
+
+  it('login', async () => {
+    const r = await call('login', { username: 'admin', password: 'admin-password' });
+    expect(r).toEqual({ ok: true, data: { access_token: expect.any(String), token_type: 'Bearer', expires_in: expect.any(Number) } });
+  });
+
+  it('reads: getUser, listUsers, listUserOrders, getOrder, listProducts, getProduct', async () => {
+    expect(await call('getUser', { id: 1 }, admin)).toEqual({ ok: true, data: ALICE_USER });
+    expect(await call('listUsers', { limit: 1 }, admin)).toEqual({ ok: true, data: { items: [ALICE_USER], total: 2, limit: 1, offset: 0 } });
+    const orders = await call('listUserOrders', { userId: 1 }, alice);
+    expect(orders).toMatchObject({ ok: true, data: { total: 2, limit: 10, offset: 0 } });
+    expect(await call('getOrder', { id: 1 }, alice)).toEqual({
+      ok: true,
+      data: {
+        id: 1,
+        userId: 1,
+        createdAt: '2026-01-15T09:10:00.000Z',
+        items: [
+          { productId: 1, quantity: 1, unitPrice: '50.00', lineTotal: '50.00' },
+          { productId: 2, quantity: 2, unitPrice: '25.50', lineTotal: '51.00' },
+        ],
+        totalAmount: '101.00',
+      },
+    });
+    expect(await call('listProducts', {}, alice)).toEqual({ ok: true, data: { items: [LAPTOP, MOUSE], total: 2, limit: 10, offset: 0 } });
+    expect(await call('getProduct', { id: 2 }, alice)).toEqual({ ok: true, data: MOUSE });
+  });
+
+  it('user writes: createUser, updateUser, patchUser, deleteUser', async () => {
+    const created = await call('createUser', { name: 'Carol', email: 'carol@example.com', password: 'carol-password' }, admin);
+    expect(created).toMatchObject({ ok: true, data: { name: 'Carol', email: 'carol@example.com', role: 'user', version: 1 } });
+    const id = (created as { data: { id: number } }).data.id;
+    const updated = await call('updateUser', { id, name: 'Caroline', email: 'caroline@example.com', expectedVersion: 1 }, admin);
+    expect(updated).toMatchObject({ ok: true, data: { id, name: 'Caroline', email: 'caroline@example.com', version: 2 } });
+    expect(await call('patchUser', { id, name: 'Caz' }, admin)).toMatchObject({ ok: true, data: { id, name: 'Caz', version: 3 } });
+    expect(await call('deleteUser', { id }, admin)).toEqual({ ok: true, data: { deleted: true, id } });
+    expect(await call('getUser', { id }, admin)).toEqual({ ok: false, kind: 'NOT_FOUND', fields: [] });
+  });
+
+  it('product writes: createProduct, updateProduct, deleteProduct', async () => {
+    const created = await call('createProduct', { name: 'Keyboard', price: 19.9 }, admin);
+    expect(created).toEqual({ ok: true, data: { id: expect.any(Number), name: 'Keyboard', price: '19.90' } });
+    const id = (created as { data: { id: number } }).data.id;
+    expect(await call('updateProduct', { id, name: 'Keyboard Pro', price: '29.95' }, admin)).toEqual({ ok: true, data: { id, name: 'Keyboard Pro', price: '29.95' } });
+    expect(await call('deleteProduct', { id }, admin)).toEqual({ ok: true, data: { deleted: true, id } });
+  });
+
+  it('createOrder', async () => {
+    const r = await call('createOrder', { userId: 1, items: [{ productId: 1, quantity: 2 }] }, alice);
+    expect(r).toMatchObject({ ok: true, data: { userId: 1, items: [{ productId: 1, quantity: 2, unitPrice: '50.00', lineTotal: '100.00' }], totalAmount: '100.00' } });
+  });
+
+  it('errors come back as the canonical kind with sorted field names', async () => {
+    expect(await call('getUser', { id: 1 })).toEqual({ ok: false, kind: 'UNAUTHENTICATED', fields: [] });
+    expect(await call('getUser', { id: 1 }, 'bad-token')).toEqual({ ok: false, kind: 'UNAUTHENTICATED', fields: [] });
+    expect(await call('getOrder', { id: 3 }, alice)).toEqual({ ok: false, kind: 'FORBIDDEN', fields: [] });
+    expect(await call('createProduct', { name: 'X', price: '1.00' }, alice)).toEqual({ ok: false, kind: 'FORBIDDEN', fields: [] });
+    expect(await call('createUser', { name: 'Dup', email: 'bob@example.com' }, admin)).toMatchObject({ ok: false, kind: 'CONFLICT' });
+    expect(await call('patchUser', { id: 2, name: 'B', expectedVersion: 42 }, admin)).toEqual({ ok: false, kind: 'PRECONDITION_FAILED', fields: [] });
+    expect(await call('createOrder', { userId: 0, items: [], note: 'x' }, admin)).toEqual({ ok: false, kind: 'VALIDATION', fields: ['items', 'note', 'userId'] });
+  });
+
+  it('called every operation in the contract', () => {
+    expect([...called].sort()).toEqual([...OPERATION_NAMES].sort());
+  });
+});
