@@ -1,6 +1,6 @@
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import { ENVELOPE_NS, SoapFault, type SoapVersion } from './errors.js';
-import { decodeEntities, EntityError } from './xml-text.js';
+import { decodeEntities } from './xml-text.js';
 
 /**
  * Reading a SOAP envelope. Hand-written on fast-xml-parser rather than the
@@ -10,7 +10,8 @@ import { decodeEntities, EntityError } from './xml-text.js';
  *   - any markup declaration (<!DOCTYPE, <!ENTITY, …) is rejected outright, so
  *     no DTD, external entity or entity expansion can ever be processed;
  *   - the parser's own entity processing is off; only the five predefined
- *     entities and character references are decoded (xml-text.ts);
+ *     entities and character references are decoded (xml-text.ts), lazily,
+ *     and any other reference is a malformed-XML fault;
  *   - element nesting is capped (config soap.maxDepth);
  *   - the body size is capped before any of this (config bodyLimitBytes).
  */
@@ -73,12 +74,7 @@ export class EnvelopeReader {
       }
       throw malformed(message);
     }
-    try {
-      return this.envelope(roots);
-    } catch (err) {
-      if (err instanceof EntityError) throw malformed(err.message);
-      throw err;
-    }
+    return this.envelope(roots);
   }
 
   private envelope(roots: RawNode[]): Envelope {

@@ -5,9 +5,10 @@ import { mediaType } from '../shared/http.js';
 import type { Invoker } from '../shared/invoker.js';
 import { CredentialCache, headerCredentials } from './auth.js';
 import { ACCEPTED_NAMESPACES, LEGACY_TNS, TNS, type SoapContract, type SoapOperation } from './contract.js';
-import { EnvelopeReader, plainValue, type XmlElement } from './envelope.js';
+import { EnvelopeReader, malformed, plainValue, type XmlElement } from './envelope.js';
 import { CONTENT_TYPE, ENVELOPE_NS, renderFault, SoapFault, type SoapVersion } from './errors.js';
 import { compileWriter, type Writer } from './serialize.js';
+import { EntityError } from './xml-text.js';
 
 /** A SOAP request with the HTTP dressing reduced to what SOAP reads. */
 export interface SoapRequest {
@@ -90,7 +91,8 @@ export class SoapHandler {
         `</soap:Body></soap:Envelope>`;
       return { status: 200, contentType: CONTENT_TYPE[version], body };
     } catch (err) {
-      const fault = err instanceof SoapFault ? err : SoapFault.from(this.invoker.normalise(err));
+      const fault =
+        err instanceof SoapFault ? err : err instanceof EntityError ? malformed(err.message) : SoapFault.from(this.invoker.normalise(err));
       return this.fault(version, fault, 500, ns);
     }
   }
