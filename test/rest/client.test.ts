@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RestClient } from '../../src/clients/rest.js';
 import { OPERATION_NAMES, OPERATIONS, type OperationName } from '../../src/contract/operations.js';
 import { ALICE, startServer, type TestServer } from '../support/server.js';
+import { ALICE_USER } from './helpers.js';
 
 describe('RestClient (ProtocolClient over REST)', () => {
   let s: TestServer;
@@ -35,15 +36,7 @@ describe('RestClient (ProtocolClient over REST)', () => {
     const token = await track('login', { username: 'admin', password: 'admin-password' });
     expect(token).toMatchObject({ token_type: 'Bearer', expires_in: 3600 });
 
-    expect(await track('getUser', { id: 1 }, alice)).toEqual({
-      id: 1,
-      name: 'Alice',
-      email: 'alice@example.com',
-      role: 'user',
-      createdAt: '2026-01-15T09:00:00.000Z',
-      updatedAt: '2026-01-15T09:00:00.000Z',
-      version: 1,
-    });
+    expect(await track('getUser', { id: 1 }, alice)).toEqual(ALICE_USER);
     const users = await track('listUsers', { limit: 1, offset: 1, sort: '-name' }, alice);
     expect(users).toMatchObject({ items: [{ id: 1, name: 'Alice' }], total: 2, limit: 1, offset: 1 });
 

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { renderProblem } from '../../src/adapters/rest/errors.js';
 import { DomainError, ERROR_KINDS } from '../../src/domain/errors.js';
 import { ALICE, startServer, type TestServer } from '../support/server.js';
-import { api, freshUser, problem } from './helpers.js';
+import { ALICE_USER, api, freshUser, problem } from './helpers.js';
 
 describe('REST status codes', () => {
   let s: TestServer;
@@ -19,16 +19,7 @@ describe('REST status codes', () => {
     const res = await api(s, '/users/1', { token: alice });
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toBe('application/json; charset=utf-8');
-    expect(await res.json()).toEqual({
-      id: 1,
-      name: 'Alice',
-      email: 'alice@example.com',
-      role: 'user',
-      createdAt: '2026-01-15T09:00:00.000Z',
-      updatedAt: '2026-01-15T09:00:00.000Z',
-      version: 1,
-      links: { self: '/api/v1/users/1', orders: '/api/v1/users/1/orders' },
-    });
+    expect(await res.json()).toEqual({ ...ALICE_USER, links: { self: '/api/v1/users/1', orders: '/api/v1/users/1/orders' } });
   });
 
   it('HEAD answers like GET without a body', async () => {
@@ -192,6 +183,25 @@ describe('REST status codes', () => {
     const res = await api(s, '/users', { method: 'POST', token: admin, body: { name: 'x'.repeat(3000), email: 'big@example.com' } });
     expect(res.status).toBe(413);
     expect((await problem(res)).detail).toContain('2048');
+  });
+
+  it('413 also for a streamed body with no Content-Length', async () => {
+    const chunk = new TextEncoder().encode(' '.repeat(1024));
+    let sent = 0;
+    const body = new ReadableStream<Uint8Array>({
+      pull(controller) {
+        if (sent++ < 4) controller.enqueue(chunk);
+        else controller.close();
+      },
+    });
+    const res = await fetch(`${s.url}/api/v1/users`, {
+      method: 'POST',
+      headers: { Authorization: `Bearer ${admin}`, 'Content-Type': 'application/json' },
+      body,
+      duplex: 'half',
+    } as RequestInit);
+    expect(res.status).toBe(413);
+    await problem(res);
   });
 
   it('415 for an unsupported Content-Type, naming what is accepted', async () => {
