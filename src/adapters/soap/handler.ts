@@ -5,6 +5,7 @@ import { mediaType } from '../shared/http.js';
 import type { Invoker } from '../shared/invoker.js';
 import { CredentialCache, headerCredentials } from './auth.js';
 import { ACCEPTED_NAMESPACES, LEGACY_TNS, TNS, type SoapContract, type SoapOperation } from './contract.js';
+import type { XmlType } from './model.js';
 import { EnvelopeReader, malformed, plainValue, type XmlElement } from './envelope.js';
 import { CONTENT_TYPE, ENVELOPE_NS, renderFault, SoapFault, type SoapVersion } from './errors.js';
 import { compileWriter, type Writer } from './serialize.js';
@@ -56,7 +57,7 @@ export class SoapHandler {
     private readonly options: SoapHandlerOptions,
   ) {
     this.reader = new EnvelopeReader(options.maxDepth);
-    const memo = new Map();
+    const memo = new Map<XmlType, Writer>();
     for (const op of contract.operations) {
       const compiled = { op, write: compileWriter(op.result, memo) };
       this.byElement.set(op.name, compiled);
