@@ -88,6 +88,13 @@ describe('GraphiQL explorer', () => {
     expect(await res.json()).toEqual({ data: { user: { name: 'Alice' } } });
   });
 
+  it('opens the explorer for a browser URL with ?query= (prefilled by explorer.js)', async () => {
+    const res = await fetch(`${s.url}/graphql?query=${encodeURIComponent('{ __typename }')}`, { headers: { Accept: BROWSER_ACCEPT } });
+    expect(res.headers.get('content-type')).toBe('text/html; charset=utf-8');
+    const js = await (await fetch(`${s.url}/graphql/assets/explorer.js`)).text();
+    expect(js).toContain("params.get('query')");
+  });
+
   it('answers JSON (not the page) to a plain GET without Accept', async () => {
     const res = await fetch(`${s.url}/graphql?query=${encodeURIComponent('{ __typename }')}`);
     expect(res.headers.get('content-type')).toContain('application/json');
