@@ -87,7 +87,7 @@ export const SCENARIOS: Scenario[] = [
   { operation: 'getUser', case: 'UNAUTHENTICATED', as: 'anonymous', input: () => ({ id: 1 }), fields: [] },
 
   // listUsers
-  { operation: 'listUsers', case: 'success', as: 'alice', input: () => ({ limit: 2, offset: 0, name: 'o', sort: '-name' }), data: () => ({ items: [BOB], total: 1, limit: 2, offset: 0 }) },
+  { operation: 'listUsers', case: 'success', as: 'alice', input: () => ({ limit: 2, offset: 0, name: 'BO', role: 'user', sort: '-name,id' }), data: () => ({ items: [BOB], total: 1, limit: 2, offset: 0 }) },
   { operation: 'listUsers', case: 'VALIDATION', as: 'alice', input: () => ({ limit: 500 }), fields: ['limit'] },
   { operation: 'listUsers', case: 'UNAUTHENTICATED', as: 'anonymous', input: () => ({}), fields: [] },
 
@@ -161,7 +161,7 @@ export const SCENARIOS: Scenario[] = [
   { operation: 'createOrder', case: 'UNAUTHENTICATED', as: 'anonymous', input: () => ({ userId: 1, items: [{ productId: 1, quantity: 1 }] }), fields: [] },
 
   // listProducts
-  { operation: 'listProducts', case: 'success', as: 'bob', input: () => ({ limit: 10, offset: 0, sort: '-price' }), data: () => ({ items: [LAPTOP, MOUSE], total: 2, limit: 10, offset: 0 }) },
+  { operation: 'listProducts', case: 'success', as: 'bob', input: () => ({ limit: 10, offset: 0, minPrice: '20.00', sort: '-price' }), data: () => ({ items: [LAPTOP, MOUSE], total: 2, limit: 10, offset: 0 }) },
   { operation: 'listProducts', case: 'VALIDATION', as: 'bob', input: () => ({ limit: 0 }), fields: ['limit'] },
   { operation: 'listProducts', case: 'UNAUTHENTICATED', as: 'anonymous', input: () => ({}), fields: [] },
 

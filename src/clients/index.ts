@@ -1,0 +1,22 @@
+import { GraphqlClient } from './graphql.js';
+import { JsonRpcClient } from './jsonrpc.js';
+import { RestClient } from './rest.js';
+import { SoapClient } from './soap.js';
+import type { ProtocolClient } from './types.js';
+
+export type { Outcome, Protocol, ProtocolClient } from './types.js';
+
+/** Every API style polyface serves, as a client each; SOAP counts once per envelope version. */
+export const CLIENT_VARIANTS = {
+  rest: (baseUrl: string) => new RestClient(baseUrl),
+  graphql: (baseUrl: string) => new GraphqlClient(baseUrl),
+  jsonrpc: (baseUrl: string) => new JsonRpcClient(baseUrl),
+  'soap-1.1': (baseUrl: string) => new SoapClient(baseUrl, { version: '1.1' }),
+  'soap-1.2': (baseUrl: string) => new SoapClient(baseUrl, { version: '1.2' }),
+} as const satisfies Record<string, (baseUrl: string) => ProtocolClient>;
+
+export type ClientVariant = keyof typeof CLIENT_VARIANTS;
+
+export function createClients(baseUrl: string): Record<ClientVariant, ProtocolClient> {
+  return Object.fromEntries(Object.entries(CLIENT_VARIANTS).map(([name, make]) => [name, make(baseUrl)])) as Record<ClientVariant, ProtocolClient>;
+}
