@@ -19,7 +19,7 @@ export const FAULT_SIDE: Record<ErrorKind, 'client' | 'server'> = {
 
 export type FaultCode = 'client' | 'server' | 'VersionMismatch' | 'MustUnderstand';
 
-const CODES: Record<SoapVersion, Record<FaultCode, string>> = {
+export const FAULT_CODES: Record<SoapVersion, Record<FaultCode, string>> = {
   '1.1': { client: 'soap:Client', server: 'soap:Server', VersionMismatch: 'soap:VersionMismatch', MustUnderstand: 'soap:MustUnderstand' },
   '1.2': { client: 'soap:Sender', server: 'soap:Receiver', VersionMismatch: 'soap:VersionMismatch', MustUnderstand: 'soap:MustUnderstand' },
 };
@@ -65,7 +65,7 @@ function detail(error: DomainError, ns: string): string {
 }
 
 export function renderFault(version: SoapVersion, fault: SoapFault, ns = TNS): string {
-  const code = CODES[version][fault.code];
+  const code = FAULT_CODES[version][fault.code];
   const reason = escapeText(fault.error.kind === 'INTERNAL' ? SAFE_INTERNAL : fault.error.message);
   const open = `<?xml version="1.0" encoding="utf-8"?><soap:Envelope xmlns:soap="${ENVELOPE_NS[version]}">`;
   if (version === '1.1') {
