@@ -18,5 +18,7 @@ export const CLIENT_VARIANTS = {
 export type ClientVariant = keyof typeof CLIENT_VARIANTS;
 
 export function createClients(baseUrl: string): Record<ClientVariant, ProtocolClient> {
-  return Object.fromEntries(Object.entries(CLIENT_VARIANTS).map(([name, make]) => [name, make(baseUrl)])) as Record<ClientVariant, ProtocolClient>;
+  const clients = {} as Record<ClientVariant, ProtocolClient>;
+  for (const name of Object.keys(CLIENT_VARIANTS) as ClientVariant[]) clients[name] = CLIENT_VARIANTS[name](baseUrl);
+  return clients;
 }
