@@ -112,15 +112,23 @@ describe('REST XML in and out', () => {
     expect(users.data.map((u) => u.email)).not.toContain('x@example.com');
   });
 
-  it('an undeclared entity stays literal text rather than being resolved', async () => {
+  it('decodes character references; an undeclared entity is malformed XML (XML 1.0 §4.1), as in SOAP', async () => {
+    const ok = await api(s, '/users', {
+      method: 'POST',
+      token: admin,
+      headers: { 'Content-Type': 'application/xml' },
+      body: '<user><name>Tom &amp; &#65;&#x42;</name><email>tom@example.com</email></user>',
+    });
+    expect(ok.status).toBe(201);
+    expect(((await ok.json()) as { name: string }).name).toBe('Tom & AB');
     const res = await api(s, '/users', {
       method: 'POST',
       token: admin,
       headers: { 'Content-Type': 'application/xml' },
-      body: '<user><name>Tom &unknown; &#65;</name><email>tom@example.com</email></user>',
+      body: '<user><name>Tom &unknown;</name><email>tom2@example.com</email></user>',
     });
-    expect(res.status).toBe(201);
-    expect(((await res.json()) as { name: string }).name).toBe('Tom &unknown; A');
+    expect(res.status).toBe(400);
+    expect(await res.text()).toContain('Undeclared entity');
   });
 
   it('malformed XML and nesting past REST_XML_MAX_DEPTH are 400s', async () => {

@@ -2,6 +2,7 @@ import { XMLBuilder, XMLParser, XMLValidator } from 'fast-xml-parser';
 import type { JsonSchema } from '../../contract/json-schema.js';
 import { DomainError } from '../../domain/errors.js';
 import { coerceText } from '../shared/coerce.js';
+import { decodeEntities } from '../shared/xml-text.js';
 
 /**
  * XML in and out for the REST facade. Arrays are written as repeated `<i>`
@@ -28,24 +29,6 @@ function shape(value: unknown): unknown {
   return value;
 }
 
-const PREDEFINED: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'" };
-const REFERENCE = /&(?:#x([0-9a-fA-F]{1,6})|#(\d{1,7})|(amp|lt|gt|quot|apos));/g;
-
-/**
- * Entity processing stays off in the parser so no DTD-declared entity can
- * ever expand (and DOCTYPEs are refused outright); the five predefined
- * entities and character references are part of XML itself, not of a DTD,
- * and carry no expansion risk, so they are decoded here.
- */
-function decodeReferences(text: string): string {
-  if (!text.includes('&')) return text;
-  return text.replace(REFERENCE, (whole, hex: string | undefined, dec: string | undefined, name: string | undefined) => {
-    if (name) return PREDEFINED[name]!;
-    const code = hex ? parseInt(hex, 16) : Number(dec);
-    return code > 0 && code <= 0x10ffff ? String.fromCodePoint(code) : whole;
-  });
-}
-
 export class XmlReader {
   private readonly parser: XMLParser;
 
@@ -59,7 +42,10 @@ export class XmlReader {
       htmlEntities: false,
       trimValues: true,
       maxNestedTags: maxDepth,
-      tagValueProcessor: (_name, value) => decodeReferences(value),
+      // Entity processing is off so no DTD-declared entity can ever expand; the
+      // five predefined entities and character references are XML itself and
+      // are decoded by the shared decoder (an undeclared one is malformed).
+      tagValueProcessor: (_name, value) => decodeEntities(value),
     });
   }
 

@@ -3,7 +3,7 @@ import { DomainError } from '../../domain/errors.js';
 import { ACCEPTED_NAMESPACES } from './contract.js';
 import { childElements, childText, type XmlElement } from './envelope.js';
 import { SoapFault } from './errors.js';
-import { escapeAttr } from './xml-text.js';
+import { escapeAttr } from '../shared/xml-text.js';
 
 export const WSSE_NS = 'http://docs.oasis-open.org/wss/2004/01/oasis-200401-wss-wssecurity-secext-1.0.xsd';
 export const PASSWORD_TEXT = 'http://docs.oasis-open.org/wss/2004/01/oasis-200401-wss-username-token-profile-1.0#PasswordText';

@@ -1,6 +1,6 @@
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import { ENVELOPE_NS, SoapFault, type SoapVersion } from './errors.js';
-import { decodeEntities } from './xml-text.js';
+import { decodeEntities } from '../shared/xml-text.js';
 
 /**
  * Reading a SOAP envelope. Hand-written on fast-xml-parser rather than the
@@ -10,7 +10,7 @@ import { decodeEntities } from './xml-text.js';
  *   - any markup declaration (<!DOCTYPE, <!ENTITY, …) is rejected outright, so
  *     no DTD, external entity or entity expansion can ever be processed;
  *   - the parser's own entity processing is off; only the five predefined
- *     entities and character references are decoded (xml-text.ts), lazily,
+ *     entities and character references are decoded (shared/xml-text.ts), lazily,
  *     and any other reference is a malformed-XML fault;
  *   - element nesting is capped (config soap.maxDepth);
  *   - the body size is capped before any of this (config bodyLimitBytes).

@@ -1,7 +1,7 @@
 import { DomainError, type ErrorKind } from '../../domain/errors.js';
 import { SERVICE_FAULT_TYPE, TNS } from './contract.js';
 import { compileWriter } from './serialize.js';
-import { escapeText } from './xml-text.js';
+import { escapeText } from '../shared/xml-text.js';
 
 export type SoapVersion = '1.1' | '1.2';
 

@@ -9,7 +9,7 @@ import type { XmlType } from './model.js';
 import { EnvelopeReader, malformed, plainValue, type XmlElement } from './envelope.js';
 import { CONTENT_TYPE, ENVELOPE_NS, renderFault, SoapFault, type SoapVersion } from './errors.js';
 import { compileWriter, type Writer } from './serialize.js';
-import { EntityError } from './xml-text.js';
+import { EntityError } from '../shared/xml-text.js';
 
 /** A SOAP request with the HTTP dressing reduced to what SOAP reads. */
 export interface SoapRequest {

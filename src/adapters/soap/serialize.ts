@@ -1,5 +1,5 @@
 import type { XmlType } from './model.js';
-import { escapeText } from './xml-text.js';
+import { escapeText } from '../shared/xml-text.js';
 
 export type Writer = (value: unknown) => string;
 

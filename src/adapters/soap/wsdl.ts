@@ -1,6 +1,6 @@
 import { SERVICE_NAME, TNS, type SoapContract } from './contract.js';
 import type { XmlField, XmlType } from './model.js';
-import { escapeAttr, escapeText } from './xml-text.js';
+import { escapeAttr, escapeText } from '../shared/xml-text.js';
 
 /** The address written into the checked-in wsdl/polyface.wsdl; the served copy uses the request's Host. */
 export const DEFAULT_LOCATION = 'http://localhost:3000/soap';
