@@ -3,6 +3,7 @@ import type { OperationName } from '../../src/contract/operations.js';
 import type { DomainServices } from '../../src/contract/operations.js';
 import type { ErrorKind } from '../../src/domain/errors.js';
 import type { Principal } from '../../src/domain/principal.js';
+import { ALICE_USER as ALICE, BOB_USER as BOB, LAPTOP, MOUSE, ORDER_1, ORDER_2 } from '../support/demo.js';
 
 /**
  * The conformance matrix, in domain terms and nothing else: every protocol
@@ -36,22 +37,6 @@ export interface Scenario {
 
 const ts = expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z$/);
 const anyId = expect.any(Number);
-
-const ALICE = { id: 1, name: 'Alice', email: 'alice@example.com', role: 'user', createdAt: '2026-01-15T09:00:00.000Z', updatedAt: '2026-01-15T09:00:00.000Z', version: 1 };
-const BOB = { id: 2, name: 'Bob', email: 'bob@example.com', role: 'user', createdAt: '2026-01-15T09:01:00.000Z', updatedAt: '2026-01-15T09:01:00.000Z', version: 1 };
-const LAPTOP = { id: 1, name: 'Laptop', price: '50.00' };
-const MOUSE = { id: 2, name: 'Mouse', price: '25.50' };
-const ORDER_1 = {
-  id: 1,
-  userId: 1,
-  createdAt: '2026-01-15T09:10:00.000Z',
-  items: [
-    { productId: 1, quantity: 1, unitPrice: '50.00', lineTotal: '50.00' },
-    { productId: 2, quantity: 2, unitPrice: '25.50', lineTotal: '51.00' },
-  ],
-  totalAmount: '101.00',
-};
-const ORDER_2 = { id: 2, userId: 1, createdAt: '2026-01-15T09:20:00.000Z', items: [{ productId: 2, quantity: 1, unitPrice: '25.50', lineTotal: '25.50' }], totalAmount: '25.50' };
 
 const email = (tag: string) => `${tag.toLowerCase().replace(/[^a-z0-9]+/g, '-')}@conformance.test`;
 const newUser = (input: Record<string, unknown>, extra: Record<string, unknown> = {}) => ({

@@ -65,15 +65,4 @@ export async function openSocket(url: string, opts: { token?: string; query?: st
   };
 }
 
-// Demo data as every JSON-RPC result shows it (seeded with fixed timestamps).
-export const ALICE_USER = {
-  id: 1,
-  name: 'Alice',
-  email: 'alice@example.com',
-  role: 'user',
-  createdAt: '2026-01-15T09:00:00.000Z',
-  updatedAt: '2026-01-15T09:00:00.000Z',
-  version: 1,
-};
-export const LAPTOP = { id: 1, name: 'Laptop', price: '50.00' };
-export const MOUSE = { id: 2, name: 'Mouse', price: '25.50' };
+export { ALICE_USER, LAPTOP, MOUSE } from '../support/demo.js';

@@ -1,15 +1,6 @@
 import type { TestServer } from '../support/server.js';
 
-/** The demo user Alice in the domain's shape, as a fresh database holds her. */
-export const ALICE_USER = {
-  id: 1,
-  name: 'Alice',
-  email: 'alice@example.com',
-  role: 'user',
-  createdAt: '2026-01-15T09:00:00.000Z',
-  updatedAt: '2026-01-15T09:00:00.000Z',
-  version: 1,
-};
+export { ALICE_USER } from '../support/demo.js';
 
 export interface Call {
   method?: string;
