@@ -1,7 +1,7 @@
 import BetterSqlite3 from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { Kysely, SqliteDialect, type LogEvent } from 'kysely';
+import { Kysely, SqliteDialect, type LogEvent, type SqliteDatabase } from 'kysely';
 import type { Database } from './schema.js';
 
 /** Counts statements sent to storage, so tests can prove batching (no N+1). */
@@ -22,11 +22,38 @@ export function openDatabase(url: string, counter: QueryCounter): Kysely<Databas
   sqlite.pragma('foreign_keys = ON');
   sqlite.pragma('busy_timeout = 5000');
   return new Kysely<Database>({
-    dialect: new SqliteDialect({ database: sqlite }),
+    dialect: new SqliteDialect({ database: withStatementCache(sqlite) }),
     log: (event: LogEvent) => {
       if (event.level === 'query') counter.count++;
     },
   });
+}
+
+const STATEMENT_CACHE_SIZE = 256;
+
+/**
+ * Kysely's SQLite driver calls `prepare` for every query, and better-sqlite3
+ * compiles the SQL each time: a large share of a hot read. Statements are
+ * reusable, and Kysely runs one query at a time on its single connection, so
+ * a bounded LRU of prepared statements keyed by SQL text is safe and removes
+ * that cost. (Statements are not shared with `.stream()`, which we don't use.)
+ */
+function withStatementCache(sqlite: BetterSqlite3.Database): SqliteDatabase {
+  const cache = new Map<string, BetterSqlite3.Statement>();
+  return {
+    close: () => sqlite.close(),
+    prepare(sql: string) {
+      let stmt = cache.get(sql);
+      if (stmt) {
+        cache.delete(sql);
+      } else {
+        stmt = sqlite.prepare(sql);
+        if (cache.size >= STATEMENT_CACHE_SIZE) cache.delete(cache.keys().next().value!);
+      }
+      cache.set(sql, stmt);
+      return stmt;
+    },
+  };
 }
 
 /** True for a unique-constraint violation in SQLite or PostgreSQL. */
