@@ -1,7 +1,7 @@
 import metaSchema from '@open-rpc/meta-schema';
 import { Ajv } from 'ajv';
 import { Ajv2020 } from 'ajv/dist/2020.js';
-import draft07 from 'ajv/dist/refs/json-schema-draft-07.json' with { type: 'json' };
+import jsonSchemaToolsMeta from '@json-schema-tools/meta-schema';
 import addFormatsPlugin from 'ajv-formats';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ERROR_CODES } from '../../src/adapters/jsonrpc/errors.js';
@@ -15,15 +15,10 @@ const addFormats = addFormatsPlugin.default;
 
 /**
  * The OpenRPC meta-schema describes embedded JSON Schemas by reference to
- * https://meta.json-schema.tools (@json-schema-tools/meta-schema, a draft-07
- * meta-schema, not installed here). Draft-07's own meta-schema stands in, with
- * the one definition the OpenRPC schema points into (JSONSchemaObject.$ref).
+ * https://meta.json-schema.tools (@json-schema-tools/meta-schema), whose own
+ * `$schema` is itself; ajv needs it registered under both spellings of its id.
  */
-const jsonSchemaTools = {
-  ...draft07,
-  $id: 'https://meta.json-schema.tools',
-  definitions: { ...draft07.definitions, JSONSchemaObject: { type: 'object', properties: { $ref: draft07.properties.$ref } } },
-};
+const { $schema: _self, ...jsonSchemaTools } = jsonSchemaToolsMeta as unknown as Record<string, unknown>;
 
 interface MethodObject {
   name: string;
@@ -50,7 +45,7 @@ describe('rpc.discover', () => {
     const ajv = new Ajv({ strict: false, allErrors: true });
     addFormats(ajv);
     // Referenced both with and without the trailing slash, which ajv treats as two documents.
-    ajv.addSchema(jsonSchemaTools);
+    ajv.addSchema({ ...jsonSchemaTools, $id: 'https://meta.json-schema.tools' });
     ajv.addSchema({ ...jsonSchemaTools, $id: 'https://meta.json-schema.tools/' });
     const { $schema: _ignored, ...schema } = metaSchema as unknown as Record<string, unknown>;
     const validate = ajv.compile(schema);
