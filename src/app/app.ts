@@ -43,7 +43,8 @@ export async function buildApp(config: Config, announce: (message: string) => vo
   const container = new Container({ defaultScope: 'Singleton' });
   await container.load(infraModule({ config, log, db, counter, settings, hasher, admin, jwtSecret }), domainModule, ...FACADE_MODULES);
   const facades = container.isBound(TYPES.HttpFacade) ? container.getAll(TYPES.HttpFacade) : [];
-  const server = createHttpServer(facades, db, log);
+  const http = createHttpServer(facades, db, log);
+  const server = http.server;
 
   const app: App = {
     container,
@@ -61,14 +62,10 @@ export async function buildApp(config: Config, announce: (message: string) => vo
         });
       }),
     async close() {
-      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
-      server.closeIdleConnections();
-      // Sockets a facade took over by upgrade (WebSockets) keep server.close() waiting until the facade ends them.
-      const facadesClosed = Promise.all(facades.map((f) => f.close?.()));
-      const timer = setTimeout(() => server.closeAllConnections(), config.shutdownTimeoutMs);
-      await closed;
-      clearTimeout(timer);
-      await facadesClosed;
+      const stopped = http.stop(config.shutdownTimeoutMs);
+      // Sockets a facade took over by upgrade (WebSockets) keep the server open until the facade ends them.
+      await Promise.all(facades.map((f) => f.close?.()));
+      await stopped;
       await db.destroy();
     },
   };

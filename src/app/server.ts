@@ -11,14 +11,28 @@ const REQUEST_ID = /^[\w.:-]{1,128}$/;
  * first facade that claims the path. Framework-free so that protocols which
  * need no router skip express entirely.
  */
-export function createHttpServer(facades: readonly HttpFacade[], db: Kysely<any>, log: Logger): Server {
+export interface HttpServer {
+  readonly server: Server;
+  /**
+   * Graceful stop: refuse new connections, end idle keep-alive ones, let
+   * in-flight requests finish (each connection closes after its response),
+   * and cut whatever is left after the timeout.
+   */
+  stop(timeoutMs: number): Promise<void>;
+}
+
+export function createHttpServer(facades: readonly HttpFacade[], db: Kysely<any>, log: Logger): HttpServer {
+  let stopping = false;
   const server = createServer({ keepAliveTimeout: 5_000 }, (req, res) => {
+    if (stopping) res.setHeader('Connection', 'close');
     const incoming = req.headers['x-request-id'];
     const requestId = typeof incoming === 'string' && REQUEST_ID.test(incoming) ? incoming : randomUUID();
     res.setHeader('X-Request-Id', requestId);
     const started = process.hrtime.bigint();
     const reqLog = log.child({ requestId });
     res.on('finish', () => {
+      // A request that was already in flight when the stop began: its connection must not idle on.
+      if (stopping) req.socket.end();
       if (reqLog.isLevelEnabled('info')) {
         const ms = Number(process.hrtime.bigint() - started) / 1e6;
         reqLog.info({ method: req.method, url: req.url, status: res.statusCode, ms: Math.round(ms * 100) / 100 }, 'request');
@@ -62,5 +76,14 @@ export function createHttpServer(facades: readonly HttpFacade[], db: Kysely<any>
     socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\n\r\n');
   });
 
-  return server;
+  return {
+    server,
+    stop(timeoutMs) {
+      stopping = true;
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      server.closeIdleConnections();
+      const timer = setTimeout(() => server.closeAllConnections(), timeoutMs);
+      return closed.finally(() => clearTimeout(timer));
+    },
+  };
 }
