@@ -1,8 +1,8 @@
 // `npm start`: compile when dist/ is missing or older than src/, then run the gateway.
-import { execFileSync } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { build } from './build.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const entry = join(root, 'dist', 'app', 'main.js');
@@ -18,8 +18,6 @@ function newest(dir) {
 
 if (!existsSync(entry) || statSync(entry).mtimeMs < newest(join(root, 'src'))) {
   process.stdout.write('building polyface…\n');
-  execFileSync(process.execPath, [join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', join(root, 'tsconfig.build.json')], {
-    stdio: 'inherit',
-  });
+  build();
 }
 await import(entry);

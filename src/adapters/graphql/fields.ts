@@ -25,17 +25,7 @@ export const ROOT_FIELDS: Record<OperationName, { root: 'Query' | 'Mutation'; fi
   deleteProduct: { root: 'Mutation', field: 'deleteProduct' },
 };
 
-/**
- * The SDL text. tsc does not copy .graphql files into dist/, so a compiled
- * build reads the file from the source tree it was built from.
- */
+/** The SDL text, beside this module in src/ and in dist/ (scripts/build.mjs copies it). */
 export function schemaSource(): string {
-  for (const rel of ['./schema.graphql', '../../../src/adapters/graphql/schema.graphql']) {
-    try {
-      return readFileSync(fileURLToPath(new URL(rel, import.meta.url)), 'utf8');
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
-    }
-  }
-  throw new Error('schema.graphql not found next to the GraphQL adapter or in src/adapters/graphql');
+  return readFileSync(fileURLToPath(new URL('./schema.graphql', import.meta.url)), 'utf8');
 }
