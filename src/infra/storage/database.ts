@@ -29,7 +29,7 @@ export function openDatabase(url: string, counter: QueryCounter): Kysely<Databas
   });
 }
 
-const STATEMENT_CACHE_SIZE = 256;
+export const STATEMENT_CACHE_SIZE = 256;
 
 /**
  * Kysely's SQLite driver calls `prepare` for every query, and better-sqlite3
@@ -38,7 +38,7 @@ const STATEMENT_CACHE_SIZE = 256;
  * a bounded LRU of prepared statements keyed by SQL text is safe and removes
  * that cost. (Statements are not shared with `.stream()`, which we don't use.)
  */
-function withStatementCache(sqlite: BetterSqlite3.Database): SqliteDatabase {
+export function withStatementCache(sqlite: BetterSqlite3.Database): SqliteDatabase {
   const cache = new Map<string, BetterSqlite3.Statement>();
   return {
     close: () => sqlite.close(),
