@@ -5,8 +5,8 @@
  */
 import { writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { buildContract } from '../src/adapters/soap/contract.js';
-import { DEFAULT_LOCATION, wsdlDocument } from '../src/adapters/soap/wsdl.js';
+import { buildContract } from '../src/protocols/soap/contract.js';
+import { DEFAULT_LOCATION, wsdlDocument } from '../src/protocols/soap/docs.js';
 
 const target = fileURLToPath(new URL('../wsdl/polyface.wsdl', import.meta.url));
 writeFileSync(target, wsdlDocument(buildContract(), DEFAULT_LOCATION));

@@ -31,7 +31,7 @@ it('without ADMIN_PASSWORD, JWT_SECRET or DEMO_PASSWORD: generates them on first
   const services = app2.container.get(TYPES.DomainServices);
   expect(await services.auth.authenticate(token)).toMatchObject({ subject: 'admin', role: 'admin' });
   await services.auth.login({ username: 'admin', password: adminPassword });
-  const admin = { subject: 'admin', role: 'admin' as const, userId: null };
+  const admin = { caller: { subject: 'admin', role: 'admin' as const, userId: null } };
   expect((await services.users.list(admin, {})).total).toBe(2);
   await app2.close();
 });

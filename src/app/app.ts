@@ -1,5 +1,5 @@
-import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { Container } from 'inversify';
 import type { Kysely } from 'kysely';
 import type { Config } from '../infra/config.js';
@@ -11,9 +11,8 @@ import { migrate } from '../infra/storage/migrations.js';
 import type { Database } from '../infra/storage/schema.js';
 import { seedDemoData } from '../infra/storage/seed.js';
 import { SqlSettingsRepository } from '../infra/storage/settings-repo.js';
-import { FACADE_MODULES } from './facades.js';
-import { domainModule, infraModule } from './modules.js';
-import { createHttpServer } from './server.js';
+import { domainModule, hostModule, infraModule, runtimeModule } from './modules.js';
+import { STYLE_MODULES } from './styles.js';
 import { TYPES } from './tokens.js';
 
 export interface App {
@@ -24,11 +23,15 @@ export interface App {
   /** Base URL once listening, e.g. http://127.0.0.1:3000 */
   url: string;
   listen(): Promise<string>;
-  /** Stops accepting, lets in-flight requests finish (up to the timeout), closes the database. */
+  /** Ends streams, stops accepting, lets in-flight requests finish (up to the timeout), closes the database. */
   close(): Promise<void>;
 }
 
-/** Opens storage, migrates, resolves secrets, seeds, and wires the container. */
+/**
+ * The composition root: config → storage (opened, migrated, secrets
+ * resolved, seeded) → implementations → inversify modules (infra, domain,
+ * runtime, one per style, host).
+ */
 export async function buildApp(config: Config, announce: (message: string) => void = (m) => process.stdout.write(`\n*** ${m}\n\n`)): Promise<App> {
   const log = createLogger(config.logLevel);
   const counter = new QueryCounter();
@@ -41,10 +44,10 @@ export async function buildApp(config: Config, announce: (message: string) => vo
   if (config.seedDemoData && (await seedDemoData(db, hasher, config.demoPassword, announce))) log.info('seeded demo data');
 
   const container = new Container({ defaultScope: 'Singleton' });
-  await container.load(infraModule({ config, log, db, counter, settings, hasher, admin, jwtSecret }), domainModule, ...FACADE_MODULES);
-  const facades = container.isBound(TYPES.HttpFacade) ? container.getAll(TYPES.HttpFacade) : [];
-  const http = createHttpServer(facades, db, log);
-  const server = http.server;
+  await container.load(infraModule({ config, log, db, counter, settings, hasher, admin, jwtSecret }), domainModule, runtimeModule, ...STYLE_MODULES, hostModule);
+  const host = container.get(TYPES.HttpHost);
+  const bindings = container.isBound(TYPES.HttpBinding) ? container.getAll(TYPES.HttpBinding) : [];
+  const server = host.server;
 
   const app: App = {
     container,
@@ -62,9 +65,11 @@ export async function buildApp(config: Config, announce: (message: string) => vo
         });
       }),
     async close() {
-      const stopped = http.stop(config.shutdownTimeoutMs);
-      // Sockets a facade took over by upgrade (WebSockets) keep the server open until the facade ends them.
-      await Promise.all(facades.map((f) => f.close?.()));
+      // One signal: streams end at once, then the door closes and in-flight requests finish.
+      container.get(TYPES.Shutdown).abort();
+      const stopped = host.stop(config.shutdownTimeoutMs);
+      // Sockets a binding took over by upgrade (WebSockets) keep the server open until the binding ends them.
+      await Promise.all(bindings.map((b) => b.close?.()));
       await stopped;
       await db.destroy();
     },

@@ -1,12 +1,16 @@
 import { ContainerModule } from 'inversify';
-import type { Kysely } from 'kysely';
-import { Invoker } from '../adapters/shared/invoker.js';
-import { AuthService } from '../domain/auth.js';
-import { OrderService } from '../domain/orders.js';
+import { sql, type Kysely } from 'kysely';
+import { Registry } from 'prom-client';
+import { AuthService } from '../domain/auth/service.js';
+import { ProductService } from '../domain/catalog/service.js';
+import { OrderService } from '../domain/orders/service.js';
 import type { AdminCredentials, PasswordHasher, SettingsRepository } from '../domain/ports.js';
-import { ProductService } from '../domain/products.js';
-import { UserService } from '../domain/users.js';
+import { UserService } from '../domain/users/service.js';
+import { HttpHost } from '../hosts/http.js';
+import { systemClock } from '../infra/clock.js';
 import type { Config } from '../infra/config.js';
+import { InProcessEventBus } from '../infra/events/memory-bus.js';
+import { memoryRateLimiters } from '../infra/limits/memory.js';
 import type { Logger } from '../infra/logger.js';
 import type { QueryCounter } from '../infra/storage/database.js';
 import { SqlOrderRepository } from '../infra/storage/orders-repo.js';
@@ -14,6 +18,12 @@ import { SqlProductRepository } from '../infra/storage/products-repo.js';
 import type { Database } from '../infra/storage/schema.js';
 import { SqlUserRepository } from '../infra/storage/users-repo.js';
 import { JwtCodec } from '../infra/tokens.js';
+import { authInterceptor } from '../runtime/interceptors/auth.js';
+import { errorInterceptor } from '../runtime/interceptors/errors.js';
+import { metricsInterceptor } from '../runtime/interceptors/metrics.js';
+import { rateLimitInterceptor } from '../runtime/interceptors/rate-limit.js';
+import { Runtime } from '../runtime/invoker.js';
+import { PrincipalCache } from '../runtime/principals.js';
 import { TYPES } from './tokens.js';
 
 /** What start-up prepared before the container exists (opened, migrated, secrets resolved). */
@@ -33,6 +43,7 @@ export const infraModule = (r: InfraResources) =>
   new ContainerModule(({ bind }) => {
     bind(TYPES.Config).toConstantValue(r.config);
     bind(TYPES.Logger).toConstantValue(r.log);
+    bind(TYPES.Clock).toConstantValue(systemClock);
     bind(TYPES.Database).toConstantValue(r.db);
     bind(TYPES.QueryCounter).toConstantValue(r.counter);
     bind(TYPES.SettingsRepository).toConstantValue(r.settings);
@@ -42,19 +53,25 @@ export const infraModule = (r: InfraResources) =>
     bind(TYPES.UserRepository).toDynamicValue((c) => new SqlUserRepository(c.get(TYPES.Database))).inSingletonScope();
     bind(TYPES.ProductRepository).toDynamicValue((c) => new SqlProductRepository(c.get(TYPES.Database))).inSingletonScope();
     bind(TYPES.OrderRepository).toDynamicValue((c) => new SqlOrderRepository(c.get(TYPES.Database))).inSingletonScope();
+    bind(TYPES.EventBus)
+      .toDynamicValue((c) => new InProcessEventBus(c.get(TYPES.Clock), (err) => c.get(TYPES.Logger).error({ err }, 'event listener failed')))
+      .inSingletonScope();
+    bind(TYPES.RateLimiters).toConstantValue(memoryRateLimiters);
   });
 
 /**
  * The domain imports no DI library, so its services are built here from
- * their ports; every adapter then reaches them through the Invoker.
+ * their ports; every style then reaches them through the runtime.
  */
 export const domainModule = new ContainerModule(({ bind }) => {
   bind(TYPES.UserService)
-    .toDynamicValue((c) => new UserService(c.get(TYPES.UserRepository), c.get(TYPES.PasswordHasher)))
+    .toDynamicValue((c) => new UserService(c.get(TYPES.UserRepository), c.get(TYPES.PasswordHasher), c.get(TYPES.EventBus)))
     .inSingletonScope();
-  bind(TYPES.ProductService).toDynamicValue((c) => new ProductService(c.get(TYPES.ProductRepository))).inSingletonScope();
+  bind(TYPES.ProductService).toDynamicValue((c) => new ProductService(c.get(TYPES.ProductRepository), c.get(TYPES.EventBus))).inSingletonScope();
   bind(TYPES.OrderService)
-    .toDynamicValue((c) => new OrderService(c.get(TYPES.OrderRepository), c.get(TYPES.UserRepository), c.get(TYPES.ProductRepository)))
+    .toDynamicValue(
+      (c) => new OrderService(c.get(TYPES.OrderRepository), c.get(TYPES.UserRepository), c.get(TYPES.ProductRepository), c.get(TYPES.EventBus)),
+    )
     .inSingletonScope();
   bind(TYPES.AuthService)
     .toDynamicValue(
@@ -69,5 +86,57 @@ export const domainModule = new ContainerModule(({ bind }) => {
       orders: c.get(TYPES.OrderService),
     }))
     .inSingletonScope();
-  bind(TYPES.Invoker).to(Invoker).inSingletonScope();
+});
+
+/**
+ * The runtime: the credential cache (told of user changes by the event
+ * bus), and the interceptor chain every call of every style goes through,
+ * outermost first — metrics see the final outcome, errors are normalised
+ * and logged once, then authentication, then per-principal limits.
+ */
+export const runtimeModule = new ContainerModule(({ bind }) => {
+  bind(TYPES.Metrics).toConstantValue(new Registry());
+  bind(TYPES.Shutdown).toConstantValue(new AbortController());
+  bind(TYPES.PrincipalCache)
+    .toDynamicValue((c) => {
+      const { auth } = c.get(TYPES.Config);
+      const cache = new PrincipalCache(c.get(TYPES.AuthService), { max: auth.cacheSize, ttlMs: auth.cacheTtlSeconds * 1000, tokenExpiry: JwtCodec.expiry });
+      c.get(TYPES.EventBus).subscribe((e) => cache.onEvent(e));
+      return cache;
+    })
+    .inSingletonScope();
+  bind(TYPES.Runtime)
+    .toDynamicValue((c) => {
+      const { rateLimits } = c.get(TYPES.Config);
+      const limiters = c.get(TYPES.RateLimiters);
+      const perMinute = (name: string, points: number) => (points > 0 ? limiters({ name, points, windowSeconds: 60 }) : undefined);
+      const calls = perMinute('calls', rateLimits.callsPerMinute);
+      const writes = perMinute('writes', rateLimits.writesPerMinute);
+      return new Runtime({
+        services: c.get(TYPES.DomainServices),
+        principals: c.get(TYPES.PrincipalCache),
+        shutdown: c.get(TYPES.Shutdown).signal,
+        interceptors: [
+          metricsInterceptor(c.get(TYPES.Metrics)),
+          errorInterceptor,
+          authInterceptor(c.get(TYPES.PrincipalCache)),
+          ...(calls || writes ? [rateLimitInterceptor({ calls, writes })] : []),
+        ],
+      });
+    })
+    .inSingletonScope();
+});
+
+/** The front door: every registered style's binding behind one path table. */
+export const hostModule = new ContainerModule(({ bind }) => {
+  bind(TYPES.HttpHost)
+    .toDynamicValue((c) => {
+      const db = c.get(TYPES.Database);
+      return new HttpHost({
+        log: c.get(TYPES.Logger),
+        bindings: c.getAll(TYPES.HttpBinding, { optional: true }),
+        probes: { database: async () => void (await sql`select 1`.execute(db)) },
+      });
+    })
+    .inSingletonScope();
 });

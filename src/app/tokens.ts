@@ -1,32 +1,39 @@
 import type { ServiceIdentifier } from 'inversify';
 import type { Kysely } from 'kysely';
-import type { HttpFacade } from '../adapters/shared/http.js';
-import type { Invoker } from '../adapters/shared/invoker.js';
-import type { DomainServices } from '../contract/operations.js';
-import type { AuthService } from '../domain/auth.js';
-import type { OrderService } from '../domain/orders.js';
+import type { Registry } from 'prom-client';
+import type { DomainServices } from '../contract/operation.js';
+import type { AuthService } from '../domain/auth/service.js';
+import type { ProductService } from '../domain/catalog/service.js';
+import type { EventBus } from '../domain/events.js';
+import type { OrderService } from '../domain/orders/service.js';
 import type {
   AdminCredentials,
+  Clock,
   OrderRepository,
   PasswordHasher,
   ProductRepository,
+  RateLimiterFactory,
   SettingsRepository,
   TokenCodec,
   UserRepository,
 } from '../domain/ports.js';
-import type { ProductService } from '../domain/products.js';
-import type { UserService } from '../domain/users.js';
+import type { UserService } from '../domain/users/service.js';
+import type { HttpHost } from '../hosts/http.js';
 import type { Config } from '../infra/config.js';
 import type { Logger } from '../infra/logger.js';
 import type { QueryCounter } from '../infra/storage/database.js';
 import type { Database } from '../infra/storage/schema.js';
+import type { HttpBinding } from '../protocols/shared/http.js';
+import type { Runtime } from '../runtime/invoker.js';
+import type { PrincipalCache } from '../runtime/principals.js';
 
 const t = <T>(name: string) => Symbol.for(`polyface.${name}`) as ServiceIdentifier<T>;
 
-/** Every injection token, typed, in one place. */
+/** Every injection token, typed, in one place. Only src/app/ sees them. */
 export const TYPES = {
   Config: t<Config>('Config'),
   Logger: t<Logger>('Logger'),
+  Clock: t<Clock>('Clock'),
   Database: t<Kysely<Database>>('Database'),
   QueryCounter: t<QueryCounter>('QueryCounter'),
   UserRepository: t<UserRepository>('UserRepository'),
@@ -36,12 +43,19 @@ export const TYPES = {
   PasswordHasher: t<PasswordHasher>('PasswordHasher'),
   TokenCodec: t<TokenCodec>('TokenCodec'),
   AdminCredentials: t<AdminCredentials>('AdminCredentials'),
+  EventBus: t<EventBus>('EventBus'),
+  RateLimiters: t<RateLimiterFactory>('RateLimiters'),
   AuthService: t<AuthService>('AuthService'),
   UserService: t<UserService>('UserService'),
   ProductService: t<ProductService>('ProductService'),
   OrderService: t<OrderService>('OrderService'),
   DomainServices: t<DomainServices>('DomainServices'),
-  Invoker: t<Invoker>('Invoker'),
-  /** Multi-bound: every protocol facade mounted on the HTTP server. */
-  HttpFacade: t<HttpFacade>('HttpFacade'),
+  Metrics: t<Registry>('Metrics'),
+  PrincipalCache: t<PrincipalCache>('PrincipalCache'),
+  /** Aborted when the server begins to shut down: every open stream ends. */
+  Shutdown: t<AbortController>('Shutdown'),
+  Runtime: t<Runtime>('Runtime'),
+  /** Multi-bound: every style mounted on the HTTP front door, one registration each (styles.ts). */
+  HttpBinding: t<HttpBinding>('HttpBinding'),
+  HttpHost: t<HttpHost>('HttpHost'),
 } as const;

@@ -1,7 +1,7 @@
 import { buildSchema, GraphQLObjectType, type GraphQLField } from 'graphql';
-import { GRAPHQL_CODES } from '../adapters/graphql/errors.js';
+import { GRAPHQL_CODES, ROOT_FIELDS } from '../protocols/graphql/spec.js';
 // The SDL and the operation→field map are the published contract, not server internals.
-import { ROOT_FIELDS, schemaSource } from '../adapters/graphql/fields.js';
+import { schemaSource } from '../protocols/graphql/docs.js';
 import { operationSchemas, type JsonSchema } from '../contract/json-schema.js';
 import { findOperation, pascalName, type OperationName } from '../contract/operations.js';
 import type { ErrorKind } from '../domain/errors.js';

@@ -1,5 +1,5 @@
 import { JSONRPCClient, JSONRPCErrorException, type JSONRPCResponse } from 'json-rpc-2.0';
-import { kindOf, type ErrorData } from '../adapters/jsonrpc/errors.js';
+import { kindOf, type ErrorData } from '../protocols/jsonrpc/spec.js';
 import type { OperationName } from '../contract/operations.js';
 import type { Outcome, ProtocolClient } from './types.js';
 

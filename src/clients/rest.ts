@@ -1,4 +1,4 @@
-import { API_BASE, fillPath, pathParams, ROUTES, type RestRoute } from '../adapters/rest/routes.js';
+import { API_BASE, fillPath, pathParams, ROUTES, type RestRoute } from '../protocols/rest/spec.js';
 import type { OperationName } from '../contract/operations.js';
 import { ERROR_KINDS, type ErrorKind } from '../domain/errors.js';
 import type { Outcome, ProtocolClient } from './types.js';

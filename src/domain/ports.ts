@@ -10,6 +10,12 @@ export interface UserRecord {
   createdAt: string;
   updatedAt: string;
   version: number;
+  /**
+   * Bumped whenever what a token or a cached login vouches for changes
+   * (role, password). Tokens carry the value they were issued at, so a
+   * change revokes every earlier token at once.
+   */
+  credentialsVersion: number;
 }
 
 export interface ProductRecord {
@@ -71,7 +77,11 @@ export interface UserRepository {
   list(filter: UserFilter): Promise<Slice<UserRecord>>;
   /** 'conflict' when the email is taken. */
   insert(user: NewUser): Promise<WriteResult<UserRecord>>;
-  /** Bumps version; 'stale' when expectedVersion no longer matches, 'conflict' on a taken email. */
+  /**
+   * Bumps version, and credentialsVersion when the role or password
+   * changes; 'stale' when expectedVersion no longer matches, 'conflict' on a
+   * taken email.
+   */
   update(id: number, changes: UserChanges, expectedVersion?: number): Promise<WriteResult<UserRecord>>;
   /** Removes the user and their orders in one transaction. */
   delete(id: number, expectedVersion?: number): Promise<WriteResult<true>>;
@@ -111,6 +121,8 @@ export interface TokenClaims {
   subject: string;
   role: Role;
   userId: number | null;
+  /** The user's credentialsVersion when the token was issued (absent for the bootstrap admin). */
+  credentialsVersion?: number;
 }
 
 export interface TokenCodec {
@@ -128,3 +140,23 @@ export interface AdminCredentials {
 export interface Clock {
   now(): Date;
 }
+
+/** One rate policy's counters: so many points per window, keyed by whatever is limited (a principal, an address). */
+export interface RateLimiter {
+  /** Spends `cost` points (default 1); refused when the key has none left, with the seconds until it has. */
+  consume(key: string, cost?: number): Promise<RateDecision>;
+  /** Forgets a key (e.g. failed logins after a success). */
+  reset(key: string): Promise<void>;
+}
+
+export type RateDecision = { allowed: true } | { allowed: false; retryAfterSeconds: number };
+
+export interface RatePolicy {
+  /** Distinguishes policies sharing one store (Redis key prefix). */
+  name: string;
+  points: number;
+  windowSeconds: number;
+}
+
+/** Makes a limiter per policy: in-process now, shared through Redis later. */
+export type RateLimiterFactory = (policy: RatePolicy) => RateLimiter;

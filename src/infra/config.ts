@@ -1,6 +1,9 @@
+import { z } from 'zod';
+
 /**
- * Every knob in one place, read from the environment once. Tests build a
- * Config directly and never touch process.env.
+ * Every knob in one place, read from the environment once and validated
+ * with zod; a bad value stops the start with a message naming the variable.
+ * Tests build a Config directly and never touch process.env.
  */
 export interface Config {
   host: string;
@@ -12,67 +15,116 @@ export interface Config {
   demoPassword: string | undefined;
   tokenTtlSeconds: number;
   logLevel: string;
-  /** Largest request body any facade accepts, in bytes. */
+  /** Largest request body any style accepts, in bytes. */
   bodyLimitBytes: number;
   /** Seed demo data into an empty database. */
   seedDemoData: boolean;
   /** Grace period for in-flight requests on SIGTERM. */
   shutdownTimeoutMs: number;
+  /** The one credential → principal cache every style goes through (runtime/principals.ts). */
+  auth: { cacheSize: number; cacheTtlSeconds: number };
+  /** Per-principal call and write rates per minute; 0 turns a limit off. */
+  rateLimits: { callsPerMinute: number; writesPerMinute: number };
   graphql: { maxDepth: number; maxComplexity: number; maxQueryLength: number; introspection: boolean; documentCacheSize: number };
   jsonrpc: { maxBatch: number };
-  soap: {
-    maxDepth: number;
-    /** Verified header credentials (UsernameToken, <Authentication>) remembered to skip scrypt; 0 disables. */
-    credentialCacheSize: number;
-    credentialCacheTtlSeconds: number;
-  };
+  soap: { maxDepth: number };
   /** REST: deepest element nesting accepted in an XML request body. */
   rest: { xmlMaxDepth: number };
 }
 
-function int(env: NodeJS.ProcessEnv, key: string, fallback: number): number {
-  const raw = env[key];
-  if (raw === undefined || raw === '') return fallback;
-  const n = Number(raw);
-  if (!Number.isInteger(n) || n < 0) throw new Error(`${key} must be a non-negative integer, got "${raw}"`);
-  return n;
-}
+const int = (fallback: number) =>
+  z
+    .string()
+    .optional()
+    .transform((raw, ctx) => {
+      if (raw === undefined || raw === '') return fallback;
+      const n = Number(raw);
+      if (!Number.isInteger(n) || n < 0) {
+        ctx.addIssue({ code: 'custom', message: `must be a non-negative integer, got "${raw}"` });
+        return z.NEVER;
+      }
+      return n;
+    });
 
-function bool(env: NodeJS.ProcessEnv, key: string, fallback: boolean): boolean {
-  const raw = env[key]?.toLowerCase();
-  if (raw === undefined || raw === '') return fallback;
-  if (['1', 'true', 'yes', 'on'].includes(raw)) return true;
-  if (['0', 'false', 'no', 'off'].includes(raw)) return false;
-  throw new Error(`${key} must be true or false, got "${raw}"`);
-}
+const bool = (fallback: boolean) =>
+  z
+    .string()
+    .optional()
+    .transform((raw, ctx) => {
+      const v = raw?.toLowerCase();
+      if (v === undefined || v === '') return fallback;
+      if (['1', 'true', 'yes', 'on'].includes(v)) return true;
+      if (['0', 'false', 'no', 'off'].includes(v)) return false;
+      ctx.addIssue({ code: 'custom', message: `must be true or false, got "${raw}"` });
+      return z.NEVER;
+    });
+
+const text = (fallback?: string) =>
+  z
+    .string()
+    .optional()
+    .transform((raw) => (raw === undefined || raw === '' ? fallback : raw));
+
+/** The environment variables polyface reads; the README's configuration table lists exactly these. */
+const ENV = z.object({
+  HOST: text('127.0.0.1'),
+  PORT: int(3000),
+  DATABASE_URL: text('./data/polyface.db'),
+  JWT_SECRET: text(),
+  ADMIN_PASSWORD: text(),
+  DEMO_PASSWORD: text(),
+  TOKEN_TTL_SECONDS: int(3600),
+  LOG_LEVEL: text('info'),
+  BODY_LIMIT_BYTES: int(1_048_576),
+  SEED_DEMO_DATA: bool(true),
+  SHUTDOWN_TIMEOUT_MS: int(10_000),
+  AUTH_CACHE_SIZE: int(10_000),
+  AUTH_CACHE_TTL_SECONDS: int(30),
+  RATE_LIMIT_CALLS_PER_MINUTE: int(0),
+  RATE_LIMIT_WRITES_PER_MINUTE: int(0),
+  GRAPHQL_MAX_DEPTH: int(10),
+  GRAPHQL_MAX_COMPLEXITY: int(1000),
+  GRAPHQL_MAX_QUERY_LENGTH: int(10_000),
+  GRAPHQL_INTROSPECTION: bool(true),
+  GRAPHQL_DOCUMENT_CACHE: int(500),
+  JSONRPC_MAX_BATCH: int(50),
+  SOAP_MAX_DEPTH: int(32),
+  REST_XML_MAX_DEPTH: int(16),
+});
+
+export const ENV_VARIABLES: readonly string[] = Object.keys(ENV.shape);
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const parsed = ENV.safeParse(env);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    throw new Error(`${String(issue.path[0])} ${issue.message}`);
+  }
+  const e = parsed.data;
   return {
-    host: env.HOST || '127.0.0.1',
-    port: int(env, 'PORT', 3000),
-    databaseUrl: env.DATABASE_URL || './data/polyface.db',
-    jwtSecret: env.JWT_SECRET || undefined,
-    adminPassword: env.ADMIN_PASSWORD || undefined,
-    demoPassword: env.DEMO_PASSWORD || undefined,
-    tokenTtlSeconds: int(env, 'TOKEN_TTL_SECONDS', 3600),
-    logLevel: env.LOG_LEVEL || 'info',
-    bodyLimitBytes: int(env, 'BODY_LIMIT_BYTES', 1_048_576),
-    seedDemoData: bool(env, 'SEED_DEMO_DATA', true),
-    shutdownTimeoutMs: int(env, 'SHUTDOWN_TIMEOUT_MS', 10_000),
+    host: e.HOST!,
+    port: e.PORT,
+    databaseUrl: e.DATABASE_URL!,
+    jwtSecret: e.JWT_SECRET,
+    adminPassword: e.ADMIN_PASSWORD,
+    demoPassword: e.DEMO_PASSWORD,
+    tokenTtlSeconds: e.TOKEN_TTL_SECONDS,
+    logLevel: e.LOG_LEVEL!,
+    bodyLimitBytes: e.BODY_LIMIT_BYTES,
+    seedDemoData: e.SEED_DEMO_DATA,
+    shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
+    auth: { cacheSize: e.AUTH_CACHE_SIZE, cacheTtlSeconds: e.AUTH_CACHE_TTL_SECONDS },
+    rateLimits: { callsPerMinute: e.RATE_LIMIT_CALLS_PER_MINUTE, writesPerMinute: e.RATE_LIMIT_WRITES_PER_MINUTE },
     graphql: {
-      maxDepth: int(env, 'GRAPHQL_MAX_DEPTH', 10),
-      maxComplexity: int(env, 'GRAPHQL_MAX_COMPLEXITY', 1000),
-      maxQueryLength: int(env, 'GRAPHQL_MAX_QUERY_LENGTH', 10_000),
-      introspection: bool(env, 'GRAPHQL_INTROSPECTION', true),
-      documentCacheSize: int(env, 'GRAPHQL_DOCUMENT_CACHE', 500),
+      maxDepth: e.GRAPHQL_MAX_DEPTH,
+      maxComplexity: e.GRAPHQL_MAX_COMPLEXITY,
+      maxQueryLength: e.GRAPHQL_MAX_QUERY_LENGTH,
+      introspection: e.GRAPHQL_INTROSPECTION,
+      documentCacheSize: e.GRAPHQL_DOCUMENT_CACHE,
     },
-    jsonrpc: { maxBatch: int(env, 'JSONRPC_MAX_BATCH', 50) },
-    soap: {
-      maxDepth: int(env, 'SOAP_MAX_DEPTH', 32),
-      credentialCacheSize: int(env, 'SOAP_CREDENTIAL_CACHE_SIZE', 1000),
-      credentialCacheTtlSeconds: int(env, 'SOAP_CREDENTIAL_CACHE_TTL_SECONDS', 60),
-    },
-    rest: { xmlMaxDepth: int(env, 'REST_XML_MAX_DEPTH', 16) },
+    jsonrpc: { maxBatch: e.JSONRPC_MAX_BATCH },
+    soap: { maxDepth: e.SOAP_MAX_DEPTH },
+    rest: { xmlMaxDepth: e.REST_XML_MAX_DEPTH },
   };
 }
 

@@ -2,15 +2,15 @@ import { SignJWT, jwtVerify, errors as joseErrors } from 'jose';
 import type { TokenClaims, TokenCodec } from '../domain/ports.js';
 
 const ISSUER = 'polyface';
-const CACHE_LIMIT = 10_000;
 
 /**
- * HS256 JWTs with jose. Verified tokens are remembered until they expire
- * (bounded), so the hot path pays for one HMAC per token, not per request.
+ * HS256 JWTs with jose. Claims: `sub`, `role`, `uid` (null for the bootstrap
+ * admin) and `cv`, the user's credentials version at issue time. No cache
+ * here: the runtime's credential cache remembers verified tokens, bounded
+ * and never past their expiry.
  */
 export class JwtCodec implements TokenCodec {
   private readonly key: Uint8Array;
-  private readonly verified = new Map<string, { claims: TokenClaims; exp: number }>();
 
   constructor(
     secret: string,
@@ -20,7 +20,7 @@ export class JwtCodec implements TokenCodec {
   }
 
   sign(claims: TokenClaims): Promise<string> {
-    return new SignJWT({ role: claims.role, uid: claims.userId })
+    return new SignJWT({ role: claims.role, uid: claims.userId, ...(claims.credentialsVersion === undefined ? {} : { cv: claims.credentialsVersion }) })
       .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
       .setSubject(claims.subject)
       .setIssuer(ISSUER)
@@ -30,25 +30,28 @@ export class JwtCodec implements TokenCodec {
   }
 
   async verify(token: string): Promise<TokenClaims | undefined> {
-    const hit = this.verified.get(token);
-    if (hit) {
-      if (hit.exp * 1000 > Date.now()) return hit.claims;
-      this.verified.delete(token);
-      return undefined;
-    }
     try {
       const { payload } = await jwtVerify(token, this.key, { issuer: ISSUER, algorithms: ['HS256'] });
-      const role = payload.role;
-      const uid = payload.uid;
+      const { role, uid, cv } = payload;
       if (typeof payload.sub !== 'string' || (role !== 'admin' && role !== 'user')) return undefined;
       if (uid !== null && typeof uid !== 'number') return undefined;
-      const claims: TokenClaims = { subject: payload.sub, role, userId: uid };
-      if (this.verified.size >= CACHE_LIMIT) this.verified.delete(this.verified.keys().next().value!);
-      this.verified.set(token, { claims, exp: payload.exp ?? 0 });
-      return claims;
+      if (cv !== undefined && typeof cv !== 'number') return undefined;
+      return { subject: payload.sub, role, userId: uid, ...(cv === undefined ? {} : { credentialsVersion: cv }) };
     } catch (err) {
       if (err instanceof joseErrors.JOSEError) return undefined;
       throw err;
+    }
+  }
+
+  /** Seconds since the epoch at which a token expires, without verifying it (for cache lifetimes of verified tokens). */
+  static expiry(token: string): number | undefined {
+    const part = token.split('.')[1];
+    if (!part) return undefined;
+    try {
+      const exp = (JSON.parse(Buffer.from(part, 'base64url').toString('utf8')) as { exp?: unknown }).exp;
+      return typeof exp === 'number' ? exp : undefined;
+    } catch {
+      return undefined;
     }
   }
 }

@@ -2,7 +2,6 @@ import { expect } from 'vitest';
 import type { OperationName } from '../../src/contract/operations.js';
 import type { DomainServices } from '../../src/contract/operations.js';
 import type { ErrorKind } from '../../src/domain/errors.js';
-import type { Principal } from '../../src/domain/principal.js';
 import { ALICE_USER as ALICE, BOB_USER as BOB, LAPTOP, MOUSE, ORDER_1, ORDER_2 } from '../support/demo.js';
 
 /**
@@ -180,7 +179,7 @@ export const SCENARIOS: Scenario[] = [
 
 /** Fixtures made in-process through the domain as the administrator. */
 export function domainFixtures(d: DomainServices): Fixtures {
-  const admin: Principal = { subject: 'admin', role: 'admin', userId: null };
+  const admin = { caller: { subject: 'admin', role: 'admin' as const, userId: null } };
   return {
     async user(tag) {
       const u = await d.users.create(admin, { name: 'Fixture', email: email(`fx-${tag}`) });

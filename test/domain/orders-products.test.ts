@@ -1,6 +1,6 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { DomainError } from '../../src/domain/errors.js';
-import { admin, alice, bob, domainFixture } from '../support/domain.js';
+import { admin, alice, anonymous, bob, domainFixture } from '../support/domain.js';
 
 type Fixture = Awaited<ReturnType<typeof domainFixture>>;
 

@@ -1,6 +1,6 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { DomainError } from '../../src/domain/errors.js';
-import { admin, alice, bob, domainFixture } from '../support/domain.js';
+import { admin, alice, anonymous, bob, domainFixture } from '../support/domain.js';
 
 type Fixture = Awaited<ReturnType<typeof domainFixture>>;
 
@@ -21,7 +21,7 @@ describe('UserService', () => {
   });
 
   it('refuses anonymous callers', async () => {
-    expect((await failure(d.users.get(null, { id: 1 }))).kind).toBe('UNAUTHENTICATED');
+    expect((await failure(d.users.get(anonymous, { id: 1 }))).kind).toBe('UNAUTHENTICATED');
   });
 
   it('reads the demo users', async () => {

@@ -1,5 +1,5 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { GRAPHQL_CODES } from '../../src/adapters/graphql/errors.js';
+import { GRAPHQL_CODES } from '../../src/protocols/graphql/spec.js';
 import { TYPES } from '../../src/app/tokens.js';
 import { DomainError, ERROR_KINDS } from '../../src/domain/errors.js';
 import { ADMIN, ALICE, BOB, startServer, type TestServer } from '../support/server.js';

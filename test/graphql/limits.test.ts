@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { GraphqlFacade } from '../../src/adapters/graphql/facade.js';
+import { GraphqlHttp } from '../../src/protocols/graphql/http.js';
 import { TYPES } from '../../src/app/tokens.js';
 import { ADMIN, startServer, type TestServer } from '../support/server.js';
 import { gql, graphqlConfig, SOURCE_QUERY } from './helpers.js';
@@ -21,7 +21,7 @@ async function rejectedBeforeExecution(server: TestServer, query: string, accept
 }
 
 const facadeOf = (server: TestServer) =>
-  server.app.container.getAll(TYPES.HttpFacade).find((f) => f instanceof GraphqlFacade) as GraphqlFacade;
+  server.app.container.getAll(TYPES.HttpBinding).find((f) => f instanceof GraphqlHttp) as GraphqlHttp;
 
 describe('hostile-query limits', () => {
   it('rejects a query deeper than graphql.maxDepth', async () => {

@@ -59,7 +59,7 @@ describe('batched loading (no N+1)', () => {
 
     // Grow the data set: 8 more users with 2 orders of 2 lines each.
     const { users, orders } = s.app.container.get(TYPES.DomainServices);
-    const principal = { subject: 'admin', role: 'admin' as const, userId: null };
+    const principal = { caller: { subject: 'admin', role: 'admin' as const, userId: null } };
     for (let n = 0; n < 8; n++) {
       const u = await users.create(principal, { name: `Extra ${n}`, email: `extra${n}@example.com` });
       for (let k = 0; k < 2; k++) {

@@ -1,7 +1,7 @@
 import { buildClientSchema, getIntrospectionQuery, isNonNullType, printSchema, type IntrospectionQuery } from 'graphql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ROOT_FIELDS } from '../../src/adapters/graphql/fields.js';
-import { GraphqlFacade } from '../../src/adapters/graphql/facade.js';
+import { ROOT_FIELDS } from '../../src/protocols/graphql/spec.js';
+import { GraphqlHttp } from '../../src/protocols/graphql/http.js';
 import { TYPES } from '../../src/app/tokens.js';
 import { OPERATIONS } from '../../src/contract/operations.js';
 import { startServer, type TestServer } from '../support/server.js';
@@ -47,7 +47,7 @@ describe('GraphQL schema versus the operation list', () => {
   });
 
   it('serves the schema the facade was built from (schema.graphql)', () => {
-    const facade = s.app.container.getAll(TYPES.HttpFacade).find((f) => f instanceof GraphqlFacade) as GraphqlFacade;
+    const facade = s.app.container.getAll(TYPES.HttpBinding).find((f) => f instanceof GraphqlHttp) as GraphqlHttp;
     expect(printSchema(served)).toBe(printSchema(facade.schema));
   });
 

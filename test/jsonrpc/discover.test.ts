@@ -4,7 +4,7 @@ import { Ajv2020 } from 'ajv/dist/2020.js';
 import jsonSchemaToolsMeta from '@json-schema-tools/meta-schema';
 import addFormatsPlugin from 'ajv-formats';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ERROR_CODES } from '../../src/adapters/jsonrpc/errors.js';
+import { ERROR_CODES } from '../../src/protocols/jsonrpc/spec.js';
 import { operationSchemas } from '../../src/contract/json-schema.js';
 import { OPERATIONS, OPERATION_NAMES } from '../../src/contract/operations.js';
 import { startServer, type TestServer } from '../support/server.js';

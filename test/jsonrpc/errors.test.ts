@@ -1,5 +1,5 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { ERROR_CODES } from '../../src/adapters/jsonrpc/errors.js';
+import { ERROR_CODES } from '../../src/protocols/jsonrpc/spec.js';
 import { TYPES } from '../../src/app/tokens.js';
 import { DomainError, ERROR_KINDS } from '../../src/domain/errors.js';
 import { ALICE, startServer, type TestServer } from '../support/server.js';

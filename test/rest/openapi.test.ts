@@ -1,7 +1,7 @@
 import { Validator } from '@seriousme/openapi-schema-validator';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ROUTES } from '../../src/adapters/rest/routes.js';
+import { ROUTES } from '../../src/protocols/rest/spec.js';
 import { OPERATION_NAMES } from '../../src/contract/operations.js';
 import { startServer, type TestServer } from '../support/server.js';
 
@@ -56,7 +56,7 @@ describe('OpenAPI 3.1 document', () => {
   it('every path and method answers with a status it documents, with a body its schema accepts', async () => {
     const admin = await s.token();
     const services = s.app.container.get(Symbol.for('polyface.DomainServices')) as import('../../src/contract/operations.js').DomainServices;
-    const adminCaller = await services.auth.authenticate(admin);
+    const adminCaller = { caller: await services.auth.authenticate(admin) };
     ids.deleteUser = (await services.users.create(adminCaller, { name: 'To Delete', email: 'to.delete@example.com' })).id;
     ids.deleteProduct = (await services.products.create(adminCaller, { name: 'Spare', price: '1.00' })).id;
 

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { renderProblem } from '../../src/adapters/rest/errors.js';
+import { renderProblem } from '../../src/protocols/rest/errors.js';
 import { DomainError, ERROR_KINDS } from '../../src/domain/errors.js';
 import { ALICE, startServer, type TestServer } from '../support/server.js';
 import { ALICE_USER, api, freshUser, problem } from './helpers.js';

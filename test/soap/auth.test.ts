@@ -1,6 +1,5 @@
 import * as soap from 'soap';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { CredentialCache } from '../../src/adapters/soap/auth.js';
 import { TYPES } from '../../src/app/tokens.js';
 import { ALICE, startServer, type TestServer } from '../support/server.js';
 import { authentication, bodyOf, envelope, faultOf, post, TNS, usernameToken } from './helpers.js';
@@ -75,7 +74,7 @@ describe('SOAP authentication', () => {
 
   it('a verified credential pair is remembered briefly, so scrypt runs once; another password is checked for real', async () => {
     const auth = s.app.container.get(TYPES.DomainServices).auth;
-    const login = vi.spyOn(auth, 'login');
+    const login = vi.spyOn(auth, 'verifyPassword');
     try {
       const header = authentication('bob@example.com', 'demo-password');
       for (let i = 0; i < 3; i++) expect((await post(s.url, envelope('1.1', getOrder(3), header))).status).toBe(200);
@@ -89,51 +88,14 @@ describe('SOAP authentication', () => {
   });
 
   it('with the cache disabled every header-authenticated call checks the password', async () => {
-    const uncached = await startServer({ soap: { maxDepth: 32, credentialCacheSize: 0, credentialCacheTtlSeconds: 60 } });
+    const uncached = await startServer({ auth: { cacheSize: 0, cacheTtlSeconds: 30 } });
     try {
-      const login = vi.spyOn(uncached.app.container.get(TYPES.DomainServices).auth, 'login');
+      const login = vi.spyOn(uncached.app.container.get(TYPES.DomainServices).auth, 'verifyPassword');
       const header = authentication('bob@example.com', 'demo-password');
       for (let i = 0; i < 2; i++) expect((await post(uncached.url, envelope('1.1', getOrder(3), header))).status).toBe(200);
       expect(login).toHaveBeenCalledTimes(2);
     } finally {
       await uncached.close();
-    }
-  });
-});
-
-describe('CredentialCache', () => {
-  const pair = (n: number) => ({ username: `u${n}`, password: `p${n}` });
-
-  it('forgets entries after the TTL, and never outlives half the token lifetime', () => {
-    let now = 0;
-    const cache = new CredentialCache(10, 60_000, () => now);
-    cache.set(pair(1), 't1', 3600);
-    cache.set(pair(2), 't2', 20);
-    now = 9_999;
-    expect(cache.get(pair(1))).toBe('t1');
-    expect(cache.get(pair(2))).toBe('t2');
-    now = 10_000;
-    expect(cache.get(pair(2))).toBeUndefined();
-    now = 60_000;
-    expect(cache.get(pair(1))).toBeUndefined();
-  });
-
-  it('holds at most maxEntries, dropping the least recently used', () => {
-    const cache = new CredentialCache(2, 60_000);
-    cache.set(pair(1), 't1', 3600);
-    cache.set(pair(2), 't2', 3600);
-    expect(cache.get(pair(1))).toBe('t1');
-    cache.set(pair(3), 't3', 3600);
-    expect(cache.size).toBe(2);
-    expect(cache.get(pair(2))).toBeUndefined();
-    expect(cache.get(pair(1))).toBe('t1');
-    expect(cache.get({ username: 'u1', password: 'other' })).toBeUndefined();
-  });
-
-  it('size 0 or TTL 0 disables it', () => {
-    for (const cache of [new CredentialCache(0, 60_000), new CredentialCache(10, 0)]) {
-      cache.set(pair(1), 't1', 3600);
-      expect(cache.get(pair(1))).toBeUndefined();
     }
   });
 });

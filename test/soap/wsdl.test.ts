@@ -3,8 +3,8 @@ import { request } from 'node:http';
 import { XMLParser } from 'fast-xml-parser';
 import * as soap from 'soap';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildContract, TNS } from '../../src/adapters/soap/contract.js';
-import { DEFAULT_LOCATION, wsdlDocument } from '../../src/adapters/soap/wsdl.js';
+import { buildContract, TNS } from '../../src/protocols/soap/contract.js';
+import { DEFAULT_LOCATION, wsdlDocument } from '../../src/protocols/soap/docs.js';
 import { OPERATIONS, pascalName } from '../../src/contract/operations.js';
 import { startServer, type TestServer } from '../support/server.js';
 

@@ -1,8 +1,9 @@
-import { AuthService } from '../../src/domain/auth.js';
-import { OrderService } from '../../src/domain/orders.js';
+import { AuthService } from '../../src/domain/auth/service.js';
+import { ProductService } from '../../src/domain/catalog/service.js';
+import type { DomainContext } from '../../src/domain/context.js';
+import { OrderService } from '../../src/domain/orders/service.js';
 import type { Principal } from '../../src/domain/principal.js';
-import { ProductService } from '../../src/domain/products.js';
-import { UserService } from '../../src/domain/users.js';
+import { UserService } from '../../src/domain/users/service.js';
 import { ScryptHasher } from '../../src/infra/passwords.js';
 import { resolveAdminCredentials } from '../../src/infra/secrets.js';
 import { openDatabase, QueryCounter } from '../../src/infra/storage/database.js';
@@ -14,9 +15,13 @@ import { SqlSettingsRepository } from '../../src/infra/storage/settings-repo.js'
 import { SqlUserRepository } from '../../src/infra/storage/users-repo.js';
 import { JwtCodec } from '../../src/infra/tokens.js';
 
-export const admin: Principal = { subject: 'admin', role: 'admin', userId: null };
-export const alice: Principal = { subject: 'user:1', role: 'user', userId: 1 };
-export const bob: Principal = { subject: 'user:2', role: 'user', userId: 2 };
+export const ADMIN_PRINCIPAL: Principal = { subject: 'admin', role: 'admin', userId: null };
+
+/** Domain calls as each demo caller. */
+export const admin: DomainContext = { caller: ADMIN_PRINCIPAL };
+export const alice: DomainContext = { caller: { subject: 'user:1', role: 'user', userId: 1 } };
+export const bob: DomainContext = { caller: { subject: 'user:2', role: 'user', userId: 2 } };
+export const anonymous: DomainContext = { caller: null };
 
 /** The domain services over a real in-memory SQLite database with the demo data. */
 export async function domainFixture() {
@@ -37,6 +42,7 @@ export async function domainFixture() {
     settings,
     hasher,
     tokens,
+    repos: { users, products, orders },
     auth: new AuthService(users, hasher, tokens, adminCreds),
     users: new UserService(users, hasher),
     products: new ProductService(products),

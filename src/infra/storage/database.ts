@@ -2,6 +2,7 @@ import BetterSqlite3 from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { Kysely, SqliteDialect, type LogEvent, type SqliteDatabase } from 'kysely';
+import { LRUCache } from 'lru-cache';
 import type { Database } from './schema.js';
 
 /** Counts statements sent to storage, so tests can prove batching (no N+1). */
@@ -39,18 +40,15 @@ export const STATEMENT_CACHE_SIZE = 256;
  * that cost. (Statements are not shared with `.stream()`, which we don't use.)
  */
 export function withStatementCache(sqlite: BetterSqlite3.Database): SqliteDatabase {
-  const cache = new Map<string, BetterSqlite3.Statement>();
+  const cache = new LRUCache<string, BetterSqlite3.Statement>({ max: STATEMENT_CACHE_SIZE });
   return {
     close: () => sqlite.close(),
     prepare(sql: string) {
       let stmt = cache.get(sql);
-      if (stmt) {
-        cache.delete(sql);
-      } else {
+      if (!stmt) {
         stmt = sqlite.prepare(sql);
-        if (cache.size >= STATEMENT_CACHE_SIZE) cache.delete(cache.keys().next().value!);
+        cache.set(sql, stmt);
       }
-      cache.set(sql, stmt);
       return stmt;
     },
   };

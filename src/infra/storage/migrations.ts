@@ -48,6 +48,15 @@ const MIGRATIONS: Record<string, Migration> = {
         .execute();
     },
   },
+  '0002_credentials_version': {
+    // Tokens carry this value; bumping it on a role or password change revokes them (see AuthService.authenticate).
+    async up(db: Kysely<any>) {
+      await db.schema
+        .alterTable('users')
+        .addColumn('credentials_version', 'integer', (c) => c.notNull().defaultTo(1))
+        .execute();
+    },
+  },
 };
 
 // Raw SQL because the schema builder has no enum type common to both dialects.

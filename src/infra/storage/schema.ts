@@ -10,6 +10,7 @@ export interface UsersTable {
   created_at: string;
   updated_at: string;
   version: number;
+  credentials_version: Generated<number>;
 }
 
 export interface ProductsTable {

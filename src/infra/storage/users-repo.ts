@@ -21,6 +21,7 @@ const toRecord = (r: Selectable<UsersTable>): UserRecord => ({
   createdAt: r.created_at,
   updatedAt: r.updated_at,
   version: r.version,
+  credentialsVersion: r.credentials_version,
 });
 
 export class SqlUserRepository implements UserRepository {
@@ -78,6 +79,10 @@ export class SqlUserRepository implements UserRepository {
           ...(c.passwordHash !== undefined && { password_hash: c.passwordHash }),
           updated_at: new Date().toISOString(),
           version: eb('version', '+', 1),
+          // A new password always revokes; a role revokes only when it really changes.
+          ...(c.passwordHash !== undefined
+            ? { credentials_version: eb('credentials_version', '+', 1) }
+            : c.role !== undefined && { credentials_version: sql<number>`credentials_version + (case when role <> ${c.role} then 1 else 0 end)` }),
         }))
         .where('id', '=', id);
       if (expectedVersion !== undefined) q = q.where('version', '=', expectedVersion);

@@ -1,0 +1,83 @@
+/**
+ * Import rules: layers point down (app → hosts → protocols → runtime →
+ * contract → domain; infra implements domain ports), no cycles, inversify
+ * only in the composition root, and only binding files touch node:http, ws
+ * or express. Run by `.ci/run` as `npm run lint:deps`; test/architecture.test.ts
+ * proves that a deliberate violation is reported, e.g.
+ *
+ *   echo "import '../infra/config.js';" > src/domain/oops.ts && npm run lint:deps   # exits 1, names the rule
+ *
+ * Test files are not cruised: a test may reach any layer it exercises.
+ */
+// Paths match `src/` anywhere so test/architecture.test.ts can cruise a fixture tree with the same rules.
+const layer = (name) => `(^|/)src/${name}/`;
+const below = {
+  domain: [],
+  contract: ['domain'],
+  runtime: ['contract', 'domain'],
+  protocols: ['runtime', 'contract', 'domain'],
+  hosts: ['protocols', 'runtime', 'contract', 'domain'],
+  infra: ['domain'],
+  clients: ['contract', 'domain'],
+};
+const ALL = ['domain', 'contract', 'runtime', 'protocols', 'hosts', 'infra', 'clients', 'app'];
+
+/** Each layer may import itself and what is listed below it; nothing else of src/. */
+const layerRules = Object.entries(below).map(([from, allowed]) => ({
+  name: `${from}-imports-down-only`,
+  comment: `${from}/ may import only ${[from, ...allowed].join(', ')} (imports point down)`,
+  severity: 'error',
+  from: { path: layer(from), pathNot: '\\.test\\.ts$' },
+  to: { path: `(^|/)src/(${ALL.filter((l) => l !== from && !allowed.includes(l)).join('|')})/` },
+}));
+
+module.exports = {
+  forbidden: [
+    {
+      name: 'no-circular',
+      comment: 'No import cycles anywhere in src/',
+      severity: 'error',
+      from: { path: '(^|/)src/' },
+      to: { circular: true },
+    },
+    ...layerRules.filter((r) => r.name !== 'clients-imports-down-only'),
+    {
+      name: 'clients-imports-down-only',
+      comment: 'clients/ may import contract, domain and the published parts of a style (protocols/*/spec.ts, docs.ts), never its server code',
+      severity: 'error',
+      from: { path: layer('clients') },
+      to: { path: '(^|/)src/(runtime|hosts|infra|app)/|(^|/)src/protocols/(?![^/]+/(spec|docs)\\.ts$)' },
+    },
+    {
+      name: 'inversify-only-in-app',
+      comment: 'Only the composition root (src/app/) knows the DI container',
+      severity: 'error',
+      from: { path: '(^|/)src/', pathNot: '(^|/)src/app/' },
+      to: { path: 'node_modules/(inversify|@inversifyjs)/' },
+    },
+    {
+      name: 'http-only-in-bindings',
+      comment: 'Only binding files (hosts/, protocols/*/{http,ws,express}.ts) import node:http, ws or express; cores stay framework-free (type-only imports are fine)',
+      severity: 'error',
+      from: { path: '(^|/)src/', pathNot: '(^|/)src/(hosts/|protocols/[^/]+/(http|ws|express)\\.ts$)' },
+      to: {
+        path: '^(node:)?(http|https|http2|net)$|node_modules/(ws|express)/',
+        dependencyTypesNot: ['type-only'],
+      },
+    },
+    {
+      name: 'not-to-unresolvable',
+      severity: 'error',
+      from: {},
+      to: { couldNotResolve: true },
+    },
+  ],
+  options: {
+    doNotFollow: { path: 'node_modules' },
+    exclude: { path: '\\.test\\.ts$' },
+    tsPreCompilationDeps: true,
+    tsConfig: { fileName: 'tsconfig.json' },
+    enhancedResolveOptions: { exportsFields: ['exports'], conditionNames: ['import', 'require', 'node', 'default', 'types'], extensions: ['.ts', '.js', '.d.ts'] },
+    moduleSystems: ['es6', 'cjs'],
+  },
+};

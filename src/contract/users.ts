@@ -1,0 +1,66 @@
+import * as s from '../domain/users/schemas.js';
+import { deletedOut } from '../domain/shapes.js';
+import { AUTHED, type Operation } from './operation.js';
+
+export const USER_OPERATIONS = [
+  {
+    name: 'getUser',
+    summary: 'Get one user',
+    kind: 'query',
+    access: 'authenticated',
+    input: s.byIdIn,
+    output: s.userOut,
+    errors: [...AUTHED, 'NOT_FOUND'],
+    run: (d, c, i) => d.users.get(c, i),
+  },
+  {
+    name: 'listUsers',
+    summary: 'List users with filters, sorting and paging',
+    kind: 'query',
+    access: 'authenticated',
+    input: s.listUsersIn,
+    output: s.userPageOut,
+    errors: AUTHED,
+    run: (d, c, i) => d.users.list(c, i),
+  },
+  {
+    name: 'createUser',
+    summary: 'Create a user',
+    kind: 'mutation',
+    access: 'admin',
+    input: s.createUserIn,
+    output: s.userOut,
+    errors: [...AUTHED, 'FORBIDDEN', 'CONFLICT'],
+    run: (d, c, i) => d.users.create(c, i),
+  },
+  {
+    name: 'updateUser',
+    summary: 'Replace a user (name and email required; role and password kept when omitted)',
+    kind: 'mutation',
+    access: 'self-or-admin',
+    input: s.updateUserIn,
+    output: s.userOut,
+    errors: [...AUTHED, 'FORBIDDEN', 'NOT_FOUND', 'CONFLICT', 'PRECONDITION_FAILED'],
+    run: (d, c, i) => d.users.update(c, i),
+  },
+  {
+    name: 'patchUser',
+    summary: 'Change some fields of a user',
+    kind: 'mutation',
+    access: 'self-or-admin',
+    input: s.patchUserIn,
+    output: s.userOut,
+    errors: [...AUTHED, 'FORBIDDEN', 'NOT_FOUND', 'CONFLICT', 'PRECONDITION_FAILED'],
+    run: (d, c, i) => d.users.patch(c, i),
+  },
+  {
+    name: 'deleteUser',
+    summary: 'Delete a user and their orders',
+    kind: 'mutation',
+    access: 'self-or-admin',
+    input: s.deleteUserIn,
+    output: deletedOut,
+    errors: [...AUTHED, 'FORBIDDEN', 'NOT_FOUND', 'PRECONDITION_FAILED'],
+    run: (d, c, i) => d.users.delete(c, i),
+  },
+] as const satisfies readonly Operation[];

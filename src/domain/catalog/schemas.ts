@@ -1,0 +1,26 @@
+import { z } from 'zod';
+import { moneyInput, moneyOutput } from '../money.js';
+import { id, limit, offset, page, sortSpec } from '../shapes.js';
+
+const productName = z.string().trim().min(1).max(100);
+
+export const PRODUCT_SORT_FIELDS = ['id', 'name', 'price'] as const;
+
+export const productOut = z.object({ id, name: z.string(), price: moneyOutput }).meta({ id: 'Product' });
+export const productPageOut = page(productOut, 'ProductPage');
+
+export const listProductsIn = z.strictObject({
+  limit,
+  offset,
+  name: z.string().max(100).optional().meta({ description: 'Case-insensitive substring of the name' }),
+  minPrice: moneyInput.optional(),
+  maxPrice: moneyInput.optional(),
+  sort: sortSpec(PRODUCT_SORT_FIELDS),
+});
+export const createProductIn = z.strictObject({ name: productName, price: moneyInput });
+export const updateProductIn = z.strictObject({ id, name: productName, price: moneyInput });
+
+export type Product = z.infer<typeof productOut>;
+export type ListProductsInput = z.output<typeof listProductsIn>;
+export type CreateProductInput = z.output<typeof createProductIn>;
+export type UpdateProductInput = z.output<typeof updateProductIn>;

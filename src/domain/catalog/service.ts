@@ -1,0 +1,73 @@
+import { requireAdmin, requireCaller } from '../access.js';
+import type { DomainContext } from '../context.js';
+import { notFound } from '../errors.js';
+import { NO_EVENTS, type EventBus } from '../events.js';
+import { formatMoney } from '../money.js';
+import type { ProductRecord, ProductRepository } from '../ports.js';
+import { byIdIn, type Deleted, type Page } from '../shapes.js';
+import { parseSort } from '../sort.js';
+import { unwrap } from '../users/service.js';
+import { validate } from '../validate.js';
+import { createProductIn, listProductsIn, updateProductIn, type Product } from './schemas.js';
+
+export const toProduct = (r: ProductRecord): Product => ({ id: r.id, name: r.name, price: formatMoney(r.priceCents) });
+
+export class ProductService {
+  constructor(
+    private readonly products: ProductRepository,
+    private readonly events: EventBus = NO_EVENTS,
+  ) {}
+
+  async get(ctx: DomainContext, input: unknown): Promise<Product> {
+    requireCaller(ctx.caller);
+    const { id } = validate(byIdIn, input);
+    const p = await this.products.findById(id);
+    if (!p) throw notFound('Product', id);
+    return toProduct(p);
+  }
+
+  /** Batched read for loaders: products in the order asked, undefined where missing. */
+  async getMany(ctx: DomainContext, ids: readonly number[]): Promise<(Product | undefined)[]> {
+    requireCaller(ctx.caller);
+    const found = new Map((await this.products.findByIds(ids)).map((p) => [p.id, toProduct(p)]));
+    return ids.map((id) => found.get(id));
+  }
+
+  async list(ctx: DomainContext, input: unknown): Promise<Page<Product>> {
+    requireCaller(ctx.caller);
+    const q = validate(listProductsIn, input);
+    const slice = await this.products.list({
+      limit: q.limit,
+      offset: q.offset,
+      name: q.name,
+      minPriceCents: q.minPrice,
+      maxPriceCents: q.maxPrice,
+      sort: parseSort(q.sort, 'id'),
+    });
+    return { items: slice.items.map(toProduct), total: slice.total, limit: q.limit, offset: q.offset };
+  }
+
+  async create(ctx: DomainContext, input: unknown): Promise<Product> {
+    requireAdmin(ctx.caller);
+    const v = validate(createProductIn, input);
+    const product = toProduct(await this.products.insert({ name: v.name, priceCents: v.price }));
+    await this.events.publish({ type: 'product.created', data: product });
+    return product;
+  }
+
+  async update(ctx: DomainContext, input: unknown): Promise<Product> {
+    requireAdmin(ctx.caller);
+    const v = validate(updateProductIn, input);
+    const product = toProduct(unwrap(await this.products.update({ id: v.id, name: v.name, priceCents: v.price }), 'Product', v.id));
+    await this.events.publish({ type: 'product.updated', data: product });
+    return product;
+  }
+
+  async delete(ctx: DomainContext, input: unknown): Promise<Deleted> {
+    requireAdmin(ctx.caller);
+    const { id } = validate(byIdIn, input);
+    unwrap(await this.products.delete(id), 'Product', id);
+    await this.events.publish({ type: 'product.deleted', data: { id } });
+    return { deleted: true, id };
+  }
+}

@@ -1,0 +1,73 @@
+import { requireCaller, requireSelfOrAdmin } from '../access.js';
+import type { DomainContext } from '../context.js';
+import { DomainError, notFound } from '../errors.js';
+import { NO_EVENTS, type EventBus } from '../events.js';
+import { formatMoney } from '../money.js';
+import type { OrderRecord, OrderRepository, ProductRepository, UserRepository } from '../ports.js';
+import { byIdIn, type Page } from '../shapes.js';
+import { validate } from '../validate.js';
+import { createOrderIn, listUserOrdersIn, type Order } from './schemas.js';
+
+/** Totals are sums of integer cents: exact, whatever the number of lines. */
+export function toOrder(r: OrderRecord): Order {
+  let total = 0;
+  const items = r.items.map((i) => {
+    const line = i.unitPriceCents * i.quantity;
+    total += line;
+    return { productId: i.productId, quantity: i.quantity, unitPrice: formatMoney(i.unitPriceCents), lineTotal: formatMoney(line) };
+  });
+  return { id: r.id, userId: r.userId, createdAt: r.createdAt, items, totalAmount: formatMoney(total) };
+}
+
+export class OrderService {
+  constructor(
+    private readonly orders: OrderRepository,
+    private readonly users: UserRepository,
+    private readonly products: ProductRepository,
+    private readonly events: EventBus = NO_EVENTS,
+  ) {}
+
+  async get(ctx: DomainContext, input: unknown): Promise<Order> {
+    const p = requireCaller(ctx.caller);
+    const { id } = validate(byIdIn, input);
+    const order = await this.orders.findById(id);
+    if (!order) throw notFound('Order', id);
+    requireSelfOrAdmin(p, order.userId);
+    return toOrder(order);
+  }
+
+  async listForUser(ctx: DomainContext, input: unknown): Promise<Page<Order>> {
+    const q = validate(listUserOrdersIn, input);
+    requireSelfOrAdmin(ctx.caller, q.userId);
+    if (!(await this.users.findById(q.userId))) throw notFound('User', q.userId);
+    const slice = await this.orders.listByUser(q.userId, q.limit, q.offset);
+    return { items: slice.items.map(toOrder), total: slice.total, limit: q.limit, offset: q.offset };
+  }
+
+  /**
+   * Batched read for nested queries: every order of each user, in the order
+   * asked. Users the caller may not see get an empty list rather than an
+   * error, so one hidden user does not fail a whole listing.
+   */
+  async listForUsers(ctx: DomainContext, userIds: readonly number[]): Promise<Order[][]> {
+    const p = requireCaller(ctx.caller);
+    const visible = p.role === 'admin' ? userIds : userIds.filter((id) => id === p.userId);
+    const byUser = visible.length ? await this.orders.listByUsers(visible) : new Map<number, OrderRecord[]>();
+    return userIds.map((id) => (byUser.get(id) ?? []).map(toOrder));
+  }
+
+  async create(ctx: DomainContext, input: unknown): Promise<Order> {
+    const v = validate(createOrderIn, input);
+    requireSelfOrAdmin(ctx.caller, v.userId);
+    if (!(await this.users.findById(v.userId))) throw notFound('User', v.userId);
+    const wanted = [...new Set(v.items.map((i) => i.productId))];
+    const prices = new Map((await this.products.findByIds(wanted)).map((p) => [p.id, p.priceCents]));
+    const missing = v.items.flatMap((i, n) => (prices.has(i.productId) ? [] : [{ field: `items.${n}.productId`, message: `product ${i.productId} not found` }]));
+    if (missing.length) throw new DomainError('VALIDATION', 'Order refers to unknown products', { fields: missing });
+    // The unit price is captured at order time so later price changes do not rewrite history.
+    const items = v.items.map((i) => ({ productId: i.productId, quantity: i.quantity, unitPriceCents: prices.get(i.productId)! }));
+    const order = toOrder(await this.orders.insert({ userId: v.userId, items }));
+    await this.events.publish({ type: 'order.created', data: order });
+    return order;
+  }
+}

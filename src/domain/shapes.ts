@@ -1,0 +1,45 @@
+import { z } from 'zod';
+
+/**
+ * Shapes every feature shares: identifiers, paging, optimistic versions,
+ * sort specifications and the page envelope. Inputs are strict objects: an
+ * unknown field is a VALIDATION error, not silently dropped. Identifiers and
+ * numbers are real JSON numbers here; text transports (URL, XML) convert
+ * before calling (protocols/shared/coerce.ts).
+ */
+export const id = z.number().int().positive().meta({ description: 'Positive integer identifier' });
+export const limit = z.number().int().min(1).max(100).default(10).meta({ description: 'Page size, 1–100' });
+export const offset = z.number().int().min(0).max(1_000_000).default(0).meta({ description: 'Items to skip' });
+export const expectedVersion = z
+  .number()
+  .int()
+  .positive()
+  .optional()
+  .meta({ description: 'Optimistic concurrency: fail with PRECONDITION_FAILED unless the record is at this version' });
+
+export const sortSpec = (fields: readonly string[]) =>
+  z
+    .string()
+    .max(200)
+    .regex(
+      new RegExp(`^-?(${fields.join('|')})(,-?(${fields.join('|')}))*$`),
+      `comma-separated fields from ${fields.join(', ')}; prefix with - for descending`,
+    )
+    .optional()
+    .meta({ description: `Sort keys, e.g. "${fields[0]},-${fields[1] ?? fields[0]}"` });
+
+export const page = <T extends z.ZodType>(item: T, title: string) =>
+  z
+    .object({
+      items: z.array(item),
+      total: z.number().int().min(0),
+      limit: z.number().int(),
+      offset: z.number().int(),
+    })
+    .meta({ id: title });
+
+export const byIdIn = z.strictObject({ id });
+export const deletedOut = z.object({ deleted: z.literal(true), id }).meta({ id: 'Deleted' });
+
+export type Page<T> = { items: T[]; total: number; limit: number; offset: number };
+export type Deleted = z.infer<typeof deletedOut>;

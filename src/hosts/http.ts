@@ -1,0 +1,152 @@
+import { randomUUID } from 'node:crypto';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { pinoHttp } from 'pino-http';
+import { pathOf, sendJson, type HttpBinding, type RequestInfo } from '../protocols/shared/http.js';
+import { AccessNotes } from '../runtime/context.js';
+import type { Logger } from '../runtime/log.js';
+
+const REQUEST_ID = /^[\w.:-]{1,128}$/;
+
+export interface HttpHostOptions {
+  log: Logger;
+  /** Asked in order for paths no exact entry claims. */
+  bindings: readonly HttpBinding[];
+  /** Readiness checks by name (storage, Redis…): each resolves when reachable. */
+  probes: Readonly<Record<string, () => Promise<void>>>;
+}
+
+/**
+ * The HTTP/1.1 front door: request ids and access logs (pino-http), health
+ * probes, then a path table that hands each request to the binding that
+ * owns its path — exact paths from a map, prefixes in order — before any
+ * framework runs. WebSocket upgrades are routed by the same table.
+ */
+export class HttpHost {
+  readonly server: Server;
+  private readonly exact = new Map<string, HttpBinding>();
+  private readonly prefixes: [string, HttpBinding][] = [];
+  private readonly notes = new WeakMap<IncomingMessage, AccessNotes>();
+  private stopping = false;
+
+  constructor(private readonly options: HttpHostOptions) {
+    for (const b of options.bindings) {
+      for (const p of b.paths) {
+        if (this.exact.has(p)) throw new Error(`${b.name} and ${this.exact.get(p)!.name} both claim ${p}`);
+        this.exact.set(p, b);
+      }
+      for (const p of b.prefixes ?? []) this.prefixes.push([p, b]);
+    }
+    const access = this.accessLog();
+    this.server = createServer({ keepAliveTimeout: 5_000 }, (req, res) => {
+      if (this.stopping) res.setHeader('Connection', 'close');
+      access(req, res);
+      const notes = new AccessNotes();
+      this.notes.set(req, notes);
+      const gone = new AbortController();
+      res.once('close', () => {
+        if (!res.writableFinished) gone.abort();
+      });
+      res.once('finish', () => {
+        // A request that was already in flight when the stop began: its connection must not idle on.
+        if (this.stopping) req.socket.end();
+      });
+      const info: RequestInfo = { requestId: String(req.id), log: req.log, notes, signal: gone.signal, peer: req.socket.remoteAddress };
+      void this.dispatch(req, res, info);
+    });
+    this.server.on('upgrade', (req, socket, head) => {
+      const binding = this.bindingFor(pathOf(req.url));
+      const info = { requestId: randomUUID(), log: options.log, notes: new AccessNotes(), peer: req.socket.remoteAddress };
+      if (binding?.upgrade?.(req, socket, head, info)) return;
+      socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\n\r\n');
+    });
+  }
+
+  /**
+   * Graceful stop: refuse new connections, end idle keep-alive ones, let
+   * in-flight requests finish (each connection closes after its response),
+   * and cut whatever is left after the timeout.
+   */
+  stop(timeoutMs: number): Promise<void> {
+    this.stopping = true;
+    const closed = new Promise<void>((resolve) => this.server.close(() => resolve()));
+    this.server.closeIdleConnections();
+    const timer = setTimeout(() => this.server.closeAllConnections(), timeoutMs);
+    return closed.finally(() => clearTimeout(timer));
+  }
+
+  private bindingFor(pathname: string): HttpBinding | undefined {
+    const hit = this.exact.get(pathname);
+    if (hit) return hit;
+    for (const [prefix, binding] of this.prefixes) if (pathname.startsWith(prefix)) return binding;
+    return undefined;
+  }
+
+  private async dispatch(req: IncomingMessage, res: ServerResponse, info: RequestInfo): Promise<void> {
+    const pathname = pathOf(req.url);
+    try {
+      if (pathname === '/healthz') return sendJson(res, 200, { status: 'ok' });
+      if (pathname === '/readyz') return await this.ready(res);
+      const binding = this.bindingFor(pathname);
+      if (binding) return await binding.handle(req, res, info);
+      sendJson(res, 404, { type: 'about:blank', title: 'Not Found', status: 404, detail: `No resource at ${pathname}` }, 'application/problem+json');
+    } catch (err) {
+      info.log.error({ err }, 'unhandled error in a binding');
+      if (!res.headersSent) sendJson(res, 500, { type: 'about:blank', title: 'Internal Server Error', status: 500 }, 'application/problem+json');
+      else res.destroy();
+    }
+  }
+
+  private async ready(res: ServerResponse): Promise<void> {
+    const status: Record<string, string> = {};
+    let ok = true;
+    for (const [name, probe] of Object.entries(this.options.probes)) {
+      try {
+        await probe();
+        status[name] = 'ok';
+      } catch {
+        status[name] = 'unreachable';
+        ok = false;
+      }
+    }
+    sendJson(res, ok ? 200 : 503, { status: ok ? 'ready' : 'unavailable', ...status });
+  }
+
+  /**
+   * One line per request (pino-http), written when the response ends: the
+   * request id every response echoes in X-Request-Id, method, URL, status,
+   * time, and what the runtime noted — the operations run (GraphQL
+   * operation name, JSON-RPC methods, SOAP operation, REST route) and the
+   * principal — so lines for /rpc or /soap are no longer all alike.
+   */
+  private accessLog() {
+    const entry = (req: IncomingMessage, res: ServerResponse, ms: number) => {
+      const notes = this.notes.get(req);
+      return {
+        method: req.method,
+        url: req.url,
+        status: res.statusCode,
+        ms,
+        ...(notes?.summary ? { operation: notes.summary } : {}),
+        ...(notes?.principal ? { principal: notes.principal } : {}),
+      };
+    };
+    return pinoHttp({
+      logger: this.options.log,
+      genReqId: (req, res) => {
+        const incoming = req.headers['x-request-id'];
+        const id = typeof incoming === 'string' && REQUEST_ID.test(incoming) ? incoming : randomUUID();
+        res.setHeader('X-Request-Id', id);
+        return id;
+      },
+      quietReqLogger: true,
+      quietResLogger: true,
+      customAttributeKeys: { reqId: 'requestId' },
+      // Failures are logged with their cause where they happen (the runtime); the access line stays one shape.
+      customLogLevel: () => 'info',
+      customSuccessMessage: () => 'request',
+      customErrorMessage: () => 'request',
+      customSuccessObject: (req, res, val: { responseTime?: number }) => entry(req, res, val.responseTime ?? 0),
+      customErrorObject: (req, res, _err, val: { responseTime?: number }) => entry(req, res, val.responseTime ?? 0),
+    });
+  }
+}

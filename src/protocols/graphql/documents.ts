@@ -1,0 +1,58 @@
+import { GraphQLError, parse, specifiedRules, validate, type DocumentNode, type GraphQLSchema, type ValidationRule } from 'graphql';
+import { LRUCache } from 'lru-cache';
+import { REQUEST_CODES, withCode } from './errors.js';
+
+export type Compiled = { ok: true; document: DocumentNode } | { ok: false; errors: readonly GraphQLError[] };
+
+/**
+ * Parsed and validated documents, keyed by query text, least recently used
+ * evicted first. Parsing and validating is most of graphql-http's cost per
+ * request (see DESIGN.md's hot-path table) and depends only on the text, so
+ * a repeated query skips both. Failures are cached too: a client retrying a
+ * bad query costs a map lookup. Size 0 turns the cache off.
+ */
+export class DocumentCache {
+  private readonly entries: LRUCache<string, Compiled> | undefined;
+  private readonly rules: readonly ValidationRule[];
+
+  constructor(
+    private readonly schema: GraphQLSchema,
+    extraRules: readonly ValidationRule[],
+    capacity: number,
+  ) {
+    this.rules = [...specifiedRules, ...extraRules];
+    if (capacity > 0) this.entries = new LRUCache<string, Compiled>({ max: capacity });
+  }
+
+  get size(): number {
+    return this.entries?.size ?? 0;
+  }
+
+  /** Whether a query text is cached, without touching its recency. */
+  has(query: string): boolean {
+    return this.entries?.has(query) ?? false;
+  }
+
+  get(query: string): Compiled {
+    const hit = this.entries?.get(query);
+    if (hit) return hit;
+    const compiled = this.compile(query);
+    this.entries?.set(query, compiled);
+    return compiled;
+  }
+
+  private compile(query: string): Compiled {
+    let document: DocumentNode;
+    try {
+      document = parse(query);
+    } catch (err) {
+      if (err instanceof GraphQLError) return { ok: false, errors: [withCode(err, REQUEST_CODES.parseFailed)] };
+      throw err;
+    }
+    const errors = validate(this.schema, document, this.rules);
+    if (errors.length) {
+      return { ok: false, errors: errors.map((e) => (typeof e.extensions.code === 'string' ? e : withCode(e, REQUEST_CODES.validationFailed))) };
+    }
+    return { ok: true, document };
+  }
+}

@@ -1,0 +1,49 @@
+import { GraphQLError, type GraphQLErrorExtensions } from 'graphql';
+import { DomainError } from '../../domain/errors.js';
+import { INTERNAL_MESSAGE, publicMessage } from '../../runtime/public-error.js';
+import { GRAPHQL_CODES, REQUEST_CODES } from './spec.js';
+
+export { GRAPHQL_CODES, REQUEST_CODES };
+
+/** The same error with a code added (graphql-js errors are immutable in spirit). */
+export function withCode(err: GraphQLError, code: string, more: GraphQLErrorExtensions = {}): GraphQLError {
+  return new GraphQLError(err.message, {
+    nodes: err.nodes,
+    source: err.source,
+    positions: err.positions,
+    path: err.path,
+    originalError: err.originalError,
+    extensions: { ...err.extensions, ...more, code },
+  });
+}
+
+function fromDomain(err: GraphQLError, e: DomainError): GraphQLError {
+  const extensions: GraphQLErrorExtensions = { code: GRAPHQL_CODES[e.kind] };
+  if (e.fields.length) extensions.fields = e.fields.map((f) => ({ field: f.field, message: f.message }));
+  if (e.retryAfter !== undefined) extensions.retryAfter = e.retryAfter;
+  return new GraphQLError(publicMessage(e), { nodes: err.nodes, path: err.path, extensions });
+}
+
+/**
+ * graphql-http's formatError: every error leaves with an `extensions.code`.
+ * Domain failures use the table above; a resolver crash becomes a fixed
+ * INTERNAL_SERVER_ERROR (logged by `onInternal`, never shown); a GraphQL
+ * error raised while coercing input (variables, Decimal) is BAD_USER_INPUT.
+ */
+export function formatError(err: Error | GraphQLError, onInternal: (cause: unknown) => void): GraphQLError {
+  if (!(err instanceof GraphQLError)) {
+    // graphql-http's request-parameter errors ("Missing query"): its own, safe messages.
+    return new GraphQLError(err.message, { extensions: { code: REQUEST_CODES.badRequest } });
+  }
+  if (typeof err.extensions.code === 'string') return err;
+  const original = err.originalError;
+  if (original instanceof DomainError) return fromDomain(err, original);
+  if (original === undefined || original instanceof GraphQLError) return withCode(err, GRAPHQL_CODES.VALIDATION);
+  onInternal(original);
+  return new GraphQLError(INTERNAL_MESSAGE, { nodes: err.nodes, path: err.path, extensions: { code: GRAPHQL_CODES.INTERNAL } });
+}
+
+/** A request-level error (no `data`): graphql-http picks 200 or 400 by the accepted media type. */
+export function requestError(message: string, code: string, extensions: GraphQLErrorExtensions = {}): GraphQLError {
+  return new GraphQLError(message, { extensions: { ...extensions, code } });
+}

@@ -1,0 +1,139 @@
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { gzipSync } from 'node:zlib';
+import type { HttpReply } from '../shared/http.js';
+
+export const ASSET_PREFIX = '/graphql/assets/';
+
+const require = createRequire(import.meta.url);
+// react and react-dom do not export their UMD builds, so find them beside package.json.
+const packageDir = (name: string) => dirname(require.resolve(`${name}/package.json`));
+
+const JS = 'text/javascript; charset=utf-8';
+const CSS = 'text/css; charset=utf-8';
+
+/** Wires GraphiQL to this endpoint; a file rather than inline script so a strict CSP stays possible. */
+const BOOTSTRAP = `(function () {
+  var params = new URLSearchParams(window.location.search);
+  var fetcher = GraphiQL.createFetcher({ url: window.location.pathname });
+  var root = ReactDOM.createRoot(document.getElementById('graphiql'));
+  root.render(React.createElement(GraphiQL, {
+    fetcher: fetcher,
+    defaultQuery: params.get('query') || ${JSON.stringify(defaultQuery())},
+    defaultEditorToolsVisibility: 'headers',
+    isHeadersEditorEnabled: true,
+  }));
+})();
+`;
+
+function defaultQuery(): string {
+  return [
+    '# 1. Run "Login" below, copy access_token.',
+    '# 2. In the Headers tab enter: { "Authorization": "Bearer <access_token>" }',
+    '# 3. Run "UserWithOrders".',
+    '',
+    'mutation Login {',
+    '  login(username: "alice@example.com", password: "demo-password") { access_token expires_in }',
+    '}',
+    '',
+    'query UserWithOrders {',
+    '  user(id: 1) {',
+    '    id name email',
+    '    orders { id createdAt items { product { name price } quantity } totalAmount }',
+    '  }',
+    '}',
+    '',
+  ].join('\n');
+}
+
+const PAGE = `<!doctype html>
+<html lang="en">
+<head>
+  <meta charset="utf-8">
+  <meta name="viewport" content="width=device-width, initial-scale=1">
+  <title>polyface · GraphQL explorer</title>
+  <link rel="stylesheet" href="${ASSET_PREFIX}graphiql.min.css">
+  <style>html, body, #graphiql { height: 100%; margin: 0; }</style>
+</head>
+<body>
+  <div id="graphiql">Loading the GraphQL explorer…</div>
+  <script src="${ASSET_PREFIX}react.production.min.js"></script>
+  <script src="${ASSET_PREFIX}react-dom.production.min.js"></script>
+  <script src="${ASSET_PREFIX}graphiql.min.js"></script>
+  <script src="${ASSET_PREFIX}explorer.js"></script>
+</body>
+</html>
+`;
+
+interface Asset {
+  type: string;
+  load(): Buffer;
+}
+
+const ASSETS: Record<string, Asset> = {
+  'graphiql.min.js': { type: JS, load: () => readFileSync(join(packageDir('graphiql'), 'graphiql.min.js')) },
+  'graphiql.min.css': { type: CSS, load: () => readFileSync(join(packageDir('graphiql'), 'graphiql.min.css')) },
+  'react.production.min.js': { type: JS, load: () => readFileSync(join(packageDir('react'), 'umd/react.production.min.js')) },
+  'react-dom.production.min.js': { type: JS, load: () => readFileSync(join(packageDir('react-dom'), 'umd/react-dom.production.min.js')) },
+  'explorer.js': { type: JS, load: () => Buffer.from(BOOTSTRAP) },
+};
+
+/**
+ * Browsers navigating to /graphql ask for HTML (and no JSON); GraphQL
+ * clients ask for JSON. A browser URL with ?query= opens the explorer
+ * with that query filled in.
+ */
+export function wantsExplorer(method: string | undefined, accept: string | undefined): boolean {
+  if (method !== 'GET') return false;
+  const a = (accept ?? '').toLowerCase();
+  return a.includes('text/html') && !a.includes('json');
+}
+
+export const EXPLORER_PAGE: HttpReply = {
+  status: 200,
+  headers: {
+    'Content-Type': 'text/html; charset=utf-8',
+    'Content-Length': Buffer.byteLength(PAGE),
+    'Cache-Control': 'no-cache',
+    'X-Content-Type-Options': 'nosniff',
+    Vary: 'Accept',
+  },
+  body: PAGE,
+};
+
+/**
+ * The explorer's files from node_modules (no CDN). Each is read and
+ * gzipped once, on first request: GraphiQL's bundle is 3.5 MB raw.
+ */
+export class ExplorerAssets {
+  private readonly loaded = new Map<string, { raw: Buffer; gzip: Buffer }>();
+
+  /** Undefined when the path is not an explorer asset. */
+  reply(pathname: string, method: string | undefined, acceptEncoding: string | undefined): HttpReply | undefined {
+    const name = pathname.slice(ASSET_PREFIX.length);
+    const asset = Object.hasOwn(ASSETS, name) ? ASSETS[name] : undefined;
+    if (!asset) return undefined;
+    if (method !== 'GET' && method !== 'HEAD') return { status: 405, headers: { Allow: 'GET, HEAD' } };
+    let body = this.loaded.get(name);
+    if (!body) {
+      const raw = asset.load();
+      body = { raw, gzip: gzipSync(raw) };
+      this.loaded.set(name, body);
+    }
+    const gzip = /\bgzip\b/i.test(acceptEncoding ?? '');
+    const bytes = gzip ? body.gzip : body.raw;
+    return {
+      status: 200,
+      headers: {
+        'Content-Type': asset.type,
+        'Content-Length': bytes.length,
+        'Cache-Control': 'public, max-age=3600',
+        'X-Content-Type-Options': 'nosniff',
+        Vary: 'Accept-Encoding',
+        ...(gzip ? { 'Content-Encoding': 'gzip' } : {}),
+      },
+      body: method === 'HEAD' ? undefined : bytes,
+    };
+  }
+}

@@ -1,0 +1,114 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { GraphQLSchema } from 'graphql';
+import { createHandler, type Handler, type OperationContext } from 'graphql-http';
+import { createContext } from '../../runtime/context.js';
+import { fromAuthorization } from '../../runtime/credentials.js';
+import type { Runtime } from '../../runtime/invoker.js';
+import type { Logger } from '../../runtime/log.js';
+import { publicMessage } from '../../runtime/public-error.js';
+import { BodyTooLargeError, pathOf, readBody, sendJson, writeReply, type HttpBinding, type RequestInfo } from '../shared/http.js';
+import { GraphqlContext } from './context.js';
+import { DocumentCache } from './documents.js';
+import { formatError, GRAPHQL_CODES, REQUEST_CODES, requestError } from './errors.js';
+import { ASSET_PREFIX, EXPLORER_PAGE, ExplorerAssets, wantsExplorer } from './explorer.js';
+import { limitRules, type QueryLimits } from './limits.js';
+import { buildGraphqlSchema } from './schema.js';
+import { GRAPHQL_PATH } from './spec.js';
+
+export interface GraphqlOptions extends QueryLimits {
+  maxQueryLength: number;
+  documentCacheSize: number;
+  bodyLimitBytes: number;
+  /** For failures graphql-js reports outside any runtime call (an output that fails to serialise). */
+  log: Logger;
+}
+
+/**
+ * GraphQL over HTTP on /graphql, with graphql-http's framework-free handler
+ * bound straight to node:http. Everything between the HTTP request and
+ * execution happens in `onSubscribe`: the query-length limit, the document
+ * cache (parse + validate, including depth/complexity/introspection rules)
+ * and authentication, each answered as GraphQL errors whose status code
+ * graphql-http derives from the accepted media type (200 for
+ * application/json, 400 for application/graphql-response+json).
+ */
+export class GraphqlHttp implements HttpBinding {
+  readonly name = 'graphql';
+  readonly paths = [GRAPHQL_PATH];
+  readonly prefixes = [ASSET_PREFIX];
+  readonly schema: GraphQLSchema;
+  readonly documents: DocumentCache;
+  private readonly handler: Handler<IncomingMessage, RequestInfo>;
+  private readonly assets = new ExplorerAssets();
+
+  constructor(
+    runtime: Runtime,
+    private readonly options: GraphqlOptions,
+  ) {
+    this.schema = buildGraphqlSchema(runtime);
+    this.documents = new DocumentCache(this.schema, limitRules(options), options.documentCacheSize);
+    this.handler = createHandler<IncomingMessage, RequestInfo, OperationContext>({
+      schema: this.schema,
+      onSubscribe: async (req, params) => {
+        if (params.query.length > options.maxQueryLength) {
+          return [
+            requestError(`Query is ${params.query.length} characters long, more than the maximum of ${options.maxQueryLength}`, REQUEST_CODES.validationFailed, {
+              limit: 'maxQueryLength',
+              max: options.maxQueryLength,
+              actual: params.query.length,
+            }),
+          ];
+        }
+        const compiled = this.documents.get(params.query);
+        if (!compiled.ok) return compiled.errors;
+        if (params.operationName) req.context.notes.operation(params.operationName);
+        const call = createContext({ style: 'graphql', ...req.context, credentials: fromAuthorization(req.raw.headers.authorization) });
+        // A bad token fails the whole request; no token lets public fields (login, introspection) run.
+        try {
+          await runtime.authenticate(call);
+        } catch (err) {
+          const e = runtime.normalise(err, call);
+          return [requestError(publicMessage(e), GRAPHQL_CODES[e.kind])];
+        }
+        return {
+          schema: this.schema,
+          document: compiled.document,
+          operationName: params.operationName,
+          variableValues: params.variables,
+          // graphql-http types contexts as plain records; resolvers receive the class instance.
+          contextValue: new GraphqlContext(call, runtime) as unknown as OperationContext,
+        };
+      },
+      formatError: (err) => formatError(err, (cause) => runtime.normalise(cause, { log: options.log, requestId: '' }, 'graphql')),
+    });
+  }
+
+  async handle(req: IncomingMessage, res: ServerResponse, info: RequestInfo): Promise<void> {
+    const url = req.url ?? GRAPHQL_PATH;
+    const pathname = pathOf(url);
+    if (pathname !== GRAPHQL_PATH) {
+      const asset = this.assets.reply(pathname, req.method, req.headers['accept-encoding']);
+      if (asset) writeReply(res, asset);
+      else sendJson(res, 404, { errors: [{ message: `No explorer asset at ${pathname}` }] });
+      return;
+    }
+    if (wantsExplorer(req.method, req.headers.accept)) return writeReply(res, EXPLORER_PAGE);
+
+    let body: string | null = null;
+    if (req.method === 'POST') {
+      try {
+        body = (await readBody(req, this.options.bodyLimitBytes)).toString('utf8');
+      } catch (err) {
+        if (!(err instanceof BodyTooLargeError)) throw err;
+        const error = requestError(err.message, REQUEST_CODES.payloadTooLarge, { max: err.limit });
+        res.setHeader('Connection', 'close');
+        return sendJson(res, 413, { errors: [error] });
+      }
+    }
+    const [text, init] = await this.handler({ method: req.method ?? 'GET', url, headers: req.headers, body, raw: req, context: info });
+    const headers: Record<string, string | number> = { ...init.headers, Vary: 'Accept' };
+    if (text !== null) headers['Content-Length'] = Buffer.byteLength(text);
+    res.writeHead(init.status ?? 200, init.statusText, headers);
+    res.end(text);
+  }
+}

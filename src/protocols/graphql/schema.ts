@@ -1,0 +1,87 @@
+import {
+  buildSchema,
+  GraphQLError,
+  GraphQLObjectType,
+  GraphQLScalarType,
+  isNonNullType,
+  Kind,
+  type GraphQLField,
+  type GraphQLSchema,
+} from 'graphql';
+import { operationSchemas } from '../../contract/json-schema.js';
+import { OPERATIONS, type Operation } from '../../contract/operations.js';
+import type { OrderItem } from '../../domain/orders/schemas.js';
+import { DomainError } from '../../domain/errors.js';
+import type { User } from '../../domain/users/schemas.js';
+import type { Runtime } from '../../runtime/invoker.js';
+import { coerceText } from '../shared/coerce.js';
+import type { GraphqlContext } from './context.js';
+import { schemaSource } from './docs.js';
+import { ROOT_FIELDS } from './spec.js';
+
+const DECIMAL_HINT = 'Decimal must be a string like "50.00" or a number';
+
+/**
+ * Literals keep their source text ("25.50" stays "25.50", never a binary
+ * float); the domain's money parser validates and converts to cents.
+ */
+function wireDecimal(scalar: GraphQLScalarType): void {
+  scalar.serialize = (value) => {
+    if (typeof value === 'string') return value;
+    throw new TypeError(`Decimal output must be a string, got ${typeof value}`);
+  };
+  scalar.parseValue = (value) => {
+    if (typeof value === 'string' || typeof value === 'number') return value;
+    throw new GraphQLError(DECIMAL_HINT);
+  };
+  scalar.parseLiteral = (ast) => {
+    if (ast.kind === Kind.STRING || ast.kind === Kind.INT || ast.kind === Kind.FLOAT) return ast.value;
+    throw new GraphQLError(DECIMAL_HINT, { nodes: [ast] });
+  };
+}
+
+function fieldOf(schema: GraphQLSchema, type: string, field: string): GraphQLField<unknown, GraphqlContext> {
+  const t = schema.getType(type);
+  const f = t instanceof GraphQLObjectType ? t.getFields()[field] : undefined;
+  if (!f) throw new Error(`schema.graphql lacks ${type}.${field}`);
+  return f;
+}
+
+/** GraphQL treats an explicit null argument like an absent one; the domain's strict inputs want it absent. */
+function withoutNulls(args: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(args)) if (v !== null && v !== undefined) out[k] = v;
+  return out;
+}
+
+/**
+ * The executable schema: the SDL plus resolvers generated from the
+ * operation list. Built once per process. A nullable Query field answers
+ * null for NOT_FOUND (`user(id: 999)` → null); everything else surfaces the
+ * domain error.
+ */
+export function buildGraphqlSchema(runtime: Runtime): GraphQLSchema {
+  const schema = buildSchema(schemaSource());
+  wireDecimal(schema.getType('Decimal') as GraphQLScalarType);
+
+  for (const op of OPERATIONS) {
+    if ((op as Operation).kind === 'subscription') continue;
+    const { root, field } = ROOT_FIELDS[op.name];
+    const def = fieldOf(schema, root, field);
+    // IDs arrive as strings; the operation's JSON Schema says which inputs are integers.
+    const inputSchema = operationSchemas(op).input;
+    const nullWhenMissing = root === 'Query' && !isNonNullType(def.type);
+    def.resolve = async (_source, args: Record<string, unknown>, ctx) => {
+      try {
+        return await runtime.call(op.name, ctx.call, coerceText(inputSchema, withoutNulls(args)));
+      } catch (err) {
+        if (nullWhenMissing && err instanceof DomainError && err.kind === 'NOT_FOUND') return null;
+        throw err;
+      }
+    };
+  }
+
+  fieldOf(schema, 'User', 'orders').resolve = (user, _args, ctx) => ctx.ordersByUser.load((user as User).id);
+  fieldOf(schema, 'OrderItem', 'product').resolve = (item, _args, ctx) => ctx.products.load((item as OrderItem).productId);
+  return schema;
+}

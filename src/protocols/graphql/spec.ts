@@ -1,0 +1,49 @@
+import type { OperationName } from '../../contract/operations.js';
+import type { ErrorKind } from '../../domain/errors.js';
+
+export const GRAPHQL_PATH = '/graphql';
+
+/** DomainError kind → `extensions.code`; Apollo's names where one exists. */
+export const GRAPHQL_CODES: Record<ErrorKind, string> = {
+  NOT_FOUND: 'NOT_FOUND',
+  CONFLICT: 'CONFLICT',
+  VALIDATION: 'BAD_USER_INPUT',
+  UNAUTHENTICATED: 'UNAUTHENTICATED',
+  FORBIDDEN: 'FORBIDDEN',
+  PRECONDITION_FAILED: 'PRECONDITION_FAILED',
+  RATE_LIMITED: 'RATE_LIMITED',
+  INTERNAL: 'INTERNAL_SERVER_ERROR',
+};
+
+/** Codes for failures that happen before any operation runs. */
+export const REQUEST_CODES = {
+  /** The HTTP request itself is malformed (no query, unparsable JSON body). */
+  badRequest: 'BAD_REQUEST',
+  parseFailed: 'GRAPHQL_PARSE_FAILED',
+  /** Unknown fields, wrong argument types, disabled introspection, and every query limit. */
+  validationFailed: 'GRAPHQL_VALIDATION_FAILED',
+  payloadTooLarge: 'PAYLOAD_TOO_LARGE',
+} as const;
+
+/**
+ * Where each operation lives in the GraphQL schema. Typed as a Record over
+ * the operation names, so a new operation does not compile until it has a
+ * root field; a test checks the schema's root fields are exactly these.
+ */
+export const ROOT_FIELDS: Record<OperationName, { root: 'Query' | 'Mutation'; field: string }> = {
+  login: { root: 'Mutation', field: 'login' },
+  getUser: { root: 'Query', field: 'user' },
+  listUsers: { root: 'Query', field: 'users' },
+  createUser: { root: 'Mutation', field: 'createUser' },
+  updateUser: { root: 'Mutation', field: 'updateUser' },
+  patchUser: { root: 'Mutation', field: 'patchUser' },
+  deleteUser: { root: 'Mutation', field: 'deleteUser' },
+  listUserOrders: { root: 'Query', field: 'orders' },
+  getOrder: { root: 'Query', field: 'order' },
+  createOrder: { root: 'Mutation', field: 'createOrder' },
+  listProducts: { root: 'Query', field: 'products' },
+  getProduct: { root: 'Query', field: 'product' },
+  createProduct: { root: 'Mutation', field: 'createProduct' },
+  updateProduct: { root: 'Mutation', field: 'updateProduct' },
+  deleteProduct: { root: 'Mutation', field: 'deleteProduct' },
+};

@@ -1,0 +1,119 @@
+import {
+  createJSONRPCErrorResponse,
+  createJSONRPCSuccessResponse,
+  JSONRPCServer,
+  type JSONRPCID,
+  type JSONRPCRequest,
+  type JSONRPCResponse,
+} from 'json-rpc-2.0';
+import type { Operation } from '../../contract/operation.js';
+import { DomainError } from '../../domain/errors.js';
+import type { CallContext } from '../../runtime/context.js';
+import type { Runtime } from '../../runtime/invoker.js';
+import { invalidRequest, isValidRequest, parseError, transportError } from './envelope.js';
+import { toErrorObject } from './errors.js';
+import { DISCOVER, paramNames } from './spec.js';
+
+/** What to send back: one response, a batch of them, or nothing at all (only notifications). */
+export type RpcReply = JSONRPCResponse | JSONRPCResponse[] | null;
+
+/** What a transport hands every method call: the call context and, for sessions, where to keep a new token. */
+export interface RpcSession {
+  /** Shared by every call of one HTTP request or WebSocket message, so credentials are checked once. */
+  readonly ctx: CallContext;
+  /** Transports with a session (WebSocket) keep the token a successful `login` returned for later messages. */
+  adopt?(token: string): void;
+}
+
+/**
+ * Params by name, or by position in paramNames order. Extra positions are
+ * invalid params; a skipped optional param cannot be expressed by position
+ * (null is a value), use named params.
+ */
+function toInput(op: Operation, names: readonly string[], params: unknown): unknown {
+  if (params === undefined) return {};
+  if (!Array.isArray(params)) return params;
+  if (params.length > names.length) {
+    const message = `${op.name} takes at most ${names.length} positional params (${names.join(', ')})`;
+    throw new DomainError('VALIDATION', message, { fields: [{ field: 'params', message }] });
+  }
+  const input: Record<string, unknown> = {};
+  for (let i = 0; i < params.length; i++) input[names[i]!] = params[i];
+  return input;
+}
+
+const reply = (id: JSONRPCID | undefined, make: (id: JSONRPCID) => JSONRPCResponse): JSONRPCResponse | null =>
+  id === undefined ? null : make(id);
+
+const isResponse = (r: JSONRPCResponse | null): r is JSONRPCResponse => r !== null;
+
+/**
+ * The transport-free JSON-RPC 2.0 core shared by HTTP and WebSocket: text
+ * in, reply out. Envelopes are checked here (envelope.ts) and batches split
+ * here, because json-rpc-2.0 departs from the specification in both: its
+ * request check is looser than §4, it returns a one-answer batch unwrapped
+ * instead of as an array (§6), and it has no batch limit. Each method of the
+ * library's server is one operation, run through the runtime; methods build
+ * their own responses (addMethodAdvanced) rather than throwing, so expected
+ * domain errors never reach the library's error listener, and a
+ * notification's outcome — success or failure — is never answered (§4.1).
+ */
+export class RpcCore {
+  private readonly server: JSONRPCServer<RpcSession>;
+
+  constructor(
+    private readonly runtime: Runtime,
+    private readonly maxBatch: number,
+    discover: () => unknown,
+  ) {
+    const server = new JSONRPCServer<RpcSession>();
+    // Only reached if a method itself throws: never send the library's default (the raw error message, code 0).
+    server.mapErrorToJSONRPCErrorResponse = (id, err) => {
+      const { code, message, data } = toErrorObject(err instanceof DomainError ? err : new DomainError('INTERNAL', 'Internal server error', { cause: err }));
+      return createJSONRPCErrorResponse(id, code, message, data);
+    };
+    for (const op of runtime.operations) {
+      if (op.kind === 'subscription') continue;
+      const names = paramNames(op);
+      server.addMethodAdvanced(op.name, async (request: JSONRPCRequest, session: RpcSession) => {
+        try {
+          const value = await runtime.call(op.name, session.ctx, toInput(op, names, request.params));
+          if (op.name === 'login' && session.adopt) session.adopt((value as { access_token: string }).access_token);
+          return reply(request.id, (id) => createJSONRPCSuccessResponse(id, value));
+        } catch (err) {
+          const { code, message, data } = toErrorObject(runtime.normalise(err, session.ctx, op.name));
+          return reply(request.id, (id) => createJSONRPCErrorResponse(id, code, message, data));
+        }
+      });
+    }
+    server.addMethodAdvanced(DISCOVER, async (request) => reply(request.id, (id) => createJSONRPCSuccessResponse(id, discover())));
+    this.server = server;
+  }
+
+  async handleText(text: string, session: RpcSession): Promise<RpcReply> {
+    let payload: unknown;
+    try {
+      payload = JSON.parse(text);
+    } catch {
+      return parseError();
+    }
+    return this.handle(payload, session);
+  }
+
+  async handle(payload: unknown, session: RpcSession): Promise<RpcReply> {
+    if (!Array.isArray(payload)) return this.single(payload, session);
+    // §6: an empty batch is itself an invalid request, answered with one error, not an array.
+    if (payload.length === 0) return invalidRequest();
+    if (payload.length > this.maxBatch) {
+      return transportError(`Batch too large: at most ${this.maxBatch} requests per batch`, { maxBatch: this.maxBatch });
+    }
+    const responses = (await Promise.all(payload.map((p) => this.single(p, session)))).filter(isResponse);
+    // §6: a batch of only notifications gets nothing back at all.
+    return responses.length ? responses : null;
+  }
+
+  private single(payload: unknown, session: RpcSession): Promise<JSONRPCResponse | null> {
+    if (!isValidRequest(payload)) return Promise.resolve(invalidRequest(payload));
+    return Promise.resolve(this.server.receive(payload, session));
+  }
+}

@@ -1,0 +1,36 @@
+import { createJSONRPCErrorResponse, isJSONRPCID, type JSONRPCID, type JSONRPCRequest, type JSONRPCResponse } from 'json-rpc-2.0';
+import { PROTOCOL_CODES } from './spec.js';
+
+/**
+ * The Request-object rules of JSON-RPC 2.0 §4, checked before json-rpc-2.0
+ * sees a request. The library's own check (isJSONRPCRequest) is looser than
+ * the specification: it accepts a non-string `method`, a scalar `params` and
+ * an object or boolean `id` (echoing it back), and it throws a TypeError on a
+ * `null` request or batch member instead of answering -32600.
+ */
+export function isValidRequest(value: unknown): value is JSONRPCRequest {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
+  const r = value as Record<string, unknown>;
+  if (r.jsonrpc !== '2.0' || typeof r.method !== 'string') return false;
+  // §4.2: params, when present, MUST be a structured value (array or object).
+  if (r.params !== undefined && (typeof r.params !== 'object' || r.params === null)) return false;
+  // §4: id, when present, MUST be a String, Number or Null.
+  return r.id === undefined || isJSONRPCID(r.id);
+}
+
+/** The id to answer an invalid request with: its own when well-formed, else null (§5). */
+function idOf(value: unknown): JSONRPCID {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return null;
+  const id = (value as { id?: unknown }).id;
+  return isJSONRPCID(id) ? id : null;
+}
+
+export const parseError = (): JSONRPCResponse =>
+  createJSONRPCErrorResponse(null, PROTOCOL_CODES.PARSE_ERROR, 'Parse error');
+
+export const invalidRequest = (value?: unknown, message = 'Invalid Request'): JSONRPCResponse =>
+  createJSONRPCErrorResponse(idOf(value), PROTOCOL_CODES.INVALID_REQUEST, message);
+
+/** Transport-level refusals (wrong HTTP method, media type, size): no request could be read, so id is null. */
+export const transportError = (message: string, data?: Record<string, unknown>): JSONRPCResponse =>
+  createJSONRPCErrorResponse(null, PROTOCOL_CODES.INVALID_REQUEST, message, data);

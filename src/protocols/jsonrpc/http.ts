@@ -1,0 +1,78 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Duplex } from 'node:stream';
+import { createContext } from '../../runtime/context.js';
+import { fromAuthorization } from '../../runtime/credentials.js';
+import type { Runtime } from '../../runtime/invoker.js';
+import { BodyTooLargeError, mediaType, readBody, sendJson, type HttpBinding, type RequestInfo } from '../shared/http.js';
+import { RpcCore } from './core.js';
+import { buildOpenRpcDocument } from './docs.js';
+import { transportError } from './envelope.js';
+import { RPC_PATH } from './spec.js';
+import { RpcWebSocket } from './ws.js';
+
+export interface JsonRpcOptions {
+  maxBatch: number;
+  bodyLimitBytes: number;
+}
+
+/** Media types JSON-RPC clients send in practice; anything else is 415. */
+const JSON_TYPES = new Set(['application/json', 'application/json-rpc', 'application/jsonrequest']);
+
+/**
+ * JSON-RPC 2.0 on POST /rpc (and WebSocket /rpc), dispatched straight from
+ * the node:http front door. HTTP status says what the transport did, not how
+ * the calls went: 200 whenever there are responses (errors included), 204
+ * when only notifications came. Refusals before any request could be read
+ * (405, 413, 415) still carry a JSON-RPC error body with id null so that
+ * JSON-RPC clients can show something meaningful.
+ */
+export class JsonRpcHttp implements HttpBinding {
+  readonly name = 'jsonrpc';
+  readonly paths = [RPC_PATH];
+  readonly core: RpcCore;
+  private readonly ws: RpcWebSocket;
+
+  constructor(
+    runtime: Runtime,
+    private readonly options: JsonRpcOptions,
+  ) {
+    const document = buildOpenRpcDocument();
+    this.core = new RpcCore(runtime, options.maxBatch, () => document);
+    this.ws = new RpcWebSocket(this.core, options.bodyLimitBytes);
+  }
+
+  async handle(req: IncomingMessage, res: ServerResponse, info: RequestInfo): Promise<void> {
+    if (req.method !== 'POST') {
+      res.setHeader('Allow', 'POST');
+      return sendJson(res, 405, transportError('JSON-RPC requests must be sent with POST'));
+    }
+    if (!JSON_TYPES.has(mediaType(req.headers['content-type']))) {
+      return sendJson(res, 415, transportError('Content-Type must be application/json'));
+    }
+    let body: Buffer;
+    try {
+      body = await readBody(req, this.options.bodyLimitBytes);
+    } catch (err) {
+      if (!(err instanceof BodyTooLargeError)) throw err;
+      res.setHeader('Connection', 'close');
+      return sendJson(res, 413, transportError(err.message, { limit: err.limit }));
+    }
+    // One context for the whole request: however many calls a batch holds, credentials are checked once.
+    const ctx = createContext({ style: 'jsonrpc', ...info, credentials: fromAuthorization(req.headers.authorization) });
+    const reply = await this.core.handleText(body.toString('utf8'), { ctx });
+    if (reply === null) {
+      res.writeHead(204);
+      res.end();
+      return;
+    }
+    sendJson(res, 200, reply);
+  }
+
+  upgrade(req: IncomingMessage, socket: Duplex, head: Buffer, info: Omit<RequestInfo, 'signal'>): boolean {
+    return this.ws.upgrade(req, socket, head, info);
+  }
+
+  close(): Promise<void> {
+    return this.ws.close();
+  }
+}

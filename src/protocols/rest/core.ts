@@ -1,0 +1,266 @@
+import type { IncomingHttpHeaders } from 'node:http';
+import { parse as parseQuery } from 'node:querystring';
+import FindMyWay from 'find-my-way';
+import { operationSchemas, type JsonSchema } from '../../contract/json-schema.js';
+import { findOperation, type Operation } from '../../contract/operations.js';
+import { DomainError } from '../../domain/errors.js';
+import type { Page } from '../../domain/shapes.js';
+import { createContext, type CallContext, type ContextInit } from '../../runtime/context.js';
+import { fromAuthorization } from '../../runtime/credentials.js';
+import type { Runtime } from '../../runtime/invoker.js';
+import { coerceText } from '../shared/coerce.js';
+import { pathOf, type HttpReply } from '../shared/http.js';
+import { etagFor, ifMatchVersions, notModified } from './conditional.js';
+import { buildOpenApi } from './docs.js';
+import { HttpProblem, markTokenRejected, renderProblem } from './errors.js';
+import { DocsExplorer } from './explorer.js';
+import { negotiate, negotiateForProblem, readPayload, type Negotiated } from './media.js';
+import { bodyChanges, jsonPatchChanges } from './patch.js';
+import { pageView, parseFields, withLinks } from './representation.js';
+import { allowedMethods, API_BASE, DOCS_PATH, GETTERS, pathParams, RESOURCE_PATHS, routerPath, ROUTES, XML_ROOTS, type RestRoute } from './spec.js';
+import { toXml, XmlReader } from './xml.js';
+
+/** An HTTP request as the REST core reads it; every binding (node:http, express) makes one. */
+export interface RestRequest {
+  readonly method: string;
+  /** Path and query as received, e.g. "/api/v1/users?limit=1". */
+  readonly url: string;
+  readonly headers: IncomingHttpHeaders;
+  /** The whole body, at most `limit` bytes (BodyTooLargeError past it); only routes that take one read it, after authentication. */
+  body(limit: number): Promise<Buffer>;
+}
+
+export interface RestOptions {
+  bodyLimitBytes: number;
+  xmlMaxDepth: number;
+}
+
+/** What the binding knows of the request besides its HTTP content (request id, log, signal…). */
+export type RestCallInit = Omit<ContextInit, 'style' | 'credentials'>;
+
+/** Everything about a route that does not depend on the request, worked out once. */
+interface Plan {
+  route: RestRoute;
+  op: Operation;
+  schema: JsonSchema;
+  params: string[];
+  /** Representation fields a PUT/PATCH body may carry back but cannot set. */
+  readOnly: ReadonlySet<string>;
+  /** What a JSON Patch may not change: read-only fields and the path's own ids. */
+  immutable: ReadonlySet<string>;
+  /** The operation takes `expectedVersion`, so `If-Match` applies. */
+  conditional: boolean;
+}
+
+type Target = { kind: 'route'; plan: Plan } | { kind: 'openapi' } | { kind: 'root' };
+
+function plan(route: RestRoute): Plan {
+  const op = findOperation(route.operation);
+  if (!op) throw new Error(`REST route ${route.method} ${route.path} names unknown operation ${route.operation}`);
+  const { input, output } = operationSchemas(op);
+  const inputProps = Object.keys((input.properties ?? {}) as object);
+  const defs = (output.$defs ?? {}) as Record<string, JsonSchema>;
+  const ref = typeof output.$ref === 'string' ? output.$ref.split('/').pop()! : '';
+  const outputProps = Object.keys((defs[ref]?.properties ?? {}) as object);
+  const params = pathParams(route.path);
+  const readOnly = new Set(route.method === 'post' ? [] : [...outputProps.filter((p) => !inputProps.includes(p)), 'links']);
+  return {
+    route,
+    op,
+    schema: input,
+    params,
+    readOnly,
+    immutable: new Set([...readOnly, ...params]),
+    conditional: inputProps.includes('expectedVersion'),
+  };
+}
+
+const ROOT_LINKS = {
+  links: {
+    self: API_BASE,
+    token: `${API_BASE}/auth/token`,
+    users: `${API_BASE}/users`,
+    products: `${API_BASE}/products`,
+    openapi: `${API_BASE}/openapi.json`,
+    docs: DOCS_PATH,
+  },
+};
+
+const stale = () => new DomainError('PRECONDITION_FAILED', 'The resource has changed since the version named in If-Match');
+
+/**
+ * The framework-free REST core: a request record in, a reply record out.
+ * The route table (spec.ts) is data, so one radix router (find-my-way)
+ * serves it, the OpenAPI document is generated from it, and the bindings —
+ * node:http for the gateway, express for mounting polyface into an existing
+ * app — stay a few dozen lines each. Routing follows express's defaults
+ * (case-insensitive, a trailing slash allowed, HEAD served by GET routes)
+ * so the move from express changed nothing a client can see.
+ */
+export class RestCore {
+  private readonly router = FindMyWay({ ignoreTrailingSlash: true, caseSensitive: false });
+  /** Each path template of the table, for `Allow` on 405 and OPTIONS. */
+  private readonly paths = FindMyWay({ ignoreTrailingSlash: true, caseSensitive: false });
+  private readonly xml: XmlReader;
+  private readonly explorer = new DocsExplorer();
+  private readonly openapi = Buffer.from(JSON.stringify(buildOpenApi()));
+
+  constructor(
+    private readonly runtime: Runtime,
+    private readonly options: RestOptions,
+  ) {
+    this.xml = new XmlReader(options.xmlMaxDepth);
+    const noop = () => {};
+    for (const route of ROUTES) this.router.on(route.method.toUpperCase() as 'GET', API_BASE + routerPath(route.path), noop, { kind: 'route', plan: plan(route) } satisfies Target);
+    this.router.on('GET', `${API_BASE}/openapi.json`, noop, { kind: 'openapi' } satisfies Target);
+    this.router.on('GET', API_BASE, noop, { kind: 'root' } satisfies Target);
+    for (const [path, methods] of allowedMethods()) this.paths.on('GET', API_BASE + routerPath(path), noop, { allow: [...methods, 'OPTIONS'].join(', ') });
+  }
+
+  /** Whether a path is the REST face's (the API and its docs page). */
+  owns(pathname: string): boolean {
+    return pathname === '/api' || pathname.startsWith('/api/') || pathname === DOCS_PATH || pathname.startsWith(`${DOCS_PATH}/`);
+  }
+
+  async handle(req: RestRequest, init: RestCallInit): Promise<HttpReply> {
+    const ctx = createContext({ ...init, style: 'rest', credentials: fromAuthorization(req.headers.authorization) });
+    try {
+      return await this.dispatch(req, ctx);
+    } catch (err) {
+      return this.problem(err, req, ctx);
+    }
+  }
+
+  private async dispatch(req: RestRequest, ctx: CallContext): Promise<HttpReply> {
+    const pathname = pathOf(req.url);
+    const docs = this.explorer.reply(pathname, req.method, firstHeader(req.headers['accept-encoding']));
+    if (docs) return docs;
+    const found = this.router.find(req.method === 'HEAD' ? 'GET' : (req.method as 'GET'), pathname);
+    if (found) {
+      const target = found.store as Target;
+      if (target.kind === 'route') return this.route(target.plan, found.params as Record<string, string>, req, ctx);
+      if (target.kind === 'openapi') {
+        return { status: 200, headers: { 'Content-Type': 'application/json; charset=utf-8', 'Cache-Control': 'no-cache' }, body: this.openapi };
+      }
+      return this.send(200, negotiate(req.headers), 'api', ROOT_LINKS, { Vary: 'Accept' });
+    }
+    const known = this.paths.find('GET', pathname);
+    if (known) {
+      const { allow } = known.store as { allow: string };
+      if (req.method === 'OPTIONS') return { status: 204, headers: { Allow: allow } };
+      throw new HttpProblem(405, `${req.method} is not allowed on ${pathname}; allowed: ${allow}`, { Allow: allow });
+    }
+    if (!decodable(pathname)) throw new DomainError('VALIDATION', 'Malformed request', { fields: [{ field: '(request)', message: 'malformed request' }] });
+    throw new DomainError('NOT_FOUND', `No resource at ${pathname}`);
+  }
+
+  /** One route of the table: HTTP in, operation call, HTTP out. */
+  private async route(p: Plan, rawParams: Record<string, string>, req: RestRequest, ctx: CallContext): Promise<HttpReply> {
+    const { route } = p;
+    const runtime = this.runtime;
+    const neg = negotiate(req.headers);
+    if (p.op.access !== 'public') {
+      let caller;
+      try {
+        caller = await runtime.authenticate(ctx);
+      } catch (err) {
+        throw markTokenRejected(runtime.normalise(err, ctx));
+      }
+      // Refused before the body is read: anonymous callers cannot make us buffer uploads.
+      if (!caller) throw new DomainError('UNAUTHENTICATED', 'Authentication required: send Authorization: Bearer <token>');
+    }
+    const params = coerceText(p.schema, { ...rawParams }) as Record<string, unknown>;
+    const versions = p.conditional ? ifMatchVersions(firstHeader(req.headers['if-match'])) : undefined;
+    const current = async (): Promise<Record<string, unknown>> => {
+      const getter = GETTERS[route.resource];
+      if (!getter) throw new Error(`no getter for ${route.resource}`);
+      return (await runtime.call(getter, ctx, params)) as Record<string, unknown>;
+    };
+    let input: Record<string, unknown> = params;
+    let fields: string[] | undefined;
+    let result: unknown;
+
+    if (route.input === 'query') {
+      const { fields: rawFields, ...query } = parseQuery(queryOf(req.url)) as Record<string, unknown>;
+      if (route.page) fields = parseFields(rawFields, route.resource);
+      else if (rawFields !== undefined) query.fields = rawFields;
+      input = { ...(coerceText(p.schema, query) as Record<string, unknown>), ...params };
+    } else {
+      const payload = await readPayload(req.headers, (limit) => req.body(limit), this.options.bodyLimitBytes, !!route.patch, this.xml, p.schema);
+      if (payload.kind === 'json-patch') {
+        const now = await current();
+        if (versions && !versions.includes(now.version as number)) throw stale();
+        const changes = jsonPatchChanges(now, payload.value, p.immutable);
+        // The write is conditional on the version the patch was applied to.
+        result = changes ? await runtime.call(p.op.name, ctx, { ...changes, ...params, expectedVersion: now.version }) : now;
+      } else {
+        input = { ...bodyChanges(payload.value, p.readOnly, rawParams, payload.kind === 'merge-patch'), ...params };
+      }
+    }
+
+    if (result === undefined) {
+      if (versions?.length === 1) input.expectedVersion = versions[0];
+      else if (versions) {
+        const now = await current();
+        if (!versions.includes(now.version as number)) throw stale();
+        input.expectedVersion = now.version;
+      }
+      result = await runtime.call(p.op.name, ctx, input);
+    }
+    return this.respond(req, p, neg, result, fields);
+  }
+
+  private respond(req: RestRequest, p: Plan, neg: Negotiated, result: unknown, fields: string[] | undefined): HttpReply {
+    const { route } = p;
+    if (route.successStatus === 204) return { status: 204, headers: {} };
+    const headers: Record<string, string> = { Vary: 'Accept' };
+    const roots = XML_ROOTS[route.resource];
+    if (route.page) {
+      const view = pageView(route.resource, result as Page<unknown>, pathOf(req.url), new URLSearchParams(queryOf(req.url)), fields);
+      headers.Link = view.link;
+      return this.send(route.successStatus, neg, roots.many, view.body, headers);
+    }
+    const body = withLinks(route.resource, result);
+    if (route.versioned) {
+      headers.ETag = etagFor(body.version as number, neg.format);
+      headers['Cache-Control'] = 'private, no-cache';
+      if (route.method === 'get' && notModified(firstHeader(req.headers['if-none-match']), body.version as number)) return { status: 304, headers };
+    }
+    if (route.resource === 'token') headers['Cache-Control'] = 'no-store';
+    const base = RESOURCE_PATHS[route.resource];
+    if (route.successStatus === 201 && base) headers.Location = `${base}${body.id}`;
+    return this.send(route.successStatus, neg, roots.one, body, headers);
+  }
+
+  private send(status: number, neg: Negotiated, root: string, body: unknown, headers: Record<string, string>): HttpReply {
+    const text = neg.format === 'xml' ? toXml(root, body) : JSON.stringify(body);
+    return { status, headers: { ...headers, 'Content-Type': neg.contentType }, body: text };
+  }
+
+  /** RFC 9457 problem details, in XML when the client plainly asked for XML; never a stack or an internal message. */
+  private problem(err: unknown, req: RestRequest, ctx: CallContext): HttpReply {
+    const failure = err instanceof DomainError || err instanceof HttpProblem ? err : this.runtime.normalise(err, ctx);
+    const problem = renderProblem(failure, req.url, ctx.requestId);
+    const neg = negotiateForProblem(req.headers);
+    const text = neg.format === 'xml' ? toXml('problem', problem.body, 'urn:ietf:rfc:7807') : JSON.stringify(problem.body);
+    return { status: problem.status, headers: { ...problem.headers, 'Content-Type': neg.problemType, 'Cache-Control': 'no-store' }, body: text };
+  }
+}
+
+function queryOf(url: string): string {
+  const q = url.indexOf('?');
+  return q === -1 ? '' : url.slice(q + 1);
+}
+
+function firstHeader(value: string | string[] | undefined): string | undefined {
+  return Array.isArray(value) ? value[0] : value;
+}
+
+function decodable(path: string): boolean {
+  try {
+    decodeURIComponent(path);
+    return true;
+  } catch {
+    return false;
+  }
+}

@@ -1,0 +1,254 @@
+import { operationSchemas, type JsonSchema } from '../../contract/json-schema.js';
+import { findOperation } from '../../contract/operations.js';
+import { ERROR_KINDS, type ErrorKind } from '../../domain/errors.js';
+import { KIND_STATUS } from './spec.js';
+import { SELECTABLE } from './representation.js';
+import { API_BASE, pathParams, ROUTES, type RestRoute } from './spec.js';
+
+/**
+ * The OpenAPI 3.1 document, generated from the route table and the
+ * operations' JSON Schemas — the same data that builds the express routes —
+ * so what it says is what the server does. Built once at start-up.
+ */
+
+/** Domain output types that the REST representation extends with `links`. */
+const LINKED = new Set(['User', 'Product', 'Order', 'OrderItem']);
+
+const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
+const reply = (name: string) => ({ $ref: `#/components/responses/${name}` });
+const DATA_MEDIA = ['application/json', 'application/xml', 'text/xml'];
+
+/** Problem responses by status: the domain's kinds plus HTTP's own refusals. */
+const PROBLEM_RESPONSES: Record<number, { name: string; description: string; headers?: Record<string, unknown> }> = {
+  400: { name: 'BadRequest', description: 'Malformed body or invalid input; `errors` names each field' },
+  401: {
+    name: 'Unauthorized',
+    description: 'No, or a bad, bearer token (or wrong credentials at /auth/token)',
+    headers: { 'WWW-Authenticate': { schema: { type: 'string' }, description: 'Bearer realm="polyface"[, error="invalid_token"]' } },
+  },
+  403: { name: 'Forbidden', description: 'Authenticated but not allowed' },
+  404: { name: 'NotFound', description: 'No such resource' },
+  406: { name: 'NotAcceptable', description: 'Accept names nothing this server can produce' },
+  409: { name: 'Conflict', description: 'Conflicts with current state (duplicate email, product in use, failed JSON Patch test)' },
+  412: { name: 'PreconditionFailed', description: 'If-Match names a version that is no longer current' },
+  413: { name: 'PayloadTooLarge', description: 'Body larger than the configured limit' },
+  415: { name: 'UnsupportedMediaType', description: 'Content-Type not accepted for this method' },
+  429: {
+    name: 'TooManyRequests',
+    description: 'Rate limited',
+    headers: { 'Retry-After': { schema: { type: 'integer' }, description: 'Seconds to wait' } },
+  },
+  500: { name: 'InternalError', description: 'Unexpected failure; no details are disclosed' },
+};
+
+function rewriteRefs(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(rewriteRefs);
+  if (!value || typeof value !== 'object') return value;
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(value)) {
+    if (k === '$schema' || k === '$defs') continue;
+    out[k] = k === '$ref' && typeof v === 'string' ? v.replace('#/$defs/', '#/components/schemas/') : rewriteRefs(v);
+  }
+  return out;
+}
+
+/** A domain page type becomes REST's `{data, page, links}` envelope. */
+function restShape(name: string, def: JsonSchema): JsonSchema {
+  const props = (def.properties ?? {}) as Record<string, JsonSchema>;
+  if (props.items && props.total) {
+    return {
+      type: 'object',
+      properties: { data: props.items, page: ref('PageInfo'), links: ref('Links') },
+      required: ['data', 'page', 'links'],
+    };
+  }
+  if (LINKED.has(name)) {
+    return { ...def, properties: { ...props, links: ref('Links') }, required: [...((def.required as string[]) ?? []), 'links'] };
+  }
+  return def;
+}
+
+function withoutProps(schema: JsonSchema, drop: string[]): JsonSchema {
+  const props = { ...((schema.properties ?? {}) as Record<string, JsonSchema>) };
+  for (const d of drop) delete props[d];
+  const required = ((schema.required as string[]) ?? []).filter((r) => !drop.includes(r));
+  const out: JsonSchema = { ...(rewriteRefs(schema) as JsonSchema), properties: rewriteRefs(props) };
+  if (required.length) out.required = required;
+  else delete out.required;
+  return out;
+}
+
+const content = (types: string[], schema: unknown) => Object.fromEntries(types.map((t) => [t, { schema }]));
+
+function operationObject(route: RestRoute, schemas: Record<string, JsonSchema>): Record<string, unknown> {
+  const op = findOperation(route.operation)!;
+  const { input, output } = operationSchemas(op);
+  for (const [name, def] of Object.entries((output.$defs ?? {}) as Record<string, JsonSchema>)) {
+    schemas[name] ??= rewriteRefs(restShape(name, def)) as JsonSchema;
+  }
+  const props = (input.properties ?? {}) as Record<string, JsonSchema>;
+  const required = (input.required as string[]) ?? [];
+  const params = pathParams(route.path);
+  const parameters: Record<string, unknown>[] = params.map((name) => ({ name, in: 'path', required: true, schema: props[name] }));
+  if (route.input === 'query') {
+    for (const [name, schema] of Object.entries(props)) {
+      // expectedVersion is accepted in the query too, but If-Match is the documented way.
+      if (!params.includes(name) && name !== 'expectedVersion') parameters.push({ name, in: 'query', required: required.includes(name), schema });
+    }
+  }
+  if (route.page) {
+    const names = [...SELECTABLE[route.resource]].join(',');
+    parameters.push({
+      name: 'fields',
+      in: 'query',
+      required: false,
+      description: `Comma-separated fields to return per item (links always kept), from: ${names}`,
+      schema: { type: 'string', pattern: `^(${names.replace(/,/g, '|')})(,(${names.replace(/,/g, '|')}))*$` },
+    });
+  }
+  if (props.expectedVersion) {
+    parameters.push({
+      name: 'If-Match',
+      in: 'header',
+      required: false,
+      description: 'ETag from a previous read, e.g. "v3"; a stale one fails with 412',
+      schema: { type: 'string' },
+      'x-input-field': 'expectedVersion',
+    });
+  }
+  if (route.versioned && route.method === 'get') {
+    parameters.push({ name: 'If-None-Match', in: 'header', required: false, description: 'ETag held; 304 when still current', schema: { type: 'string' } });
+  }
+
+  const responseSchema = route.successStatus === 204 ? undefined : rewriteRefs({ $ref: output.$ref });
+  const headers: Record<string, unknown> = {};
+  if (route.successStatus === 201) headers.Location = { schema: { type: 'string' }, description: 'Path of the new resource' };
+  if (route.versioned) headers.ETag = { schema: { type: 'string' }, description: '"v<version>" ("v<version>.xml" for XML)' };
+  if (route.page) headers.Link = { schema: { type: 'string' }, description: 'RFC 8288 first, last, prev, next' };
+  const responses: Record<string, unknown> = {
+    [route.successStatus]: {
+      description: route.successStatus === 204 ? 'Done; no body' : 'Success',
+      ...(Object.keys(headers).length ? { headers } : {}),
+      ...(responseSchema ? { content: content(DATA_MEDIA, responseSchema) } : {}),
+    },
+  };
+  if (route.versioned && route.method === 'get') responses[304] = { description: 'Not modified since the ETag in If-None-Match' };
+  const statuses = new Set<number>([406, 500, ...op.errors.map((k: ErrorKind) => KIND_STATUS[k].status)]);
+  if (route.input === 'body') [400, 413, 415].forEach((s) => statuses.add(s));
+  if (route.patch) statuses.add(409);
+  for (const s of [...statuses].sort()) responses[s] = reply(PROBLEM_RESPONSES[s]!.name);
+
+  const object: Record<string, unknown> = {
+    operationId: op.name,
+    summary: op.summary,
+    tags: [route.path.split('/')[1]],
+    parameters,
+    responses,
+  };
+  if (op.access === 'public') object.security = [];
+  if (route.input === 'body') {
+    const body = withoutProps(input, params);
+    const types = route.patch ? ['application/merge-patch+json', 'application/json'] : DATA_MEDIA;
+    const media = content(types, body);
+    if (route.patch) media['application/json-patch+json'] = { schema: ref('JsonPatch') };
+    object.requestBody = { required: true, content: media };
+  }
+  return object;
+}
+
+export function buildOpenApi(): Record<string, unknown> {
+  const schemas: Record<string, JsonSchema> = {
+    Links: {
+      type: 'object',
+      description: 'Relation name → path on this server (HATEOAS)',
+      additionalProperties: { type: 'string' },
+    },
+    PageInfo: {
+      type: 'object',
+      properties: { limit: { type: 'integer' }, offset: { type: 'integer' }, total: { type: 'integer' } },
+      required: ['limit', 'offset', 'total'],
+    },
+    Problem: {
+      type: 'object',
+      description: 'RFC 9457 problem details',
+      properties: {
+        type: { type: 'string' },
+        title: { type: 'string' },
+        status: { type: 'integer' },
+        detail: { type: 'string' },
+        instance: { type: 'string' },
+        code: { type: 'string', enum: [...ERROR_KINDS], description: 'The canonical error kind, for clients to branch on' },
+        errors: {
+          type: 'array',
+          items: { type: 'object', properties: { field: { type: 'string' }, message: { type: 'string' } }, required: ['field', 'message'] },
+        },
+        requestId: { type: 'string' },
+      },
+      required: ['type', 'title', 'status'],
+    },
+    JsonPatch: {
+      type: 'array',
+      description: 'RFC 6902 operations, applied to the current representation (without links)',
+      items: {
+        type: 'object',
+        properties: {
+          op: { type: 'string', enum: ['add', 'remove', 'replace', 'move', 'copy', 'test'] },
+          path: { type: 'string' },
+          from: { type: 'string' },
+          value: {},
+        },
+        required: ['op', 'path'],
+      },
+    },
+    ApiRoot: { type: 'object', properties: { links: ref('Links') }, required: ['links'] },
+  };
+  const paths: Record<string, Record<string, unknown>> = {
+    '/': {
+      get: {
+        operationId: 'apiRoot',
+        summary: 'Entry point: links to the collections',
+        tags: ['meta'],
+        security: [],
+        responses: { 200: { description: 'Links', content: content(DATA_MEDIA, ref('ApiRoot')) }, 406: reply('NotAcceptable') },
+      },
+    },
+    '/openapi.json': {
+      get: {
+        operationId: 'openApiDocument',
+        summary: 'This document',
+        tags: ['meta'],
+        security: [],
+        responses: { 200: { description: 'OpenAPI 3.1 document', content: { 'application/json': { schema: { type: 'object' } } } } },
+      },
+    },
+  };
+  for (const route of ROUTES) (paths[route.path] ??= {})[route.method] = operationObject(route, schemas);
+  const responses = Object.fromEntries(
+    Object.values(PROBLEM_RESPONSES).map((r) => [
+      r.name,
+      {
+        description: r.description,
+        ...(r.headers ? { headers: r.headers } : {}),
+        content: content(['application/problem+json', 'application/problem+xml'], ref('Problem')),
+      },
+    ]),
+  );
+  return {
+    openapi: '3.1.0',
+    info: {
+      title: 'polyface REST API',
+      version: '1.0.0',
+      description:
+        'Users, their orders and products. Bearer tokens from POST /auth/token. JSON or XML by Accept/Content-Type; ' +
+        'pages as {data, page, links} with a Link header; ETag/If-Match on users; errors as RFC 9457 problem details.',
+    },
+    servers: [{ url: API_BASE }],
+    security: [{ bearerAuth: [] }],
+    paths,
+    components: {
+      schemas,
+      responses,
+      securitySchemes: { bearerAuth: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } },
+    },
+  };
+}

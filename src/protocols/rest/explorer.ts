@@ -1,0 +1,94 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, extname, join } from 'node:path';
+import { gzipSync } from 'node:zlib';
+import type { HttpReply } from '../shared/http.js';
+import { API_BASE, DOCS_PATH } from './spec.js';
+
+/**
+ * Swagger UI at /docs from the locally installed swagger-ui-dist (no CDN):
+ * our own page and initializer, its static files beside them. Only names
+ * listed in the package's folder at start can be served, so no request
+ * path can reach any other file.
+ */
+const dist = dirname(createRequire(import.meta.url).resolve('swagger-ui-dist/package.json'));
+
+const PAGE = `<!doctype html>
+<html lang="en">
+<head>
+  <meta charset="utf-8">
+  <title>polyface REST API</title>
+  <link rel="stylesheet" href="${DOCS_PATH}/swagger-ui.css">
+</head>
+<body>
+  <div id="swagger-ui"></div>
+  <script src="${DOCS_PATH}/swagger-ui-bundle.js"></script>
+  <script src="${DOCS_PATH}/swagger-ui-standalone-preset.js"></script>
+  <script src="${DOCS_PATH}/init.js"></script>
+</body>
+</html>
+`;
+
+const INIT = `window.onload = function () {
+  window.ui = SwaggerUIBundle({
+    url: '${API_BASE}/openapi.json',
+    dom_id: '#swagger-ui',
+    presets: [SwaggerUIBundle.presets.apis, SwaggerUIStandalonePreset],
+    layout: 'StandaloneLayout',
+  });
+};
+`;
+
+// Scripts come only from here; Swagger UI sets inline styles and data: images.
+const CSP = "default-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'";
+
+const TYPES: Record<string, string> = {
+  '.js': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.html': 'text/html; charset=utf-8',
+  '.png': 'image/png',
+  '.map': 'application/json; charset=utf-8',
+  '.json': 'application/json; charset=utf-8',
+  '.md': 'text/markdown; charset=utf-8',
+};
+
+export class DocsExplorer {
+  private readonly files = new Set(readdirSync(dist));
+  private readonly loaded = new Map<string, { raw: Buffer; gzip: Buffer }>();
+
+  /** Undefined when nothing of the docs lives at the path. */
+  reply(pathname: string, method: string, acceptEncoding: string | undefined): HttpReply | undefined {
+    if (pathname === DOCS_PATH || pathname === `${DOCS_PATH}/` || pathname === `${DOCS_PATH}/index.html`) {
+      return this.only(method) ?? { status: 200, headers: { 'Content-Type': TYPES['.html']!, 'Content-Security-Policy': CSP }, body: method === 'HEAD' ? undefined : PAGE };
+    }
+    if (!pathname.startsWith(`${DOCS_PATH}/`)) return undefined;
+    const name = pathname.slice(DOCS_PATH.length + 1);
+    if (name === 'init.js') return this.only(method) ?? { status: 200, headers: { 'Content-Type': TYPES['.js']! }, body: method === 'HEAD' ? undefined : INIT };
+    if (!this.files.has(name) || name === 'index.html') return undefined;
+    const denied = this.only(method);
+    if (denied) return denied;
+    let file = this.loaded.get(name);
+    if (!file) {
+      const raw = readFileSync(join(dist, name));
+      file = { raw, gzip: gzipSync(raw) };
+      this.loaded.set(name, file);
+    }
+    const gzip = /\bgzip\b/i.test(acceptEncoding ?? '');
+    const bytes = gzip ? file.gzip : file.raw;
+    return {
+      status: 200,
+      headers: {
+        'Content-Type': TYPES[extname(name)] ?? 'application/octet-stream',
+        'Content-Length': bytes.length,
+        'Cache-Control': 'public, max-age=3600',
+        Vary: 'Accept-Encoding',
+        ...(gzip ? { 'Content-Encoding': 'gzip' } : {}),
+      },
+      body: method === 'HEAD' ? undefined : bytes,
+    };
+  }
+
+  private only(method: string): HttpReply | undefined {
+    return method === 'GET' || method === 'HEAD' ? undefined : { status: 405, headers: { Allow: 'GET, HEAD' } };
+  }
+}

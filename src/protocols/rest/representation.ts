@@ -1,0 +1,86 @@
+import { productOut } from '../../domain/catalog/schemas.js';
+import { orderOut, type Order } from '../../domain/orders/schemas.js';
+import type { Page } from '../../domain/shapes.js';
+import { userOut } from '../../domain/users/schemas.js';
+import { invalid } from './errors.js';
+import { API_BASE, type Resource } from './spec.js';
+
+/**
+ * Hypermedia (HATEOAS, as the source material asks): every resource carries
+ * `links`, an object from relation name to a path on this server. Paths are
+ * host-relative so they stay right behind proxies without trusting `Host`.
+ */
+export type Links = Record<string, string>;
+
+type Item = Record<string, unknown>;
+
+const LINKERS: Record<Resource, (v: Item) => Item> = {
+  user: (u) => ({ ...u, links: { self: `${API_BASE}/users/${u.id}`, orders: `${API_BASE}/users/${u.id}/orders` } }),
+  product: (p) => ({ ...p, links: { self: `${API_BASE}/products/${p.id}` } }),
+  order: (o) => ({
+    ...o,
+    items: (o as unknown as Order).items.map((i) => ({ ...i, links: { product: `${API_BASE}/products/${i.productId}` } })),
+    links: { self: `${API_BASE}/orders/${o.id}`, user: `${API_BASE}/users/${o.userId}` },
+  }),
+  token: (t) => t,
+};
+
+export const withLinks = (resource: Resource, value: unknown): Item => LINKERS[resource](value as Item);
+
+/** Field names `fields=` may select, per resource: the domain's output fields. */
+export const SELECTABLE: Record<Resource, ReadonlySet<string>> = {
+  user: new Set(Object.keys(userOut.shape)),
+  product: new Set(Object.keys(productOut.shape)),
+  order: new Set(Object.keys(orderOut.shape)),
+  token: new Set(),
+};
+
+/** `fields=id,name` → the names, checked; undefined when absent. */
+export function parseFields(raw: unknown, resource: Resource): string[] | undefined {
+  if (raw === undefined) return undefined;
+  if (typeof raw !== 'string') throw invalid('fields', 'give it once, as a comma-separated list');
+  const names = raw.split(',').map((f) => f.trim());
+  const allowed = SELECTABLE[resource];
+  const unknown = names.filter((n) => !allowed.has(n));
+  if (unknown.length) throw invalid('fields', `unknown field ${unknown.map((u) => `"${u}"`).join(', ')}; choose from ${[...allowed].join(', ')}`);
+  return names;
+}
+
+/** Keeps the selected fields; `links` always stays, it is how a client moves on. */
+function select(item: Item, fields: string[] | undefined): Item {
+  if (!fields) return item;
+  const out: Item = {};
+  for (const f of fields) out[f] = item[f];
+  out.links = item.links;
+  return out;
+}
+
+export interface PageView {
+  body: { data: Item[]; page: { limit: number; offset: number; total: number }; links: Links };
+  /** RFC 8288 `Link` header value. */
+  link: string;
+}
+
+/**
+ * A page as `{data, page, links}` plus the same navigation in a `Link`
+ * header. Links keep every other query parameter (filters, sort, fields).
+ */
+export function pageView(resource: Resource, page: Page<unknown>, path: string, query: URLSearchParams, fields?: string[]): PageView {
+  const { limit, offset, total } = page;
+  const at = (o: number) => {
+    const q = new URLSearchParams(query);
+    q.set('limit', String(limit));
+    q.set('offset', String(o));
+    // Commas are legal in a query (RFC 3986 sub-delims); keeping them makes sort/fields readable.
+    return `${path}?${q.toString().replace(/%2C/gi, ',')}`;
+  };
+  const lastOffset = total === 0 ? 0 : Math.floor((total - 1) / limit) * limit;
+  const links: Links = { self: at(offset), first: at(0), last: at(lastOffset) };
+  if (offset + limit < total) links.next = at(offset + limit);
+  if (offset > 0) links.prev = at(Math.max(0, Math.min(offset - limit, lastOffset)));
+  const link = Object.entries(links)
+    .map(([rel, href]) => `<${href}>; rel="${rel}"`)
+    .join(', ');
+  const data = page.items.map((i) => select(withLinks(resource, i), fields));
+  return { body: { data, page: { limit, offset, total }, links }, link };
+}

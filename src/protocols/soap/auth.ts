@@ -1,0 +1,59 @@
+import { DomainError } from '../../domain/errors.js';
+import { password, type Credentials } from '../../runtime/credentials.js';
+import { escapeAttr } from '../shared/xml-text.js';
+import { childElements, childText, type XmlElement } from './envelope.js';
+import { SoapFault } from './errors.js';
+import { ACCEPTED_NAMESPACES, PASSWORD_TEXT, WSSE_NS } from './spec.js';
+
+export { PASSWORD_TEXT, WSSE_NS };
+
+const unauthenticated = (message: string) => new SoapFault('client', new DomainError('UNAUTHENTICATED', message));
+
+/** The source material's header: <Authentication><username/><password/></Authentication>, unqualified or in our namespace. */
+function legacyAuthentication(block: XmlElement): Credentials {
+  const username = childText(block, 'username');
+  const secret = childText(block, 'password');
+  if (username === undefined || secret === undefined) throw unauthenticated('Authentication header needs username and password');
+  return password(username, secret);
+}
+
+/** WS-Security UsernameToken with a PasswordText password (OASIS WSS 1.0 UsernameToken Profile). */
+function wsSecurity(block: XmlElement): Credentials {
+  const token = childElements(block).find((e) => e.local === 'UsernameToken' && e.ns === WSSE_NS);
+  if (!token) throw unauthenticated('The WS-Security header carries no UsernameToken');
+  const parts = childElements(token);
+  const user = parts.find((e) => e.local === 'Username');
+  const pass = parts.find((e) => e.local === 'Password');
+  if (!user || !pass) throw unauthenticated('UsernameToken needs Username and Password');
+  const type = pass.attrs.Type;
+  if (type !== undefined && type !== PASSWORD_TEXT) throw unauthenticated('Only the PasswordText password type is supported');
+  return password(childText(token, 'Username')!, childText(token, 'Password')!);
+}
+
+const mandatory = (block: XmlElement): boolean => {
+  for (const key in block.attrs) {
+    if (key === 'mustUnderstand' || key.endsWith(':mustUnderstand')) return block.attrs[key] === '1' || block.attrs[key] === 'true';
+  }
+  return false;
+};
+
+/**
+ * Credentials from the SOAP header, if any: a username and password that
+ * the runtime checks on the same path (and through the same cache) as every
+ * other style's credentials. A header block marked mustUnderstand that is
+ * not one of ours is a MustUnderstand fault, as both SOAP versions require.
+ */
+export function headerCredentials(headers: readonly XmlElement[]): Credentials | undefined {
+  let found: Credentials | undefined;
+  for (const block of headers) {
+    if (block.local === 'Security' && block.ns === WSSE_NS) found ??= wsSecurity(block);
+    else if (block.local === 'Authentication' && (block.ns === '' || ACCEPTED_NAMESPACES.includes(block.ns))) {
+      found ??= legacyAuthentication(block);
+    } else if (mandatory(block)) {
+      const fault = SoapFault.client('VALIDATION', `Header {${block.ns}}${block.local} is marked mustUnderstand but is not understood`);
+      const notUnderstood = `<soap:NotUnderstood qname="h:${block.local}" xmlns:h="${escapeAttr(block.ns)}"/>`;
+      throw new SoapFault('MustUnderstand', fault.error, notUnderstood);
+    }
+  }
+  return found;
+}

@@ -1,0 +1,83 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Runtime } from '../../runtime/invoker.js';
+import { BodyTooLargeError, mediaType, readBody, type HttpBinding, type RequestInfo } from '../shared/http.js';
+import { buildContract } from './contract.js';
+import { SoapCore, type SoapReply } from './core.js';
+import { wsdlTemplate } from './docs.js';
+import { SoapFault } from './errors.js';
+import { SOAP_PATH } from './spec.js';
+
+export interface SoapOptions {
+  maxDepth: number;
+  bodyLimitBytes: number;
+}
+
+const WSDL_QUERY = /^wsdl(?:[=&]|$)/i;
+/** What may appear in the WSDL's address: a host name or IP literal and a port. */
+const SAFE_HOST = /^(?:[A-Za-z0-9.-]+|\[[0-9A-Fa-f:.]+\])(?::\d{1,5})?$/;
+
+/** POST /soap for calls, GET /soap?wsdl for the contract; a thin node:http binding of SoapCore. */
+export class SoapHttp implements HttpBinding {
+  readonly name = 'soap';
+  readonly paths = [SOAP_PATH];
+  readonly core: SoapCore;
+  private readonly wsdl: (location: string) => string;
+
+  constructor(
+    runtime: Runtime,
+    private readonly options: SoapOptions,
+  ) {
+    const contract = buildContract();
+    this.core = new SoapCore(runtime, contract, options.maxDepth);
+    this.wsdl = wsdlTemplate(contract);
+  }
+
+  async handle(req: IncomingMessage, res: ServerResponse, info: RequestInfo): Promise<void> {
+    if (req.method === 'POST') return this.post(req, res, info);
+    if (req.method === 'GET' || req.method === 'HEAD') {
+      const url = req.url ?? '';
+      const query = url.slice(url.indexOf('?') + 1);
+      if (url.includes('?') && WSDL_QUERY.test(query)) return send(res, 200, 'text/xml; charset=utf-8', this.wsdl(location(req)), req.method === 'HEAD');
+      return send(res, 400, 'text/plain; charset=utf-8', 'SOAP calls are POSTed to /soap; the WSDL is at GET /soap?wsdl\n');
+    }
+    res.setHeader('Allow', 'GET, HEAD, POST');
+    send(res, 405, 'text/plain; charset=utf-8', 'Method not allowed; POST SOAP envelopes to /soap\n');
+  }
+
+  private async post(req: IncomingMessage, res: ServerResponse, info: RequestInfo): Promise<void> {
+    let body: Buffer;
+    try {
+      body = await readBody(req, this.options.bodyLimitBytes);
+    } catch (err) {
+      if (!(err instanceof BodyTooLargeError)) throw err;
+      const version = mediaType(req.headers['content-type']) === 'application/soap+xml' ? '1.2' : '1.1';
+      const fault = SoapFault.client('VALIDATION', `Request body exceeds ${err.limit} bytes`);
+      res.setHeader('Connection', 'close');
+      return reply(res, this.core.fault(version, fault, 413));
+    }
+    const soapAction = req.headers.soapaction;
+    const request = {
+      body: body.toString('utf8'),
+      contentType: req.headers['content-type'],
+      soapAction: Array.isArray(soapAction) ? soapAction[0] : soapAction,
+      authorization: req.headers.authorization,
+    };
+    reply(res, await this.core.handle(request, info));
+  }
+}
+
+/** The address clients should call: the host the WSDL was fetched on, when it looks like a host. */
+function location(req: IncomingMessage): string {
+  const host = req.headers.host;
+  const proto = req.headers['x-forwarded-proto'] === 'https' ? 'https' : 'http';
+  return host && SAFE_HOST.test(host) ? `${proto}://${host}/soap` : 'http://localhost/soap';
+}
+
+function reply(res: ServerResponse, r: SoapReply): void {
+  send(res, r.status, r.contentType, r.body);
+}
+
+function send(res: ServerResponse, status: number, contentType: string, body: string, headOnly = false): void {
+  res.writeHead(status, { 'Content-Type': contentType, 'Content-Length': Buffer.byteLength(body) });
+  res.end(headOnly ? undefined : body);
+}

@@ -1,0 +1,88 @@
+import { randomUUID } from 'node:crypto';
+import type { DomainContext } from '../domain/context.js';
+import type { Caller } from '../domain/principal.js';
+import { NO_CREDENTIALS, type Credentials } from './credentials.js';
+import type { Logger } from './log.js';
+
+/** The API styles, as metrics, logs and the comparison tooling name them. */
+export type Style = 'rest' | 'graphql' | 'jsonrpc' | 'soap' | 'grpc' | 'events' | 'chat' | 'internal';
+
+/** At most this many distinct operation names per access-log line; a batch of 50 says "+N more". */
+const MAX_NOTED = 8;
+
+/**
+ * What one transport request did, for its access-log line: the operations
+ * it ran (a JSON-RPC batch runs several) and who ran them. Written by the
+ * runtime, read by the host when the response finishes.
+ */
+export class AccessNotes {
+  readonly operations: string[] = [];
+  more = 0;
+  principal: string | undefined;
+
+  operation(name: string): void {
+    if (this.operations.includes(name)) return;
+    if (this.operations.length < MAX_NOTED) this.operations.push(name);
+    else this.more++;
+  }
+
+  /** "getUser", "getUser,listUsers", "getUser,… +3". */
+  get summary(): string | undefined {
+    if (!this.operations.length) return undefined;
+    return this.operations.join(',') + (this.more ? ` +${this.more}` : '');
+  }
+}
+
+/**
+ * One call's context, made by the binding that received it (an HTTP
+ * request, a WebSocket message, a gRPC call) and handed to the runtime,
+ * which fills in `caller` after authentication and passes it on to the
+ * domain. Several calls may share one (a JSON-RPC batch, a GraphQL
+ * document's resolvers): credentials are then resolved once.
+ */
+export interface CallContext extends DomainContext {
+  readonly style: Style;
+  readonly requestId: string;
+  /** Aborts when the client goes away or the deadline passes; streams also end at shutdown. */
+  readonly signal: AbortSignal;
+  readonly log: Logger;
+  /** What the transport carried, unverified. */
+  readonly credentials: Credentials;
+  /** Resolved by the authentication interceptor; null before it runs and for anonymous callers. */
+  readonly caller: Caller;
+  readonly notes: AccessNotes;
+  /** The client's address, for limits keyed by address. */
+  readonly peer: string | undefined;
+}
+
+export interface ContextInit {
+  style: Style;
+  log: Logger;
+  requestId?: string | undefined;
+  signal?: AbortSignal | undefined;
+  credentials?: Credentials | undefined;
+  notes?: AccessNotes | undefined;
+  peer?: string | undefined;
+  /** Milliseconds the call may take before its signal aborts (a gRPC deadline, a request timeout). */
+  timeoutMs?: number | undefined;
+}
+
+const NEVER = new AbortController().signal;
+
+export function createContext(init: ContextInit): CallContext {
+  let signal = init.signal ?? NEVER;
+  if (init.timeoutMs !== undefined) {
+    const timeout = AbortSignal.timeout(init.timeoutMs);
+    signal = init.signal ? AbortSignal.any([init.signal, timeout]) : timeout;
+  }
+  return {
+    style: init.style,
+    requestId: init.requestId ?? randomUUID(),
+    signal,
+    log: init.log,
+    credentials: init.credentials ?? NO_CREDENTIALS,
+    caller: null,
+    notes: init.notes ?? new AccessNotes(),
+    peer: init.peer,
+  };
+}

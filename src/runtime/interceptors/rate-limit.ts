@@ -1,0 +1,35 @@
+import { DomainError } from '../../domain/errors.js';
+import type { RateLimiter } from '../../domain/ports.js';
+import type { Interceptor } from './types.js';
+
+export interface CallLimits {
+  /** Every call, keyed by principal (or by client address when anonymous). */
+  calls?: RateLimiter | undefined;
+  /** Mutations only, keyed the same way: writes cost storage and fan out as events. */
+  writes?: RateLimiter | undefined;
+}
+
+/**
+ * Per-principal request and write rates → RATE_LIMITED with the seconds to
+ * wait, which every style turns into its own idiom (REST 429 +
+ * Retry-After, …). Runs after authentication so it can key by who calls.
+ */
+export const rateLimitInterceptor =
+  (limits: CallLimits): Interceptor =>
+  (next) =>
+  async (inv) => {
+    const { ctx, procedure } = inv;
+    const key = ctx.caller ? `p:${ctx.caller.subject}` : `a:${ctx.peer ?? 'unknown'}`;
+    const checks = [limits.calls];
+    if (procedure.kind === 'mutation') checks.push(limits.writes);
+    for (const limiter of checks) {
+      if (!limiter) continue;
+      const decision = await limiter.consume(key);
+      if (!decision.allowed) {
+        throw new DomainError('RATE_LIMITED', `Too many requests; try again in ${decision.retryAfterSeconds} s`, {
+          retryAfter: decision.retryAfterSeconds,
+        });
+      }
+    }
+    return next(inv);
+  };
