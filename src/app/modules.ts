@@ -7,6 +7,7 @@ import { OrderService } from '../domain/orders/service.js';
 import type { AdminCredentials, PasswordHasher, SettingsRepository } from '../domain/ports.js';
 import { UserService } from '../domain/users/service.js';
 import { HttpHost } from '../hosts/http.js';
+import { WsConnections } from '../protocols/shared/ws.js';
 import { systemClock } from '../infra/clock.js';
 import type { Config } from '../infra/config.js';
 import { InProcessEventBus } from '../infra/events/memory-bus.js';
@@ -97,6 +98,7 @@ export const domainModule = new ContainerModule(({ bind }) => {
 export const runtimeModule = new ContainerModule(({ bind }) => {
   bind(TYPES.Metrics).toConstantValue(new Registry());
   bind(TYPES.Shutdown).toConstantValue(new AbortController());
+  bind(TYPES.WsConnections).toConstantValue(new WsConnections());
   bind(TYPES.PrincipalCache)
     .toDynamicValue((c) => {
       const { auth } = c.get(TYPES.Config);

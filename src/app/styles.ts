@@ -5,8 +5,15 @@ import { JsonRpcHttp } from '../protocols/jsonrpc/http.js';
 import { RestHttp } from '../protocols/rest/http.js';
 import type { HttpBinding } from '../protocols/shared/http.js';
 import { SoapHttp } from '../protocols/soap/http.js';
+import { WsConnections, WsGuard } from '../protocols/shared/ws.js';
 import type { Runtime } from '../runtime/invoker.js';
 import { TYPES } from './tokens.js';
+
+/** The shared WebSocket limits for one endpoint; the per-address count spans every endpoint. */
+export const wsGuard = (c: ResolutionContext, name: string): WsGuard => {
+  const config = c.get(TYPES.Config);
+  return new WsGuard({ ...config.ws, maxPayloadBytes: config.bodyLimitBytes }, c.get(TYPES.WsConnections), c.get(TYPES.Logger), name);
+};
 
 /** One registration per style: how its binding is built from the runtime and its settings. */
 const style = (make: (runtime: Runtime, config: Config, c: ResolutionContext) => HttpBinding) =>
@@ -24,7 +31,7 @@ const style = (make: (runtime: Runtime, config: Config, c: ResolutionContext) =>
  */
 export const STYLE_MODULES: ContainerModule[] = [
   style((runtime, config, c) => new GraphqlHttp(runtime, { ...config.graphql, bodyLimitBytes: config.bodyLimitBytes, log: c.get(TYPES.Logger) })),
-  style((runtime, config) => new JsonRpcHttp(runtime, { maxBatch: config.jsonrpc.maxBatch, bodyLimitBytes: config.bodyLimitBytes })),
+  style((runtime, config, c) => new JsonRpcHttp(runtime, { maxBatch: config.jsonrpc.maxBatch, bodyLimitBytes: config.bodyLimitBytes, ws: wsGuard(c, 'jsonrpc') })),
   style((runtime, config) => new SoapHttp(runtime, { maxDepth: config.soap.maxDepth, bodyLimitBytes: config.bodyLimitBytes })),
   style((runtime, config) => new RestHttp(runtime, { bodyLimitBytes: config.bodyLimitBytes, xmlMaxDepth: config.rest.xmlMaxDepth })),
 ];

@@ -24,6 +24,7 @@ import type { Logger } from '../infra/logger.js';
 import type { QueryCounter } from '../infra/storage/database.js';
 import type { Database } from '../infra/storage/schema.js';
 import type { HttpBinding } from '../protocols/shared/http.js';
+import type { WsConnections } from '../protocols/shared/ws.js';
 import type { Runtime } from '../runtime/invoker.js';
 import type { PrincipalCache } from '../runtime/principals.js';
 
@@ -55,6 +56,8 @@ export const TYPES = {
   /** Aborted when the server begins to shut down: every open stream ends. */
   Shutdown: t<AbortController>('Shutdown'),
   Runtime: t<Runtime>('Runtime'),
+  /** Open WebSockets per client address, shared by every WebSocket endpoint. */
+  WsConnections: t<WsConnections>('WsConnections'),
   /** Multi-bound: every style mounted on the HTTP front door, one registration each (styles.ts). */
   HttpBinding: t<HttpBinding>('HttpBinding'),
   HttpHost: t<HttpHost>('HttpHost'),

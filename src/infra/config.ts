@@ -23,6 +23,16 @@ export interface Config {
   shutdownTimeoutMs: number;
   /** The one credential → principal cache every style goes through (runtime/principals.ts). */
   auth: { cacheSize: number; cacheTtlSeconds: number };
+  /** Every WebSocket endpoint's limits (protocols/shared/ws.ts); the largest message is bodyLimitBytes. */
+  ws: {
+    maxConnectionsPerAddress: number;
+    maxInFlight: number;
+    maxMessagesPerSecond: number;
+    maxBufferedBytes: number;
+    slowPeerMs: number;
+    heartbeatMs: number;
+    idleTimeoutMs: number;
+  };
   /** Per-principal call and write rates per minute; 0 turns a limit off. */
   rateLimits: { callsPerMinute: number; writesPerMinute: number };
   graphql: { maxDepth: number; maxComplexity: number; maxQueryLength: number; introspection: boolean; documentCacheSize: number };
@@ -80,6 +90,13 @@ const ENV = z.object({
   SHUTDOWN_TIMEOUT_MS: int(10_000),
   AUTH_CACHE_SIZE: int(10_000),
   AUTH_CACHE_TTL_SECONDS: int(30),
+  WS_MAX_CONNECTIONS_PER_ADDRESS: int(20),
+  WS_MAX_IN_FLIGHT: int(4),
+  WS_MAX_MESSAGES_PER_SECOND: int(50),
+  WS_MAX_BUFFERED_BYTES: int(1_048_576),
+  WS_SLOW_PEER_MS: int(10_000),
+  WS_HEARTBEAT_MS: int(30_000),
+  WS_IDLE_TIMEOUT_MS: int(600_000),
   RATE_LIMIT_CALLS_PER_MINUTE: int(0),
   RATE_LIMIT_WRITES_PER_MINUTE: int(0),
   GRAPHQL_MAX_DEPTH: int(10),
@@ -114,6 +131,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     seedDemoData: e.SEED_DEMO_DATA,
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
     auth: { cacheSize: e.AUTH_CACHE_SIZE, cacheTtlSeconds: e.AUTH_CACHE_TTL_SECONDS },
+    ws: {
+      maxConnectionsPerAddress: e.WS_MAX_CONNECTIONS_PER_ADDRESS,
+      maxInFlight: Math.max(1, e.WS_MAX_IN_FLIGHT),
+      maxMessagesPerSecond: Math.max(1, e.WS_MAX_MESSAGES_PER_SECOND),
+      maxBufferedBytes: e.WS_MAX_BUFFERED_BYTES,
+      slowPeerMs: e.WS_SLOW_PEER_MS,
+      heartbeatMs: Math.max(100, e.WS_HEARTBEAT_MS),
+      idleTimeoutMs: Math.max(100, e.WS_IDLE_TIMEOUT_MS),
+    },
     rateLimits: { callsPerMinute: e.RATE_LIMIT_CALLS_PER_MINUTE, writesPerMinute: e.RATE_LIMIT_WRITES_PER_MINUTE },
     graphql: {
       maxDepth: e.GRAPHQL_MAX_DEPTH,

@@ -9,10 +9,13 @@ import { buildOpenRpcDocument } from './docs.js';
 import { transportError } from './envelope.js';
 import { RPC_PATH } from './spec.js';
 import { RpcWebSocket } from './ws.js';
+import type { WsGuard } from '../shared/ws.js';
 
 export interface JsonRpcOptions {
   maxBatch: number;
   bodyLimitBytes: number;
+  /** The WebSocket limits for /rpc (shared rules, see protocols/shared/ws.ts). */
+  ws: WsGuard;
 }
 
 /** Media types JSON-RPC clients send in practice; anything else is 415. */
@@ -38,7 +41,7 @@ export class JsonRpcHttp implements HttpBinding {
   ) {
     const document = buildOpenRpcDocument();
     this.core = new RpcCore(runtime, options.maxBatch, () => document);
-    this.ws = new RpcWebSocket(this.core, options.bodyLimitBytes);
+    this.ws = new RpcWebSocket(this.core, options.ws);
   }
 
   async handle(req: IncomingMessage, res: ServerResponse, info: RequestInfo): Promise<void> {
