@@ -32,8 +32,13 @@ export interface App {
  * resolved, seeded) → implementations → inversify modules (infra, domain,
  * runtime, one per style, host).
  */
-export async function buildApp(config: Config, announce: (message: string) => void = (m) => process.stdout.write(`\n*** ${m}\n\n`)): Promise<App> {
-  const log = createLogger(config.logLevel);
+export async function buildApp(
+  config: Config,
+  announce: (message: string) => void = (m) => process.stdout.write(`\n*** ${m}\n\n`),
+  /** Tests pass a logger writing somewhere they can read. */
+  options: { log?: Logger } = {},
+): Promise<App> {
+  const log = options.log ?? createLogger(config.logLevel);
   const counter = new QueryCounter();
   const db = openDatabase(config.databaseUrl, counter);
   await migrate(db);

@@ -58,8 +58,9 @@ export class PrincipalCache {
       this.cache = new LRUCache<string, Principal>({
         max: options.max,
         ttl: options.ttlMs,
-        // Expiry is checked against our clock on read, so an expired token is never served from the cache.
+        // Expiry is checked against our clock on every read (no cached clock), so an expired token is never served.
         perf: { now: this.now },
+        ttlResolution: 0,
         dispose: (principal, key) => this.unindex(principal, key),
       });
     }

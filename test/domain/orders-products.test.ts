@@ -135,4 +135,27 @@ describe('AuthService', () => {
     const expired = await new JwtCodec('unit-test-secret-unit-test-secret', -10).sign({ subject: 'admin', role: 'admin', userId: null });
     expect(await kindOf(d.auth.authenticate(expired))).toBe('UNAUTHENTICATED');
   });
+
+  it('a token stops working the moment its user\'s role or password changes or the user is deleted; a rename does not touch it', async () => {
+    const login = async () => (await d.auth.login({ username: 'bob@example.com', password: 'demo-password' })).access_token;
+    const message = async (p: Promise<unknown>) => (await p.then(() => undefined, (e: { message: string }) => e.message));
+    let token = await login();
+    await d.users.patch(admin, { id: 2, name: 'Robert' });
+    expect(await d.auth.authenticate(token)).toEqual({ subject: 'user:2', role: 'user', userId: 2 });
+    // Setting the role it already has is not a change.
+    await d.users.patch(admin, { id: 2, role: 'user' });
+    expect(await d.auth.authenticate(token)).toMatchObject({ role: 'user' });
+
+    await d.users.patch(admin, { id: 2, role: 'admin' });
+    expect(await message(d.auth.authenticate(token))).toMatch(/revoked because the account's role or password changed/);
+    token = await login();
+    expect(await d.auth.authenticate(token)).toMatchObject({ role: 'admin' });
+
+    await d.users.patch(bob, { id: 2, password: 'a-new-password' });
+    expect(await kindOf(d.auth.authenticate(token))).toBe('UNAUTHENTICATED');
+    token = (await d.auth.login({ username: 'bob@example.com', password: 'a-new-password' })).access_token;
+
+    await d.users.delete(admin, { id: 2 });
+    expect(await message(d.auth.authenticate(token))).toBe('The account behind this token no longer exists');
+  });
 });

@@ -19,7 +19,7 @@ it('reuses a prepared statement per SQL text and evicts the least recently used 
   db.close();
 });
 
-it('a token remembered as verified still stops working when it expires', async () => {
+it('a token verifies until it expires, and carries the credentials version it was issued with', async () => {
   vi.useFakeTimers({ toFake: ['Date'] });
   vi.setSystemTime(new Date('2026-06-01T12:00:00Z'));
   const codec = new JwtCodec('cache-test-secret-cache-test-secret', 60);
@@ -29,4 +29,7 @@ it('a token remembered as verified still stops working when it expires', async (
   expect(await codec.verify(token)).toBeDefined();
   vi.setSystemTime(new Date('2026-06-01T12:01:01Z'));
   expect(await codec.verify(token)).toBeUndefined();
+  vi.setSystemTime(new Date('2026-06-01T12:00:00Z'));
+  const versioned = await codec.sign({ subject: 'user:2', role: 'user', userId: 2, credentialsVersion: 3 });
+  expect(await codec.verify(versioned)).toEqual({ subject: 'user:2', role: 'user', userId: 2, credentialsVersion: 3 });
 });

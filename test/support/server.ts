@@ -15,8 +15,8 @@ export interface TestServer {
 }
 
 /** A real gateway on an ephemeral 127.0.0.1 port with a fresh in-memory database and the demo data. */
-export async function startServer(overrides: Partial<Config> = {}): Promise<TestServer> {
-  const app = await buildApp(testConfig(overrides), () => {});
+export async function startServer(overrides: Partial<Config> = {}, options: Parameters<typeof buildApp>[2] = {}): Promise<TestServer> {
+  const app = await buildApp(testConfig(overrides), () => {}, options);
   const url = await app.listen();
   const tokens = new Map<string, string>();
   return {

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import { gzipSync } from 'node:zlib';
+import { StaticAssets } from '../shared/assets.js';
 import type { HttpReply } from '../shared/http.js';
 
 export const ASSET_PREFIX = '/graphql/assets/';
@@ -102,38 +102,14 @@ export const EXPLORER_PAGE: HttpReply = {
   body: PAGE,
 };
 
-/**
- * The explorer's files from node_modules (no CDN). Each is read and
- * gzipped once, on first request: GraphiQL's bundle is 3.5 MB raw.
- */
+/** The explorer's files from node_modules; unknown names are not assets. */
 export class ExplorerAssets {
-  private readonly loaded = new Map<string, { raw: Buffer; gzip: Buffer }>();
+  private readonly files = new StaticAssets();
 
   /** Undefined when the path is not an explorer asset. */
   reply(pathname: string, method: string | undefined, acceptEncoding: string | undefined): HttpReply | undefined {
     const name = pathname.slice(ASSET_PREFIX.length);
     const asset = Object.hasOwn(ASSETS, name) ? ASSETS[name] : undefined;
-    if (!asset) return undefined;
-    if (method !== 'GET' && method !== 'HEAD') return { status: 405, headers: { Allow: 'GET, HEAD' } };
-    let body = this.loaded.get(name);
-    if (!body) {
-      const raw = asset.load();
-      body = { raw, gzip: gzipSync(raw) };
-      this.loaded.set(name, body);
-    }
-    const gzip = /\bgzip\b/i.test(acceptEncoding ?? '');
-    const bytes = gzip ? body.gzip : body.raw;
-    return {
-      status: 200,
-      headers: {
-        'Content-Type': asset.type,
-        'Content-Length': bytes.length,
-        'Cache-Control': 'public, max-age=3600',
-        'X-Content-Type-Options': 'nosniff',
-        Vary: 'Accept-Encoding',
-        ...(gzip ? { 'Content-Encoding': 'gzip' } : {}),
-      },
-      body: method === 'HEAD' ? undefined : bytes,
-    };
+    return asset && this.files.reply(name, asset.type, asset.load, method, acceptEncoding);
   }
 }

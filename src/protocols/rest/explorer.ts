@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, extname, join } from 'node:path';
-import { gzipSync } from 'node:zlib';
+import { StaticAssets } from '../shared/assets.js';
 import type { HttpReply } from '../shared/http.js';
 import { API_BASE, DOCS_PATH } from './spec.js';
 
@@ -54,7 +54,7 @@ const TYPES: Record<string, string> = {
 
 export class DocsExplorer {
   private readonly files = new Set(readdirSync(dist));
-  private readonly loaded = new Map<string, { raw: Buffer; gzip: Buffer }>();
+  private readonly assets = new StaticAssets();
 
   /** Undefined when nothing of the docs lives at the path. */
   reply(pathname: string, method: string, acceptEncoding: string | undefined): HttpReply | undefined {
@@ -65,27 +65,7 @@ export class DocsExplorer {
     const name = pathname.slice(DOCS_PATH.length + 1);
     if (name === 'init.js') return this.only(method) ?? { status: 200, headers: { 'Content-Type': TYPES['.js']! }, body: method === 'HEAD' ? undefined : INIT };
     if (!this.files.has(name) || name === 'index.html') return undefined;
-    const denied = this.only(method);
-    if (denied) return denied;
-    let file = this.loaded.get(name);
-    if (!file) {
-      const raw = readFileSync(join(dist, name));
-      file = { raw, gzip: gzipSync(raw) };
-      this.loaded.set(name, file);
-    }
-    const gzip = /\bgzip\b/i.test(acceptEncoding ?? '');
-    const bytes = gzip ? file.gzip : file.raw;
-    return {
-      status: 200,
-      headers: {
-        'Content-Type': TYPES[extname(name)] ?? 'application/octet-stream',
-        'Content-Length': bytes.length,
-        'Cache-Control': 'public, max-age=3600',
-        Vary: 'Accept-Encoding',
-        ...(gzip ? { 'Content-Encoding': 'gzip' } : {}),
-      },
-      body: method === 'HEAD' ? undefined : bytes,
-    };
+    return this.assets.reply(name, TYPES[extname(name)] ?? 'application/octet-stream', () => readFileSync(join(dist, name)), method, acceptEncoding);
   }
 
   private only(method: string): HttpReply | undefined {
