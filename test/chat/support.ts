@@ -21,7 +21,7 @@ export class Inbox {
 
   /** The next message (after those already taken) that matches; unmatched ones in between are skipped. */
   next(match: ((m: Json) => boolean) | string, ms = 5_000): Promise<Json> {
-    const test = typeof match === 'string' ? (m: Json) => m.type === match || m.event === match : match;
+    const test = typeof match === 'string' ? (m: Json) => m.type === match || m.on === match : match;
     for (let i = this.read; i < this.all.length; i++) {
       if (test(this.all[i]!)) {
         this.read = i + 1;
@@ -43,7 +43,7 @@ export class Inbox {
   }
 
   of(type: string): Json[] {
-    return this.all.filter((m) => m.type === type || m.event === type);
+    return this.all.filter((m) => m.type === type || m.on === type);
   }
 }
 
@@ -91,11 +91,11 @@ export interface SioClient {
   inbox: Inbox;
 }
 
-/** A Socket.IO client; every event lands in its inbox as `{ event, ...payload }`. Resolves once connected. */
+/** A Socket.IO client; every event lands in its inbox as `{ on: event, ...payload }`. Resolves once connected. */
 export async function sio(server: TestServer, token: string | undefined, options: Partial<ManagerOptions & SocketOptions> = {}): Promise<SioClient> {
   const socket = io(server.url, { auth: token === undefined ? {} : { token }, forceNew: true, reconnection: false, ...options });
   const inbox = new Inbox();
-  socket.onAny((event: string, payload: unknown) => inbox.push({ event, ...(payload as Json) }));
+  socket.onAny((event: string, payload: unknown) => inbox.push({ on: event, ...(payload as Json) }));
   await new Promise<void>((resolve, reject) => {
     socket.once('connect', resolve);
     socket.once('connect_error', reject);

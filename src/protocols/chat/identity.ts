@@ -33,7 +33,8 @@ export async function identify(runtime: Runtime, ctx: CallContext): Promise<Chat
  */
 export function displayName(account: string, requested: unknown): string {
   if (typeof requested !== 'string') return account;
-  const clean = [...requested.replace(/[\u0000-\u001f\u007f-\u009f\u200b-\u200f\u2028-\u202e\u2066-\u2069]/g, '').replace(/\s+/g, ' ').trim()]
+  // Line breaks and tabs become spaces first, so "a\nb" stays two words; other control and bidi characters go.
+  const clean = [...requested.replace(/\s+/g, ' ').replace(/[\u0000-\u001f\u007f-\u009f\u200b-\u200f\u202a-\u202e\u2066-\u2069]/g, '').trim()]
     .slice(0, MAX_NAME_CHARS)
     .join('')
     .trim();
