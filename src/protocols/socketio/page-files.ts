@@ -15,6 +15,7 @@ export const CHAT_HTML = `<!doctype html>
   <meta charset="utf-8">
   <meta name="viewport" content="width=device-width, initial-scale=1">
   <title>polyface · chat</title>
+  <link rel="icon" href="data:,">
   <link rel="stylesheet" href="${CHAT_ASSET_PREFIX}chat.css">
 </head>
 <body>

@@ -23,9 +23,9 @@ const ASSETS: Record<string, { type: string; load: () => Buffer }> = {
  * Only our own files may run or style the page, and it may talk only to its
  * own origin (CSP 3 `'self'` covers same-host ws: too). The page renders
  * user text as text; the policy is a second wall behind that, not the
- * first.
+ * first. (`data:` images only for the empty favicon, which spares a 404.)
  */
-const CSP = "default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; img-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
+const CSP = "default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; img-src 'self' data:; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
 
 /** The /chat page and its assets. */
 export class ChatPage {
