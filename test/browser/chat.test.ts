@@ -62,7 +62,7 @@ it('two people log in, join the same room, see each other typing and exchange me
   const shown = alice.locator('#messages .message:not(.system-message) .text').last();
   await expect.poll(() => shown.textContent()).toBe(`: ${payload} `);
   expect(await alice.locator('#messages img, #messages b').count()).toBe(0);
-  expect(await alice.evaluate(() => (window as unknown as { __xss?: number }).__xss)).toBeUndefined();
+  expect(await alice.evaluate(() => (globalThis as unknown as { __xss?: number }).__xss)).toBeUndefined();
   expect(await bob.locator('#messages img').count()).toBe(0);
 
   // Rooms are apart: Bob moves to Support and no longer sees General.
