@@ -1,4 +1,4 @@
-import { defineConfig } from 'vitest/config';
+import { configDefaults, defineConfig } from 'vitest/config';
 
 export default defineConfig({
   // inversify needs legacy (TypeScript "experimental") parameter decorators;
@@ -6,6 +6,8 @@ export default defineConfig({
   oxc: { decorator: { legacy: true } },
   test: {
     include: ['test/**/*.test.ts', 'src/**/*.test.ts'],
+    // Browser tests have their own config and script (vitest.browser.config.ts, `npm run test:browser`).
+    exclude: [...configDefaults.exclude, 'test/browser/**'],
     testTimeout: 20_000,
     hookTimeout: 60_000,
     pool: 'forks',

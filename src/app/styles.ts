@@ -5,14 +5,17 @@ import { JsonRpcHttp } from '../protocols/jsonrpc/http.js';
 import { RestHttp } from '../protocols/rest/http.js';
 import type { HttpBinding } from '../protocols/shared/http.js';
 import { SoapHttp } from '../protocols/soap/http.js';
-import { WsConnections, WsGuard } from '../protocols/shared/ws.js';
+import { WsConnections, WsGuard, type WsLimits } from '../protocols/shared/ws.js';
+import { ChatHttp } from '../protocols/chat/http.js';
+import { LocalChatHub } from '../protocols/chat/hub.js';
+import { SocketChatHttp } from '../protocols/socketio/http.js';
 import type { Runtime } from '../runtime/invoker.js';
 import { TYPES } from './tokens.js';
 
 /** The shared WebSocket limits for one endpoint; the per-address count spans every endpoint. */
-export const wsGuard = (c: ResolutionContext, name: string): WsGuard => {
+export const wsGuard = (c: ResolutionContext, name: string, overrides: Partial<WsLimits> = {}): WsGuard => {
   const config = c.get(TYPES.Config);
-  return new WsGuard({ ...config.ws, maxPayloadBytes: config.bodyLimitBytes }, c.get(TYPES.WsConnections), c.get(TYPES.Logger), name);
+  return new WsGuard({ ...config.ws, maxPayloadBytes: config.bodyLimitBytes, ...overrides }, c.get(TYPES.WsConnections), c.get(TYPES.Logger), name);
 };
 
 /** One registration per style: how its binding is built from the runtime and its settings. */
@@ -34,4 +37,26 @@ export const STYLE_MODULES: ContainerModule[] = [
   style((runtime, config, c) => new JsonRpcHttp(runtime, { maxBatch: config.jsonrpc.maxBatch, bodyLimitBytes: config.bodyLimitBytes, ws: wsGuard(c, 'jsonrpc') })),
   style((runtime, config) => new SoapHttp(runtime, { maxDepth: config.soap.maxDepth, bodyLimitBytes: config.bodyLimitBytes })),
   style((runtime, config) => new RestHttp(runtime, { bodyLimitBytes: config.bodyLimitBytes, xmlMaxDepth: config.rest.xmlMaxDepth })),
+  // The two chats share a per-account connection count; the plain one's hub is where a Redis one would be bound.
+  new ContainerModule(({ bind }) => {
+    bind(TYPES.ChatUsers).toConstantValue(new WsConnections());
+    bind(TYPES.ChatHub).toConstantValue(new LocalChatHub());
+  }),
+  style((runtime, { chat, ws }, c) => {
+    // One socket's messages are handled in order (in-flight 1), under the chat's own size and rate.
+    const guard = wsGuard(c, 'chat', { maxPayloadBytes: chat.maxMessageBytes, maxMessagesPerSecond: chat.maxMessagesPerSecond, maxInFlight: 1 });
+    const options = { guard, users: c.get(TYPES.ChatUsers), maxConnectionsPerUser: chat.maxConnectionsPerUser, maxBufferedBytes: ws.maxBufferedBytes };
+    return new ChatHttp(runtime, c.get(TYPES.ChatHub), options);
+  }),
+  style((runtime, { chat, ws }, c) => new SocketChatHttp(runtime, {
+    log: c.get(TYPES.Logger),
+    connections: c.get(TYPES.WsConnections),
+    users: c.get(TYPES.ChatUsers),
+    maxConnectionsPerAddress: ws.maxConnectionsPerAddress,
+    ...chat,
+    heartbeatMs: ws.heartbeatMs,
+    idleTimeoutMs: ws.idleTimeoutMs,
+    slowPeerMs: ws.slowPeerMs,
+    maxQueuedPackets: Math.max(16, Math.floor(ws.maxBufferedBytes / chat.maxMessageBytes)),
+  })),
 ];

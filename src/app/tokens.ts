@@ -23,6 +23,7 @@ import type { Config } from '../infra/config.js';
 import type { Logger } from '../infra/logger.js';
 import type { QueryCounter } from '../infra/storage/database.js';
 import type { Database } from '../infra/storage/schema.js';
+import type { ChatHub } from '../protocols/chat/hub.js';
 import type { HttpBinding } from '../protocols/shared/http.js';
 import type { WsConnections } from '../protocols/shared/ws.js';
 import type { Runtime } from '../runtime/invoker.js';
@@ -58,6 +59,10 @@ export const TYPES = {
   Runtime: t<Runtime>('Runtime'),
   /** Open WebSockets per client address, shared by every WebSocket endpoint. */
   WsConnections: t<WsConnections>('WsConnections'),
+  /** Open chat connections per account, shared by the plain and the Socket.IO chat. */
+  ChatUsers: t<WsConnections>('ChatUsers'),
+  /** The plain chat's presence and fan-out (in-process; a Redis one when instances scale out). */
+  ChatHub: t<ChatHub>('ChatHub'),
   /** Multi-bound: every style mounted on the HTTP front door, one registration each (styles.ts). */
   HttpBinding: t<HttpBinding>('HttpBinding'),
   HttpHost: t<HttpHost>('HttpHost'),

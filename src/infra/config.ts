@@ -40,6 +40,8 @@ export interface Config {
   soap: { maxDepth: number };
   /** REST: deepest element nesting accepted in an XML request body. */
   rest: { xmlMaxDepth: number };
+  /** Both chats (/ws/chat and Socket.IO): per-connection and per-user limits on top of the WebSocket ones. */
+  chat: { maxMessageBytes: number; maxMessagesPerSecond: number; maxRoomsPerConnection: number; maxConnectionsPerUser: number };
 }
 
 const int = (fallback: number) =>
@@ -107,6 +109,10 @@ const ENV = z.object({
   JSONRPC_MAX_BATCH: int(50),
   SOAP_MAX_DEPTH: int(32),
   REST_XML_MAX_DEPTH: int(16),
+  CHAT_MAX_MESSAGE_BYTES: int(16_384),
+  CHAT_MAX_MESSAGES_PER_SECOND: int(10),
+  CHAT_MAX_ROOMS_PER_CONNECTION: int(10),
+  CHAT_MAX_CONNECTIONS_PER_USER: int(5),
 });
 
 export const ENV_VARIABLES: readonly string[] = Object.keys(ENV.shape);
@@ -151,6 +157,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     jsonrpc: { maxBatch: e.JSONRPC_MAX_BATCH },
     soap: { maxDepth: e.SOAP_MAX_DEPTH },
     rest: { xmlMaxDepth: e.REST_XML_MAX_DEPTH },
+    chat: {
+      maxMessageBytes: Math.max(256, e.CHAT_MAX_MESSAGE_BYTES),
+      maxMessagesPerSecond: Math.max(1, e.CHAT_MAX_MESSAGES_PER_SECOND),
+      maxRoomsPerConnection: Math.max(1, e.CHAT_MAX_ROOMS_PER_CONNECTION),
+      maxConnectionsPerUser: Math.max(1, e.CHAT_MAX_CONNECTIONS_PER_USER),
+    },
   };
 }
 
