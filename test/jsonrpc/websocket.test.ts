@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startServer, type TestServer } from '../support/server.js';
+import { TYPES } from '../../src/app/tokens.js';
+import { BOB, startServer, type TestServer } from '../support/server.js';
 import { ALICE_USER, LAPTOP, MOUSE, call, notify, openSocket } from './support.js';
 
 describe('JSON-RPC over WebSocket /rpc', () => {
@@ -97,6 +98,18 @@ describe('JSON-RPC over WebSocket /rpc', () => {
     expect((await c.next()).result.token_type).toBe('Bearer');
     c.send(call('listProducts', {}, 3));
     expect((await c.next()).result.total).toBe(2);
+    c.close();
+  });
+
+  it('checks the token on every message: an open socket stops acting as a user whose password changed', async () => {
+    const bob = await s.token(BOB);
+    const c = await openSocket(s.url, { token: bob });
+    c.send(call('getOrder', { id: 3 }, 1));
+    expect((await c.next()).result).toMatchObject({ id: 3, userId: 2 });
+    const admin = { caller: { subject: 'admin', role: 'admin' as const, userId: null } };
+    await s.app.container.get(TYPES.DomainServices).users.patch(admin, { id: 2, password: 'bobs-new-password' });
+    c.send(call('getOrder', { id: 3 }, 2));
+    expect((await c.next()).error).toMatchObject({ code: -32001, data: { kind: 'UNAUTHENTICATED' } });
     c.close();
   });
 

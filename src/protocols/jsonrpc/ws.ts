@@ -33,16 +33,19 @@ export class RpcWebSocket {
   }
 
   private connected(ws: WebSocket, req: IncomingMessage, info: Omit<RequestInfo, 'signal'>) {
-    let credentials: Credentials = req.headers.authorization
-      ? fromAuthorization(req.headers.authorization)
-      : fromToken(new URL(req.url ?? '/', 'http://localhost').searchParams.get('access_token'));
-    const adopt = (token: string) => {
-      credentials = bearer(token);
+    // What the connection carries, kept raw: each message gets fresh Credentials, because the runtime resolves one
+    // credentials object once (per request), and a token must be checked again on every message to honour expiry
+    // and revocation on long-lived sockets.
+    const header = req.headers.authorization;
+    let token = header ? undefined : new URL(req.url ?? '/', 'http://localhost').searchParams.get('access_token');
+    const credentials = (): Credentials => (token ? bearer(token) : header ? fromAuthorization(header) : fromToken(token));
+    const adopt = (issued: string) => {
+      token = issued;
     };
     const closed = new AbortController();
     ws.once('close', () => closed.abort());
     this.guard.serve(ws, async (data) => {
-      const ctx = createContext({ style: 'jsonrpc', log: info.log, peer: info.peer, signal: closed.signal, credentials });
+      const ctx = createContext({ style: 'jsonrpc', log: info.log, peer: info.peer, signal: closed.signal, credentials: credentials() });
       const reply = await this.core.handleText(data.toString('utf8'), { ctx, adopt });
       if (reply !== null) this.guard.send(ws, JSON.stringify(reply));
     });
