@@ -1,6 +1,7 @@
 import { ContainerModule, type ResolutionContext } from 'inversify';
 import type { Config } from '../infra/config.js';
 import { GraphqlHttp } from '../protocols/graphql/http.js';
+import { GrpcServices } from '../protocols/grpc/server.js';
 import { JsonRpcHttp } from '../protocols/jsonrpc/http.js';
 import { RestHttp } from '../protocols/rest/http.js';
 import type { HttpBinding } from '../protocols/shared/http.js';
@@ -34,4 +35,10 @@ export const STYLE_MODULES: ContainerModule[] = [
   style((runtime, config, c) => new JsonRpcHttp(runtime, { maxBatch: config.jsonrpc.maxBatch, bodyLimitBytes: config.bodyLimitBytes, ws: wsGuard(c, 'jsonrpc') })),
   style((runtime, config) => new SoapHttp(runtime, { maxDepth: config.soap.maxDepth, bodyLimitBytes: config.bodyLimitBytes })),
   style((runtime, config) => new RestHttp(runtime, { bodyLimitBytes: config.bodyLimitBytes, xmlMaxDepth: config.rest.xmlMaxDepth })),
+  // gRPC is served by the HTTP/2 host (hostModule), not the HTTP/1.1 path table.
+  new ContainerModule(({ bind }) => {
+    bind(TYPES.GrpcServices)
+      .toDynamicValue((c) => new GrpcServices(c.get(TYPES.Runtime), { log: c.get(TYPES.Logger) }))
+      .inSingletonScope();
+  }),
 ];

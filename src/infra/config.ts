@@ -40,6 +40,8 @@ export interface Config {
   soap: { maxDepth: number };
   /** REST: deepest element nesting accepted in an XML request body. */
   rest: { xmlMaxDepth: number };
+  /** gRPC: the dedicated listener's port (h2c is also served on `port`) and calls per HTTP/2 connection. */
+  grpc: { port: number; maxConcurrentStreams: number };
 }
 
 const int = (fallback: number) =>
@@ -107,6 +109,8 @@ const ENV = z.object({
   JSONRPC_MAX_BATCH: int(50),
   SOAP_MAX_DEPTH: int(32),
   REST_XML_MAX_DEPTH: int(16),
+  GRPC_PORT: int(50051),
+  GRPC_MAX_CONCURRENT_STREAMS: int(100),
 });
 
 export const ENV_VARIABLES: readonly string[] = Object.keys(ENV.shape);
@@ -151,14 +155,17 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     jsonrpc: { maxBatch: e.JSONRPC_MAX_BATCH },
     soap: { maxDepth: e.SOAP_MAX_DEPTH },
     rest: { xmlMaxDepth: e.REST_XML_MAX_DEPTH },
+    grpc: { port: e.GRPC_PORT, maxConcurrentStreams: e.GRPC_MAX_CONCURRENT_STREAMS },
   };
 }
 
 /** Configuration for tests: in-memory database, fixed secrets, quiet logs. */
 export function testConfig(overrides: Partial<Config> = {}): Config {
+  const base = loadConfig({});
   return {
-    ...loadConfig({}),
+    ...base,
     port: 0,
+    grpc: { ...base.grpc, port: 0 },
     databaseUrl: ':memory:',
     jwtSecret: 'test-secret-test-secret-test-secret-0123',
     adminPassword: 'admin-password',
