@@ -35,6 +35,7 @@ export function divertHttp2(server: Server, handoff: (socket: Socket) => void, t
       undecided.delete(socket);
       socket.removeListener('data', onData);
       socket.removeListener('error', onError);
+      socket.removeListener('end', onError);
       socket.removeListener('close', forget);
     };
     const decide = (http2: boolean) => {
@@ -52,12 +53,13 @@ export function divertHttp2(server: Server, handoff: (socket: Socket) => void, t
       if (!seen.subarray(0, n).equals(HTTP2_PREFACE.subarray(0, n))) decide(false);
       else if (seen.length >= HTTP2_PREFACE.length) decide(true);
     }
-    // Before either protocol owns the socket, a reset is only the end of a connection that asked nothing.
+    // Before either protocol owns the socket, a reset or an end is a connection that asked nothing complete.
     function onError() {
       socket.destroy();
     }
     socket.on('data', onData);
     socket.on('error', onError);
+    socket.on('end', onError);
     socket.once('close', forget);
   });
 
