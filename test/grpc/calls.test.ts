@@ -154,3 +154,35 @@ describe('deadlines and cancellation', () => {
     }
   });
 });
+
+describe('calls per connection', () => {
+  it('GRPC_MAX_CONCURRENT_STREAMS: with a limit of 1, a second call on the connection waits until the first ends', async () => {
+    const narrow = await startServer({ grpc: { port: 0, maxConcurrentStreams: 1 } });
+    const { loadSync } = await import('@grpc/proto-loader');
+    const { protoPath } = await import('grpc-health-check');
+    const health = grpc.loadPackageDefinition(loadSync(protoPath, { enums: String })) as any;
+    const channel = new grpc.Channel(narrow.app.grpcAddress, grpc.credentials.createInsecure(), {});
+    const h = new health.grpc.health.v1.Health(narrow.app.grpcAddress, grpc.credentials.createInsecure(), { channelOverride: channel });
+    const u = new packages.polyface.v1.UserService(narrow.app.grpcAddress, grpc.credentials.createInsecure(), { channelOverride: channel });
+    try {
+      const token = await narrow.token(ADMIN);
+      const watch = h.Watch({ service: '' });
+      watch.on('error', () => {});
+      await new Promise((resolve) => watch.once('data', resolve));
+      const started = Date.now();
+      const waiting = unary(u, 'GetUser', { id: 1 }, bearer(token));
+      let settled = false;
+      void waiting.then(() => (settled = true));
+      await new Promise((r) => setTimeout(r, 200));
+      expect(settled).toBe(false);
+      watch.cancel();
+      expect(await waiting).toMatchObject({ ok: true, value: { id: '1' } });
+      expect(Date.now() - started).toBeGreaterThanOrEqual(200);
+    } finally {
+      h.close();
+      u.close();
+      channel.close();
+      await narrow.close();
+    }
+  });
+});
