@@ -12,7 +12,7 @@ afterEach(() => child?.kill('SIGKILL'));
 async function startMain(): Promise<{ proc: ChildProcess; port: number; logs: string[] }> {
   const proc = spawn(process.execPath, ['--import', 'tsx', 'src/app/main.ts'], {
     cwd: root,
-    env: { ...process.env, PORT: '0', HOST: '127.0.0.1', DATABASE_URL: ':memory:', ADMIN_PASSWORD: 'x-admin-pass', DEMO_PASSWORD: 'x-demo-pass', LOG_LEVEL: 'info' },
+    env: { ...process.env, PORT: '0', GRPC_PORT: '0', HOST: '127.0.0.1', DATABASE_URL: ':memory:', ADMIN_PASSWORD: 'x-admin-pass', DEMO_PASSWORD: 'x-demo-pass', LOG_LEVEL: 'info' },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   child = proc;

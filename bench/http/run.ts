@@ -58,7 +58,7 @@ interface Running {
 }
 
 const scratch = mkdtempSync(join(tmpdir(), 'polyface-bench-'));
-const POLYFACE_ENV = { HOST: '127.0.0.1', DATABASE_URL: join(scratch, 'bench.db'), ADMIN_PASSWORD: 'bench-admin-password', DEMO_PASSWORD: 'demo-password', NODE_ENV: 'production' };
+const POLYFACE_ENV = { HOST: '127.0.0.1', GRPC_PORT: '0', DATABASE_URL: join(scratch, 'bench.db'), ADMIN_PASSWORD: 'bench-admin-password', DEMO_PASSWORD: 'demo-password', NODE_ENV: 'production' };
 
 async function start(spec: ServerSpec, env: Record<string, string> = {}): Promise<Running> {
   const port = await freePort();

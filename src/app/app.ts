@@ -22,6 +22,8 @@ export interface App {
   readonly db: Kysely<Database>;
   /** Base URL once listening, e.g. http://127.0.0.1:3000 */
   url: string;
+  /** The dedicated gRPC listener once listening, e.g. 127.0.0.1:50051 (gRPC is also served as h2c on `url`'s port). */
+  grpcAddress: string;
   listen(): Promise<string>;
   /** Ends streams, stops accepting, lets in-flight requests finish (up to the timeout), closes the database. */
   close(): Promise<void>;
@@ -52,6 +54,7 @@ export async function buildApp(
   await container.load(infraModule({ config, log, db, counter, settings, hasher, admin, jwtSecret }), domainModule, runtimeModule, ...STYLE_MODULES, hostModule);
   const host = container.get(TYPES.HttpHost);
   const bindings = container.isBound(TYPES.HttpBinding) ? container.getAll(TYPES.HttpBinding) : [];
+  const grpc = container.isBound(TYPES.GrpcServices) ? container.get(TYPES.GrpcHost) : undefined;
   const server = host.server;
 
   const app: App = {
@@ -60,19 +63,23 @@ export async function buildApp(
     log,
     db,
     url: '',
-    listen: () =>
-      new Promise((resolve, reject) => {
+    grpcAddress: '',
+    listen: async () => {
+      await new Promise<void>((resolve, reject) => {
         server.once('error', reject);
         server.listen(config.port, config.host, () => {
           const { port } = server.address() as AddressInfo;
           app.url = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;
-          resolve(app.url);
+          resolve();
         });
-      }),
+      });
+      if (grpc) app.grpcAddress = await grpc.listen();
+      return app.url;
+    },
     async close() {
       // One signal: streams end at once, then the door closes and in-flight requests finish.
       container.get(TYPES.Shutdown).abort();
-      const stopped = host.stop(config.shutdownTimeoutMs);
+      const stopped = Promise.all([host.stop(config.shutdownTimeoutMs), grpc?.stop(config.shutdownTimeoutMs)]);
       // Sockets a binding took over by upgrade (WebSockets) keep the server open until the binding ends them.
       await Promise.all(bindings.map((b) => b.close?.()));
       await stopped;

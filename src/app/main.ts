@@ -5,7 +5,7 @@ import { buildApp } from './app.js';
 const config = loadConfig();
 const app = await buildApp(config);
 const url = await app.listen();
-app.log.info({ url }, `polyface listening on ${url}`);
+app.log.info({ url, grpc: app.grpcAddress }, `polyface listening on ${url} (gRPC on ${app.grpcAddress}, and as h2c on the same port)`);
 
 let stopping = false;
 for (const signal of ['SIGTERM', 'SIGINT'] as const) {

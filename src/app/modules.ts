@@ -6,6 +6,7 @@ import { ProductService } from '../domain/catalog/service.js';
 import { OrderService } from '../domain/orders/service.js';
 import type { AdminCredentials, PasswordHasher, SettingsRepository } from '../domain/ports.js';
 import { UserService } from '../domain/users/service.js';
+import { GrpcHost } from '../hosts/grpc.js';
 import { HttpHost } from '../hosts/http.js';
 import { WsConnections } from '../protocols/shared/ws.js';
 import { systemClock } from '../infra/clock.js';
@@ -129,15 +130,34 @@ export const runtimeModule = new ContainerModule(({ bind }) => {
     .inSingletonScope();
 });
 
-/** The front door: every registered style's binding behind one path table. */
-export const hostModule = new ContainerModule(({ bind }) => {
+/**
+ * The front door: every registered style's binding behind one path table;
+ * and, when gRPC is registered, the HTTP/2 host, which also takes the
+ * front door's h2c connections.
+ */
+export const hostModule = new ContainerModule(({ bind, isBound }) => {
   bind(TYPES.HttpHost)
     .toDynamicValue((c) => {
       const db = c.get(TYPES.Database);
+      const grpc = isBound(TYPES.GrpcServices) ? c.get(TYPES.GrpcHost) : undefined;
       return new HttpHost({
         log: c.get(TYPES.Logger),
         bindings: c.getAll(TYPES.HttpBinding, { optional: true }),
         probes: { database: async () => void (await sql`select 1`.execute(db)) },
+        ...(grpc ? { http2: (socket) => grpc.inject(socket) } : {}),
+      });
+    })
+    .inSingletonScope();
+  bind(TYPES.GrpcHost)
+    .toDynamicValue((c) => {
+      const config = c.get(TYPES.Config);
+      return new GrpcHost({
+        log: c.get(TYPES.Logger),
+        services: c.get(TYPES.GrpcServices),
+        host: config.host,
+        port: config.grpc.port,
+        maxMessageBytes: config.bodyLimitBytes,
+        maxConcurrentStreams: config.grpc.maxConcurrentStreams,
       });
     })
     .inSingletonScope();

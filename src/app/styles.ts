@@ -1,6 +1,7 @@
 import { ContainerModule, type ResolutionContext } from 'inversify';
 import type { Config } from '../infra/config.js';
 import { GraphqlHttp } from '../protocols/graphql/http.js';
+import { GrpcServices } from '../protocols/grpc/server.js';
 import { JsonRpcHttp } from '../protocols/jsonrpc/http.js';
 import { RestHttp } from '../protocols/rest/http.js';
 import type { HttpBinding } from '../protocols/shared/http.js';
@@ -59,4 +60,10 @@ export const STYLE_MODULES: ContainerModule[] = [
     slowPeerMs: ws.slowPeerMs,
     maxQueuedPackets: Math.max(16, Math.floor(ws.maxBufferedBytes / chat.maxMessageBytes)),
   })),
+  // gRPC is served by the HTTP/2 host (hostModule), not the HTTP/1.1 path table.
+  new ContainerModule(({ bind }) => {
+    bind(TYPES.GrpcServices)
+      .toDynamicValue((c) => new GrpcServices(c.get(TYPES.Runtime), { log: c.get(TYPES.Logger) }))
+      .inSingletonScope();
+  }),
 ];

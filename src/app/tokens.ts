@@ -18,12 +18,14 @@ import type {
   UserRepository,
 } from '../domain/ports.js';
 import type { UserService } from '../domain/users/service.js';
+import type { GrpcHost } from '../hosts/grpc.js';
 import type { HttpHost } from '../hosts/http.js';
 import type { Config } from '../infra/config.js';
 import type { Logger } from '../infra/logger.js';
 import type { QueryCounter } from '../infra/storage/database.js';
 import type { Database } from '../infra/storage/schema.js';
 import type { ChatHub } from '../protocols/chat/hub.js';
+import type { GrpcServices } from '../protocols/grpc/server.js';
 import type { HttpBinding } from '../protocols/shared/http.js';
 import type { WsConnections } from '../protocols/shared/ws.js';
 import type { Runtime } from '../runtime/invoker.js';
@@ -66,4 +68,7 @@ export const TYPES = {
   /** Multi-bound: every style mounted on the HTTP front door, one registration each (styles.ts). */
   HttpBinding: t<HttpBinding>('HttpBinding'),
   HttpHost: t<HttpHost>('HttpHost'),
+  /** The gRPC style (not an HttpBinding: it is served by the HTTP/2 host, on GRPC_PORT and as h2c on PORT). */
+  GrpcServices: t<GrpcServices>('GrpcServices'),
+  GrpcHost: t<GrpcHost>('GrpcHost'),
 } as const;

@@ -1,4 +1,5 @@
 import { GraphqlClient } from './graphql.js';
+import { GrpcClient } from './grpc.js';
 import { JsonRpcClient } from './jsonrpc.js';
 import { RestClient } from './rest.js';
 import { SoapClient } from './soap.js';
@@ -13,6 +14,8 @@ export const CLIENT_VARIANTS = {
   jsonrpc: (baseUrl: string) => new JsonRpcClient(baseUrl),
   'soap-1.1': (baseUrl: string) => new SoapClient(baseUrl, { version: '1.1' }),
   'soap-1.2': (baseUrl: string) => new SoapClient(baseUrl, { version: '1.2' }),
+  // h2c on the front door's own port: the same address every other style uses.
+  grpc: (baseUrl: string) => new GrpcClient(baseUrl),
 } as const satisfies Record<string, (baseUrl: string) => ProtocolClient>;
 
 export type ClientVariant = keyof typeof CLIENT_VARIANTS;

@@ -1,7 +1,7 @@
 import type { OperationName } from '../contract/operations.js';
 import type { ErrorKind } from '../domain/errors.js';
 
-export type Protocol = 'rest' | 'graphql' | 'jsonrpc' | 'soap';
+export type Protocol = 'rest' | 'graphql' | 'jsonrpc' | 'soap' | 'grpc';
 
 /**
  * What a call came to, with the protocol's dressing removed: the operation's

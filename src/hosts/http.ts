@@ -1,9 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { Socket } from 'node:net';
 import { pinoHttp } from 'pino-http';
 import { pathOf, sendJson, type HttpBinding, type RequestInfo } from '../protocols/shared/http.js';
 import { AccessNotes } from '../runtime/context.js';
 import type { Logger } from '../runtime/log.js';
+import { divertHttp2, type PrefaceSniffer } from './h2c.js';
 
 const REQUEST_ID = /^[\w.:-]{1,128}$/;
 
@@ -13,6 +15,8 @@ export interface HttpHostOptions {
   bindings: readonly HttpBinding[];
   /** Readiness checks by name (storage, Redis…): each resolves when reachable. */
   probes: Readonly<Record<string, () => Promise<void>>>;
+  /** Connections opening with the HTTP/2 preface (h2c, RFC 9113 §3.4) go here instead: gRPC on this port too. */
+  http2?: (socket: Socket) => void;
 }
 
 /**
@@ -27,6 +31,7 @@ export class HttpHost {
   private readonly prefixes: [string, HttpBinding][] = [];
   private readonly notes = new WeakMap<IncomingMessage, AccessNotes>();
   private stopping = false;
+  private readonly h2c: PrefaceSniffer | undefined;
 
   constructor(private readonly options: HttpHostOptions) {
     for (const b of options.bindings) {
@@ -53,6 +58,7 @@ export class HttpHost {
       const info: RequestInfo = { requestId: String(req.id), log: req.log, notes, signal: gone.signal, peer: req.socket.remoteAddress };
       void this.dispatch(req, res, info);
     });
+    this.h2c = options.http2 ? divertHttp2(this.server, options.http2) : undefined;
     this.server.on('upgrade', (req, socket, head) => {
       const binding = this.bindingFor(pathOf(req.url));
       const info = { requestId: randomUUID(), log: options.log, notes: new AccessNotes(), peer: req.socket.remoteAddress };
@@ -70,6 +76,7 @@ export class HttpHost {
     this.stopping = true;
     const closed = new Promise<void>((resolve) => this.server.close(() => resolve()));
     this.server.closeIdleConnections();
+    this.h2c?.closeUndecided();
     const timer = setTimeout(() => this.server.closeAllConnections(), timeoutMs);
     return closed.finally(() => clearTimeout(timer));
   }

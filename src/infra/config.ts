@@ -42,6 +42,8 @@ export interface Config {
   rest: { xmlMaxDepth: number };
   /** Both chats (/ws/chat and Socket.IO): per-connection and per-user limits on top of the WebSocket ones. */
   chat: { maxMessageBytes: number; maxMessagesPerSecond: number; maxRoomsPerConnection: number; maxConnectionsPerUser: number };
+  /** gRPC: the dedicated listener's port (h2c is also served on `port`) and calls per HTTP/2 connection. */
+  grpc: { port: number; maxConcurrentStreams: number };
 }
 
 const int = (fallback: number) =>
@@ -113,6 +115,8 @@ const ENV = z.object({
   CHAT_MAX_MESSAGES_PER_SECOND: int(10),
   CHAT_MAX_ROOMS_PER_CONNECTION: int(10),
   CHAT_MAX_CONNECTIONS_PER_USER: int(5),
+  GRPC_PORT: int(50051),
+  GRPC_MAX_CONCURRENT_STREAMS: int(100),
 });
 
 export const ENV_VARIABLES: readonly string[] = Object.keys(ENV.shape);
@@ -163,14 +167,17 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       maxRoomsPerConnection: Math.max(1, e.CHAT_MAX_ROOMS_PER_CONNECTION),
       maxConnectionsPerUser: Math.max(1, e.CHAT_MAX_CONNECTIONS_PER_USER),
     },
+    grpc: { port: e.GRPC_PORT, maxConcurrentStreams: e.GRPC_MAX_CONCURRENT_STREAMS },
   };
 }
 
 /** Configuration for tests: in-memory database, fixed secrets, quiet logs. */
 export function testConfig(overrides: Partial<Config> = {}): Config {
+  const base = loadConfig({});
   return {
-    ...loadConfig({}),
+    ...base,
     port: 0,
+    grpc: { ...base.grpc, port: 0 },
     databaseUrl: ':memory:',
     jwtSecret: 'test-secret-test-secret-test-secret-0123',
     adminPassword: 'admin-password',

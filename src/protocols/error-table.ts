@@ -1,5 +1,6 @@
 import { ERROR_KINDS } from '../domain/errors.js';
 import { GRAPHQL_CODES } from './graphql/spec.js';
+import { STATUS_OF, statusName } from './grpc/spec.js';
 import { ERROR_CODES } from './jsonrpc/spec.js';
 import { KIND_STATUS } from './rest/spec.js';
 import { FAULT_CODES, FAULT_SIDE } from './soap/spec.js';
@@ -19,11 +20,12 @@ export function errorMappingTable(): string {
       String(ERROR_CODES[kind]),
       `\`${FAULT_CODES['1.1'][FAULT_SIDE[kind]]}\``,
       `\`${FAULT_CODES['1.2'][FAULT_SIDE[kind]]}\``,
+      `\`${statusName(STATUS_OF[kind])}\` (${STATUS_OF[kind]})`,
     ].join(' | '),
   );
   return [
-    '| kind | REST status | GraphQL `extensions.code` | JSON-RPC `error.code` | SOAP 1.1 faultcode | SOAP 1.2 Code |',
-    '|---|---|---|---|---|---|',
+    '| kind | REST status | GraphQL `extensions.code` | JSON-RPC `error.code` | SOAP 1.1 faultcode | SOAP 1.2 Code | gRPC status |',
+    '|---|---|---|---|---|---|---|',
     ...rows.map((r) => `| ${r} |`),
   ].join('\n');
 }

@@ -12,5 +12,5 @@ it("the README's error-mapping table is the one the adapters' maps produce", () 
 it('the generated table has a row for every kind and a column for every protocol', () => {
   const lines = errorMappingTable().split('\n');
   expect(lines).toHaveLength(2 + 8);
-  for (const line of lines.slice(2)) expect(line.split('|').filter((c) => c.trim()).length).toBe(6);
+  for (const line of lines.slice(2)) expect(line.split('|').filter((c) => c.trim()).length).toBe(7);
 });

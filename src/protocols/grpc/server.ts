@@ -1,0 +1,183 @@
+import { randomUUID } from 'node:crypto';
+import { once } from 'node:events';
+import { createRequire } from 'node:module';
+import { dirname, join, relative } from 'node:path';
+import * as grpc from '@grpc/grpc-js';
+import { loadSync, type PackageDefinition, type ServiceDefinition } from '@grpc/proto-loader';
+import { ReflectionService } from '@grpc/reflection';
+import { HealthImplementation, protoPath as healthProtoPath, type ServingStatusMap } from 'grpc-health-check';
+import { AccessNotes } from '../../runtime/context.js';
+import type { Runtime } from '../../runtime/invoker.js';
+import type { Logger } from '../../runtime/log.js';
+import { GrpcCore, GrpcFailure, type GrpcCallInfo, type GrpcMethod, type Message } from './core.js';
+import { seedMethods } from './seed.js';
+import { FULL_PROTO, LOADER_OPTIONS, METADATA, PROTO_DIR, SEED_PROTO, statusName } from './spec.js';
+
+const REQUEST_ID = /^[\w.:-]{1,128}$/;
+
+export interface GrpcServicesOptions {
+  log: Logger;
+}
+
+const require = createRequire(import.meta.url);
+const REFLECTION_PROTO_DIR = join(dirname(require.resolve('@grpc/reflection')), '../proto');
+const HEALTH_PROTO_DIR = join(dirname(healthProtoPath), '../..');
+
+/** A .proto file loaded by its path under an include directory, so descriptors carry clean names (reflection shows them). */
+const load = (dir: string, file: string) => loadSync(file, { ...LOADER_OPTIONS, includeDirs: [dir] });
+
+/**
+ * The gRPC style as grpc-js services: the seed's `user.UserService`, the
+ * full `polyface.v1` package, `grpc.health.v1.Health` and server reflection
+ * (v1 and v1alpha). The host (hosts/grpc.ts) owns the grpc-js Server, its
+ * ports and its shutdown; this binding only adds services to it and turns
+ * grpc-js calls into the core's plain records.
+ */
+export class GrpcServices {
+  readonly core: GrpcCore;
+  /** Everything reflection describes: the served protos plus health and reflection themselves. */
+  readonly packageDefinition: PackageDefinition;
+  private readonly served: PackageDefinition;
+  private readonly health: HealthImplementation;
+
+  constructor(
+    runtime: Runtime,
+    private readonly options: GrpcServicesOptions,
+  ) {
+    this.core = new GrpcCore(runtime);
+    this.served = { ...load(PROTO_DIR, SEED_PROTO), ...load(PROTO_DIR, FULL_PROTO) };
+    this.packageDefinition = {
+      ...this.served,
+      ...load(HEALTH_PROTO_DIR, relative(HEALTH_PROTO_DIR, healthProtoPath)),
+      ...load(REFLECTION_PROTO_DIR, 'grpc/reflection/v1/reflection.proto'),
+      ...load(REFLECTION_PROTO_DIR, 'grpc/reflection/v1alpha/reflection.proto'),
+    };
+    const statuses: ServingStatusMap = { '': 'SERVING' };
+    for (const name of this.serviceNames()) statuses[name] = 'SERVING';
+    this.health = new HealthImplementation(statuses);
+  }
+
+  /** Fully qualified names of the services answering domain calls ("user.UserService", "polyface.v1.UserService", …). */
+  serviceNames(): string[] {
+    return Object.entries(this.served)
+      .filter(([, def]) => !('format' in def) && typeof def === 'object')
+      .map(([name]) => name);
+  }
+
+  addTo(server: grpc.Server): void {
+    const byPath = new Map([...this.core.methods, ...seedMethods(this.core)].map((m) => [m.path, m]));
+    for (const name of this.serviceNames()) {
+      const definition = this.served[name] as ServiceDefinition;
+      const implementation: grpc.UntypedServiceImplementation = {};
+      for (const [method, def] of Object.entries(definition)) {
+        const handler = byPath.get(def.path);
+        if (!handler) throw new Error(`${def.path} is declared in a .proto but nothing serves it (regenerate: npx tsx scripts/write-proto.ts)`);
+        byPath.delete(def.path);
+        implementation[method] = handler.kind === 'unary' ? this.unary(handler) : this.serverStream(handler);
+      }
+      server.addService(definition, implementation);
+    }
+    if (byPath.size) throw new Error(`Not declared in any .proto: ${[...byPath.keys()].join(', ')} (regenerate: npx tsx scripts/write-proto.ts)`);
+    this.health.addToServer(server);
+    new ReflectionService(this.packageDefinition).addToServer(server);
+  }
+
+  /** At the start of a shutdown: health says NOT_SERVING (watchers hear it) while calls drain. */
+  stopServing(): void {
+    for (const name of ['', ...this.serviceNames()]) this.health.setStatus(name, 'NOT_SERVING');
+  }
+
+  private unary(method: Extract<GrpcMethod, { kind: 'unary' }>): grpc.handleUnaryCall<Message, Message> {
+    return (call, callback) => {
+      const { info, done } = this.begin(call);
+      method.handle(call.request, info).then(
+        (reply) => {
+          done(grpc.status.OK);
+          callback(null, reply);
+        },
+        (err: unknown) => {
+          const failure = this.asFailure(err, info);
+          done(failure.code);
+          callback(toServiceError(failure));
+        },
+      );
+    };
+  }
+
+  private serverStream(method: Extract<GrpcMethod, { kind: 'server-stream' }>): grpc.handleServerStreamingCall<Message, Message> {
+    return (call) => {
+      const { info, done } = this.begin(call);
+      void (async () => {
+        try {
+          const reply = await method.handle(call.request, info);
+          for await (const message of reply.messages) {
+            if (call.cancelled) break;
+            // Backpressure: a slow reader holds the stream here instead of growing grpc-js's buffer.
+            if (!call.write(message)) await once(call, 'drain', { signal: info.signal }).catch(() => {});
+          }
+          done(call.cancelled ? grpc.status.CANCELLED : grpc.status.OK);
+          if (!call.cancelled) call.end(toMetadata(reply.trailers()));
+        } catch (err) {
+          const failure = this.asFailure(err, info);
+          done(failure.code);
+          if (!call.cancelled) call.emit('error', toServiceError(failure));
+        }
+      })();
+    };
+  }
+
+  /** The call's info for the core, and the access-log line written when it ends. */
+  private begin(call: grpc.ServerUnaryCall<Message, Message> | grpc.ServerWritableStream<Message, Message>) {
+    const started = performance.now();
+    const incoming = call.metadata.get(METADATA.requestId)[0];
+    const requestId = typeof incoming === 'string' && REQUEST_ID.test(incoming) ? incoming : randomUUID();
+    const cancelled = new AbortController();
+    call.once('cancelled', () => cancelled.abort());
+    const deadline = call.getDeadline();
+    const deadlineMs = deadline instanceof Date ? deadline.getTime() : deadline;
+    const authorization = call.metadata.get(METADATA.authorization)[0];
+    const notes = new AccessNotes();
+    const log = this.options.log;
+    // The request id every log line of this call carries, echoed as HTTP responses echo X-Request-Id.
+    const headers = new grpc.Metadata();
+    headers.set(METADATA.requestId, requestId);
+    call.sendMetadata(headers);
+    const info: GrpcCallInfo = {
+      path: call.getPath(),
+      requestId,
+      log,
+      authorization: typeof authorization === 'string' ? authorization : undefined,
+      signal: cancelled.signal,
+      timeoutMs: Number.isFinite(deadlineMs) ? Math.max(0, deadlineMs - Date.now()) : undefined,
+      peer: call.getPeer(),
+      notes,
+    };
+    const done = (code: grpc.status) =>
+      log.info(
+        {
+          requestId,
+          grpc: info.path,
+          status: statusName(code),
+          ms: Math.round((performance.now() - started) * 1000) / 1000,
+          ...(notes.summary ? { operation: notes.summary } : {}),
+          ...(notes.principal ? { principal: notes.principal } : {}),
+        },
+        'grpc call',
+      );
+    return { info, done };
+  }
+
+  private asFailure(err: unknown, info: GrpcCallInfo): GrpcFailure {
+    return err instanceof GrpcFailure ? err : this.core.failure(err, info);
+  }
+}
+
+function toMetadata(entries: Readonly<Record<string, string | Buffer>>): grpc.Metadata {
+  const md = new grpc.Metadata();
+  for (const [key, value] of Object.entries(entries)) md.set(key, value);
+  return md;
+}
+
+function toServiceError(f: GrpcFailure): Partial<grpc.StatusObject> {
+  return { code: f.code, details: f.details, metadata: toMetadata(f.trailers) };
+}
