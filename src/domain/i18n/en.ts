@@ -3,7 +3,8 @@
  * languages (ru.ts) are typed `Record<MessageKey, string>`, so a key added
  * here does not compile until every language has it. Templates are ICU
  * MessageFormat (intl-messageformat): `{name}` arguments, `{n, plural, …}`
- * for counts; tags are not interpreted, so `<token>` is literal text.
+ * for counts (written `{n}`, not `#`, which would group digits: 1,203);
+ * tags are not interpreted, so `<token>` is literal text.
  *
  * Grouped by who raises them: the domain, then the styles' own checks (one
  * catalogue for translators, and DomainError, which the styles use too, is
@@ -47,7 +48,7 @@ export const EN = {
   'operation.isSubscription': '{name} is a subscription; subscribe to it instead',
   'operation.notSubscription': '{name} is not a subscription',
   'validation.invalid': 'Invalid input: {details}',
-  'bulk.rolledBack': 'Nothing was changed: {failed} of {total, plural, one {# item} other {# items}} failed',
+  'bulk.rolledBack': 'Nothing was changed: {failed} of {total, plural, one {{total} item} other {{total} items}} failed',
 
   // Field messages (validation): the domain's own and zod's issue kinds.
   'field.required': 'required',
@@ -62,10 +63,10 @@ export const EN = {
   'field.max': 'must be at most {max}',
   'field.below': 'must be less than {max}',
   'field.empty': 'must not be empty',
-  'field.minLength': 'must be at least {min, plural, one {# character} other {# characters}} long',
-  'field.maxLength': 'must be at most {max, plural, one {# character} other {# characters}} long',
-  'field.minItems': 'must hold at least {min, plural, one {# item} other {# items}}',
-  'field.maxItems': 'must hold at most {max, plural, one {# item} other {# items}}',
+  'field.minLength': 'must be at least {min, plural, one {{min} character} other {{min} characters}} long',
+  'field.maxLength': 'must be at most {max, plural, one {{max} character} other {{max} characters}} long',
+  'field.minItems': 'must hold at least {min, plural, one {{min} item} other {{min} items}}',
+  'field.maxItems': 'must hold at most {max, plural, one {{max} item} other {{max} items}}',
   'field.money': 'must be a non-negative decimal with at most two fractional digits',
   'field.sort': 'comma-separated fields from {fields}; prefix with - for descending',
   'field.date': 'must be a date as YYYY-MM-DD',
@@ -100,6 +101,7 @@ export const EN = {
   'xml.badCharRef': 'Character reference {ref} is not an XML character',
   'xml.undeclaredPrefix': 'namespace prefix "{prefix}" is not declared',
   'xml.protoElement': 'element name __proto__ is not accepted',
+  'xml.parserError': '{detail} (line {line}, column {column})',
   'xml.noRoot': 'no root element',
   'xml.tooDeep': 'XML nesting exceeds the limit of {max} levels',
 

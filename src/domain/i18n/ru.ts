@@ -43,7 +43,7 @@ export const RU: Record<MessageKey, string> = {
   'operation.notSubscription': '{name} — не подписка',
   'validation.invalid': 'Некорректные данные: {details}',
   'bulk.rolledBack':
-    'Ничего не изменено: не удалось выполнить {failed} из {total, plural, one {# элемента} few {# элементов} many {# элементов} other {# элемента}}',
+    'Ничего не изменено: не удалось выполнить {failed} из {total, plural, one {{total} элемента} few {{total} элементов} many {{total} элементов} other {{total} элемента}}',
 
   'field.required': 'обязательное поле',
   'field.unknown': 'неизвестное поле',
@@ -57,10 +57,10 @@ export const RU: Record<MessageKey, string> = {
   'field.max': 'должно быть не больше {max}',
   'field.below': 'должно быть меньше {max}',
   'field.empty': 'не должно быть пустым',
-  'field.minLength': 'должно содержать не меньше {min, plural, one {# символа} few {# символов} many {# символов} other {# символа}}',
-  'field.maxLength': 'должно содержать не больше {max, plural, one {# символа} few {# символов} many {# символов} other {# символа}}',
-  'field.minItems': 'должно содержать не меньше {min, plural, one {# элемента} few {# элементов} many {# элементов} other {# элемента}}',
-  'field.maxItems': 'должно содержать не больше {max, plural, one {# элемента} few {# элементов} many {# элементов} other {# элемента}}',
+  'field.minLength': 'должно содержать не меньше {min, plural, one {{min} символа} few {{min} символов} many {{min} символов} other {{min} символа}}',
+  'field.maxLength': 'должно содержать не больше {max, plural, one {{max} символа} few {{max} символов} many {{max} символов} other {{max} символа}}',
+  'field.minItems': 'должно содержать не меньше {min, plural, one {{min} элемента} few {{min} элементов} many {{min} элементов} other {{min} элемента}}',
+  'field.maxItems': 'должно содержать не больше {max, plural, one {{max} элемента} few {{max} элементов} many {{max} элементов} other {{max} элемента}}',
   'field.money': 'должно быть неотрицательным десятичным числом не более чем с двумя знаками после точки',
   'field.sort': 'поля через запятую из списка {fields}; «-» перед полем — по убыванию',
   'field.date': 'должно быть датой в формате ГГГГ-ММ-ДД',
@@ -94,6 +94,7 @@ export const RU: Record<MessageKey, string> = {
   'xml.badCharRef': 'Ссылка на символ {ref} не обозначает символ XML',
   'xml.undeclaredPrefix': 'префикс пространства имён «{prefix}» не объявлен',
   'xml.protoElement': 'имя элемента __proto__ не принимается',
+  'xml.parserError': '{detail} (строка {line}, столбец {column})',
   'xml.noRoot': 'нет корневого элемента',
   'xml.tooDeep': 'Вложенность XML больше допустимых {max} уровней',
 
@@ -123,9 +124,9 @@ export const RU: Record<MessageKey, string> = {
   'rest.patchForbidden': 'JSON Patch меняет поля, которые менять нельзя',
   'rest.preferConflict': 'заголовок Prefer просит handling={header}, а в теле указано {body}',
 
-  'graphql.queryTooLong': 'Длина запроса {actual} символов, больше максимума {max}',
+  'graphql.queryTooLong': 'Длина запроса — {actual} {actual, plural, one {символ} few {символа} many {символов} other {символа}}, больше максимума {max}',
   'graphql.tooDeep': 'Глубина запроса {actual} больше максимума {max}',
-  'graphql.tooComplex': 'Запрос выбирает {actual} полей, больше максимума {max}',
+  'graphql.tooComplex': 'Запрос выбирает {actual} {actual, plural, one {поле} few {поля} many {полей} other {поля}}, больше максимума {max}',
 
   'rpc.parseError': 'Ошибка разбора',
   'rpc.invalidRequest': 'Некорректный запрос',

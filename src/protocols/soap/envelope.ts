@@ -65,7 +65,7 @@ export class EnvelopeReader {
     if (xml.charCodeAt(0) === 0xfeff) xml = xml.slice(1);
     if (DECLARATION.test(xml)) throw SoapFault.client('VALIDATION', msg('soap.noDtd'));
     const valid = XMLValidator.validate(xml);
-    if (valid !== true) throw malformed(`${valid.err.msg} (line ${valid.err.line}, column ${valid.err.col})`);
+    if (valid !== true) throw malformed(msg('xml.parserError', { detail: valid.err.msg, line: valid.err.line, column: valid.err.col }));
     let roots: RawNode[];
     try {
       roots = this.parser.parse(xml) as RawNode[];
