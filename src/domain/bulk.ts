@@ -48,6 +48,27 @@ export interface BulkStorage {
   unitOfWork: UnitOfWork;
 }
 
+/**
+ * Items prepared at once. Preparing may hash a password (scrypt, ~50 ms on
+ * libuv's thread pool of 4): two at a time leaves the pool to the rest of
+ * the server while a 100-item call is being prepared.
+ */
+const PREPARE_CONCURRENCY = 2;
+
+/** fn over items with at most `limit` running at once, results in order (a few lines, so no dependency for it). */
+async function mapLimit<I, O>(items: readonly I[], limit: number, fn: (item: I, index: number) => Promise<O>): Promise<O[]> {
+  const out = new Array<O>(items.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const index = next++;
+      out[index] = await fn(items[index]!, index);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  return out;
+}
+
 /** Runs fn; a DomainError becomes the item's failure, anything else is a real fault and fails the whole call. */
 async function attempt<T>(index: number, fn: () => Promise<T>): Promise<ItemOutcome<T>> {
   try {
@@ -67,7 +88,7 @@ async function attempt<T>(index: number, fn: () => Promise<T>): Promise<ItemOutc
  * their outcomes returned.
  */
 export async function runBulk<P, T>(items: readonly unknown[], mode: Handling, step: BulkStep<P, T>, storage: BulkStorage): Promise<ItemOutcome<T>[]> {
-  const prepared = await Promise.all(items.map((item, index) => attempt(index, () => step.prepare(item))));
+  const prepared = await mapLimit(items, PREPARE_CONCURRENCY, (item, index) => attempt(index, () => step.prepare(item)));
   if (mode === 'lenient') {
     const out: ItemOutcome<T>[] = [];
     for (const p of prepared) out.push(p.ok ? await attempt(p.index, () => step.apply(p.value, storage.users)) : p);

@@ -71,7 +71,7 @@ export const EN = {
   'field.sort': 'comma-separated fields from {fields}; prefix with - for descending',
   'field.date': 'must be a date as YYYY-MM-DD',
   'field.dateOrder': 'must not be before from',
-  'field.dayRange': 'per-day statistics need from and to at most {max} days apart',
+  'field.dayRange': 'per-day statistics need from and to, covering at most {max} days',
   'field.patchNeedsOne': 'at least one of name, email, role, password is required',
   'field.emailTaken': 'already in use',
   'field.productNotFound': 'product {id} not found',

@@ -65,7 +65,7 @@ export const RU: Record<MessageKey, string> = {
   'field.sort': 'поля через запятую из списка {fields}; «-» перед полем — по убыванию',
   'field.date': 'должно быть датой в формате ГГГГ-ММ-ДД',
   'field.dateOrder': 'не должно быть раньше from',
-  'field.dayRange': 'для статистики по дням нужны from и to не дальше {max} дней друг от друга',
+  'field.dayRange': 'для статистики по дням нужны from и to, охватывающие не больше {max} дней',
   'field.patchNeedsOne': 'нужно хотя бы одно из полей name, email, role, password',
   'field.emailTaken': 'уже используется',
   'field.productNotFound': 'товар {id} не найден',

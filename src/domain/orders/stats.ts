@@ -31,7 +31,7 @@ export const orderStatsIn = z
     userId: id.optional().meta({ description: "Only this user's orders. Non-administrators always get their own" }),
     from: isoDate.optional().meta({ description: 'First day counted (UTC, inclusive)' }),
     to: isoDate.optional().meta({ description: 'Last day counted (UTC, inclusive)' }),
-    byDay: z.boolean().default(false).meta({ description: `Also totals per day; needs from and to at most ${MAX_STATS_DAYS} days apart` }),
+    byDay: z.boolean().default(false).meta({ description: `Also totals per day; needs from and to, covering at most ${MAX_STATS_DAYS} days` }),
     top: z.number().int().min(1).max(MAX_STATS_PRODUCTS).default(10).meta({ description: `Products listed, best revenue first (1–${MAX_STATS_PRODUCTS})` }),
   })
   .superRefine((v, ctx) => {
