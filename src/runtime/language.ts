@@ -1,7 +1,12 @@
 import accepts from 'accepts';
+import { LRUCache } from 'lru-cache';
 import { DEFAULT_LANGUAGE, isLanguage, LANGUAGES, type Language } from '../domain/i18n/index.js';
 
 export { DEFAULT_LANGUAGE, LANGUAGES, type Language };
+
+/** Distinct Accept-Language values remembered; browsers send a handful, so this is plenty and keeps parsing off the hot path. */
+const MEMO_SIZE = 256;
+const memo = new LRUCache<string, Language>({ max: MEMO_SIZE });
 
 /**
  * `Accept-Language` (RFC 9110 §12.5.4) → the language error messages are
@@ -15,6 +20,11 @@ export function negotiateLanguage(header: string | readonly string[] | undefined
   if (header === undefined || header === '') return DEFAULT_LANGUAGE;
   const value = typeof header === 'string' ? header : header.join(', ');
   if (isLanguage(value)) return value;
-  const chosen = accepts({ headers: { 'accept-language': value } } as Parameters<typeof accepts>[0]).language([...LANGUAGES]);
-  return isLanguage(chosen) ? chosen : DEFAULT_LANGUAGE;
+  let chosen = memo.get(value);
+  if (!chosen) {
+    const best = accepts({ headers: { 'accept-language': value } } as Parameters<typeof accepts>[0]).language([...LANGUAGES]);
+    chosen = isLanguage(best) ? best : DEFAULT_LANGUAGE;
+    memo.set(value, chosen);
+  }
+  return chosen;
 }

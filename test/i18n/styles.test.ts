@@ -53,7 +53,7 @@ describe('REST', () => {
   });
 
   it('an unknown language falls back to English; no header is English', async () => {
-    for (const headers of [{ 'Accept-Language': 'fr-FR, de;q=0.8' }, {}]) {
+    for (const headers of [{ 'Accept-Language': 'fr-FR, de;q=0.8' }, {}] as Record<string, string>[]) {
       const res = await api(s, '/users/999', { token: admin, headers });
       expect(res.headers.get('content-language')).toBe('en');
       expect(await problem(res)).toMatchObject({ title: 'Not Found', detail: 'User 999 not found' });
