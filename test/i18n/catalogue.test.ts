@@ -142,8 +142,10 @@ describe('every message the domain raises has both languages', () => {
           const text = readFileSync(path, 'utf8');
           const line = (index: number) => `${path}:${text.slice(0, index).split('\n').length}`;
           for (const re of raises) for (const m of text.matchAll(re)) offenders.push(`${line(m.index)}: ${m[0]}`);
-          // Field errors and custom zod issues carry catalogue keys, never text.
-          for (const m of text.matchAll(/\bmessage:\s*'([^']*)'/g)) if (!isMessageKey(m[1])) offenders.push(`${line(m.index)}: ${m[0]}`);
+          // Field errors ({ field, message }) and custom zod issues carry catalogue keys, never text.
+          for (const m of text.matchAll(/\b(?:field:\s*[^,\n]+?|code:\s*'custom'),\s*message:\s*'([^']*)'/g)) {
+            if (!isMessageKey(m[1])) offenders.push(`${line(m.index)}: ${m[0]}`);
+          }
         }
       }
     };
