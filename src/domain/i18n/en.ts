@@ -75,6 +75,10 @@ export const EN = {
   'field.patchNeedsOne': 'at least one of name, email, role, password is required',
   'field.emailTaken': 'already in use',
   'field.productNotFound': 'product {id} not found',
+  'field.alreadyExists': 'already exists',
+  'field.decimal': 'must be a decimal number',
+  'field.notNegative': 'must not be negative',
+  'field.pageToken': 'is not a token this server issued',
   'type.string': 'a string',
   'type.number': 'a number',
   'type.int': 'an integer',
@@ -145,6 +149,9 @@ export const EN = {
   'rpc.postOnly': 'JSON-RPC requests must be sent with POST',
   'rpc.contentType': 'Content-Type must be application/json',
   'rpc.tooManyPositional': '{method} takes at most {count} positional params ({names})',
+
+  // gRPC (the source material's user.UserService).
+  'grpc.userExists': 'User {id} already exists',
 
   // SOAP.
   'soap.contentType': 'Content-Type must be text/xml (SOAP 1.1) or application/soap+xml (SOAP 1.2)',

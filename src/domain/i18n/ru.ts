@@ -69,6 +69,10 @@ export const RU: Record<MessageKey, string> = {
   'field.patchNeedsOne': 'нужно хотя бы одно из полей name, email, role, password',
   'field.emailTaken': 'уже используется',
   'field.productNotFound': 'товар {id} не найден',
+  'field.alreadyExists': 'уже существует',
+  'field.decimal': 'должно быть десятичным числом',
+  'field.notNegative': 'не должно быть отрицательным',
+  'field.pageToken': 'это не токен, выданный этим сервером',
   'type.string': 'строкой',
   'type.number': 'числом',
   'type.int': 'целым числом',
@@ -135,6 +139,8 @@ export const RU: Record<MessageKey, string> = {
   'rpc.postOnly': 'Запросы JSON-RPC отправляются методом POST',
   'rpc.contentType': 'Content-Type должен быть application/json',
   'rpc.tooManyPositional': '{method} принимает не больше {count} позиционных параметров ({names})',
+
+  'grpc.userExists': 'Пользователь {id} уже существует',
 
   'soap.contentType': 'Content-Type должен быть text/xml (SOAP 1.1) или application/soap+xml (SOAP 1.2)',
   'soap.unknownOperation': 'Неизвестная операция {name}',

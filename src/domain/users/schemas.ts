@@ -14,7 +14,7 @@ export const userOut = z
   .object({
     id,
     name: z.string(),
-    email: z.string().optional().meta({ description: 'Shown only to the user themselves and to administrators (users/visibility.ts)' }),
+    email: z.string().optional().meta({ description: 'Shown only to the user themselves and to administrators' }),
     role: roleSchema,
     createdAt: z.string().meta({ description: 'ISO 8601 timestamp' }),
     updatedAt: z.string().meta({ description: 'ISO 8601 timestamp' }),
