@@ -5,6 +5,7 @@ import { AuthService } from '../domain/auth/service.js';
 import { ProductService } from '../domain/catalog/service.js';
 import { OrderService } from '../domain/orders/service.js';
 import type { AdminCredentials, PasswordHasher, SettingsRepository } from '../domain/ports.js';
+import { UserBulkService } from '../domain/users/bulk.js';
 import { UserService } from '../domain/users/service.js';
 import { GrpcHost } from '../hosts/grpc.js';
 import { HttpHost } from '../hosts/http.js';
@@ -18,6 +19,7 @@ import type { QueryCounter } from '../infra/storage/database.js';
 import { SqlOrderRepository } from '../infra/storage/orders-repo.js';
 import { SqlProductRepository } from '../infra/storage/products-repo.js';
 import type { Database } from '../infra/storage/schema.js';
+import { SqlUnitOfWork } from '../infra/storage/unit-of-work.js';
 import { SqlUserRepository } from '../infra/storage/users-repo.js';
 import { JwtCodec } from '../infra/tokens.js';
 import { authInterceptor } from '../runtime/interceptors/auth.js';
@@ -55,6 +57,7 @@ export const infraModule = (r: InfraResources) =>
     bind(TYPES.UserRepository).toDynamicValue((c) => new SqlUserRepository(c.get(TYPES.Database))).inSingletonScope();
     bind(TYPES.ProductRepository).toDynamicValue((c) => new SqlProductRepository(c.get(TYPES.Database))).inSingletonScope();
     bind(TYPES.OrderRepository).toDynamicValue((c) => new SqlOrderRepository(c.get(TYPES.Database))).inSingletonScope();
+    bind(TYPES.UnitOfWork).toDynamicValue((c) => new SqlUnitOfWork(c.get(TYPES.Database))).inSingletonScope();
     bind(TYPES.EventBus)
       .toDynamicValue((c) => new InProcessEventBus(c.get(TYPES.Clock), (err) => c.get(TYPES.Logger).error({ err }, 'event listener failed')))
       .inSingletonScope();
@@ -80,12 +83,18 @@ export const domainModule = new ContainerModule(({ bind }) => {
       (c) => new AuthService(c.get(TYPES.UserRepository), c.get(TYPES.PasswordHasher), c.get(TYPES.TokenCodec), c.get(TYPES.AdminCredentials)),
     )
     .inSingletonScope();
+  bind(TYPES.UserBulkService)
+    .toDynamicValue(
+      (c) => new UserBulkService(c.get(TYPES.UserRepository), c.get(TYPES.PasswordHasher), c.get(TYPES.UnitOfWork), c.get(TYPES.EventBus)),
+    )
+    .inSingletonScope();
   bind(TYPES.DomainServices)
     .toDynamicValue((c) => ({
       auth: c.get(TYPES.AuthService),
       users: c.get(TYPES.UserService),
       products: c.get(TYPES.ProductService),
       orders: c.get(TYPES.OrderService),
+      userBulk: c.get(TYPES.UserBulkService),
     }))
     .inSingletonScope();
 });

@@ -15,8 +15,10 @@ import type {
   RateLimiterFactory,
   SettingsRepository,
   TokenCodec,
+  UnitOfWork,
   UserRepository,
 } from '../domain/ports.js';
+import type { UserBulkService } from '../domain/users/bulk.js';
 import type { UserService } from '../domain/users/service.js';
 import type { GrpcHost } from '../hosts/grpc.js';
 import type { HttpHost } from '../hosts/http.js';
@@ -43,6 +45,7 @@ export const TYPES = {
   UserRepository: t<UserRepository>('UserRepository'),
   ProductRepository: t<ProductRepository>('ProductRepository'),
   OrderRepository: t<OrderRepository>('OrderRepository'),
+  UnitOfWork: t<UnitOfWork>('UnitOfWork'),
   SettingsRepository: t<SettingsRepository>('SettingsRepository'),
   PasswordHasher: t<PasswordHasher>('PasswordHasher'),
   TokenCodec: t<TokenCodec>('TokenCodec'),
@@ -53,6 +56,7 @@ export const TYPES = {
   UserService: t<UserService>('UserService'),
   ProductService: t<ProductService>('ProductService'),
   OrderService: t<OrderService>('OrderService'),
+  UserBulkService: t<UserBulkService>('UserBulkService'),
   DomainServices: t<DomainServices>('DomainServices'),
   Metrics: t<Registry>('Metrics'),
   PrincipalCache: t<PrincipalCache>('PrincipalCache'),

@@ -72,6 +72,11 @@ export class RestClient implements ProtocolClient {
     const text = await res.text();
     const json: unknown = text ? JSON.parse(text) : undefined;
     if (res.ok) {
+      if (route.bulk) {
+        // Each item's HTTP `status` is REST's own addition to the domain's result.
+        const result = json as { items: Record<string, unknown>[] };
+        return { ok: true, data: stripLinks({ ...result, items: result.items.map(({ status: _status, ...item }) => item) }) };
+      }
       if (route.page) {
         const { data, page } = json as { data: unknown[]; page: { total: number; limit: number; offset: number } };
         return { ok: true, data: { items: stripLinks(data), total: page.total, limit: page.limit, offset: page.offset } };

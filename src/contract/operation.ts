@@ -4,6 +4,7 @@ import type { ProductService } from '../domain/catalog/service.js';
 import type { DomainContext } from '../domain/context.js';
 import type { ErrorKind } from '../domain/errors.js';
 import type { OrderService } from '../domain/orders/service.js';
+import type { UserBulkService } from '../domain/users/bulk.js';
 import type { UserService } from '../domain/users/service.js';
 
 export interface DomainServices {
@@ -11,6 +12,7 @@ export interface DomainServices {
   users: UserService;
   products: ProductService;
   orders: OrderService;
+  userBulk: UserBulkService;
 }
 
 /** Who may call: documentation for contracts; the domain enforces the rule. `public` calls ignore credentials. */

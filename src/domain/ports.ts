@@ -104,6 +104,51 @@ export interface OrderRepository {
   listByUsers(userIds: readonly number[]): Promise<Map<number, OrderRecord[]>>;
   /** Order and items in one transaction. */
   insert(order: Omit<OrderRecord, 'id' | 'createdAt'>): Promise<OrderRecord>;
+  /** Aggregates over the orders a filter selects, computed by storage (a few grouped queries, however many orders). */
+  stats(filter: OrderStatsFilter): Promise<OrderStatsRecord>;
+}
+
+export interface OrderStatsFilter {
+  userId?: number | undefined;
+  /** ISO 8601 bounds on createdAt: from inclusive, until exclusive. */
+  from?: string | undefined;
+  until?: string | undefined;
+  /** Most products listed (the best sellers by revenue). */
+  topProducts: number;
+  byDay: boolean;
+}
+
+export interface OrderTotalsRecord {
+  orders: number;
+  units: number;
+  revenueCents: number;
+}
+
+export interface OrderStatsRecord extends OrderTotalsRecord {
+  products: (OrderTotalsRecord & { productId: number; name: string })[];
+  /** Per UTC day (YYYY-MM-DD), days without orders left out; empty unless byDay. */
+  days: (OrderTotalsRecord & { date: string })[];
+}
+
+/** Repositories bound to one open transaction. */
+export interface TransactionScope {
+  readonly users: UserRepository;
+  /**
+   * Runs part of the work so that, if it throws, only that part is undone
+   * (a savepoint) and the transaction stays usable for the rest.
+   */
+  step<T>(work: () => Promise<T>): Promise<T>;
+}
+
+/**
+ * All-or-nothing writes across several records (bulk operations with
+ * handling=strict). Nothing else may touch storage while `work` runs: the
+ * transaction holds the connection, so work must use the scope's
+ * repositories only (slow things such as password hashing happen before).
+ */
+export interface UnitOfWork {
+  /** Commits when work says so, rolls back otherwise and on any throw. */
+  run<T>(work: (scope: TransactionScope) => Promise<{ commit: boolean; value: T }>): Promise<T>;
 }
 
 /** Small persistent key/value store for generated secrets. */

@@ -83,7 +83,24 @@ describe('rpc.discover', () => {
     }
     expect(JSON.stringify(doc)).not.toContain('$defs');
     expect(Object.keys(doc.components.schemas).sort()).toEqual(
-      ['Deleted', 'Order', 'OrderItem', 'OrderPage', 'Product', 'ProductPage', 'Token', 'User', 'UserPage'].sort(),
+      [
+        'DayStats',
+        'Deleted',
+        'FieldError',
+        'ItemError',
+        'Order',
+        'OrderItem',
+        'OrderPage',
+        'OrderStats',
+        'Product',
+        'ProductPage',
+        'ProductStats',
+        'Token',
+        'User',
+        'UserBulkItem',
+        'UserBulkResult',
+        'UserPage',
+      ].sort(),
     );
   });
 

@@ -89,7 +89,25 @@ describe('WSDL', () => {
     expect(elements).toEqual([...OP_NAMES.flatMap((n) => [n, `${n}Response`]), 'ServiceFault']);
     const types = asList(schema.complexType).map((t: any) => t.name);
     expect(types.sort()).toEqual(
-      ['Deleted', 'FieldError', 'Order', 'OrderItem', 'OrderPage', 'Product', 'ProductPage', 'ServiceFault', 'Token', 'User', 'UserPage'].sort(),
+      [
+        'DayStats',
+        'Deleted',
+        'FieldError',
+        'ItemError',
+        'Order',
+        'OrderItem',
+        'OrderPage',
+        'OrderStats',
+        'Product',
+        'ProductPage',
+        'ProductStats',
+        'ServiceFault',
+        'Token',
+        'User',
+        'UserBulkItem',
+        'UserBulkResult',
+        'UserPage',
+      ].sort(),
     );
     const byName = Object.fromEntries(asList(schema.element).map((e: any) => [e.name, e]));
     // The source material's shapes: GetUser(id) → GetUserResponse/User.

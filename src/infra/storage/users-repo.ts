@@ -96,7 +96,7 @@ export class SqlUserRepository implements UserRepository {
   }
 
   delete(id: number, expectedVersion?: number): Promise<WriteResult<true>> {
-    return this.db.transaction().execute(async (tx) => {
+    const remove = async (tx: Kysely<Database>): Promise<WriteResult<true>> => {
       const row = await tx.selectFrom('users').select('version').where('id', '=', id).executeTakeFirst();
       if (!row) return { ok: false, reason: 'missing' } as const;
       if (expectedVersion !== undefined && row.version !== expectedVersion) return { ok: false, reason: 'stale' } as const;
@@ -105,6 +105,8 @@ export class SqlUserRepository implements UserRepository {
       await tx.deleteFrom('orders').where('user_id', '=', id).execute();
       await tx.deleteFrom('users').where('id', '=', id).execute();
       return { ok: true, value: true } as const;
-    });
+    };
+    // Inside a unit of work (a strict bulk call) this repository is already bound to a transaction; Kysely does not nest them.
+    return this.db.isTransaction ? remove(this.db) : this.db.transaction().execute(remove);
   }
 }

@@ -1,9 +1,11 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { GraphQLSchema } from 'graphql';
 import { createHandler, type Handler, type OperationContext } from 'graphql-http';
+import { msg, render } from '../../domain/i18n/index.js';
 import { createContext } from '../../runtime/context.js';
 import { fromAuthorization } from '../../runtime/credentials.js';
 import type { Runtime } from '../../runtime/invoker.js';
+import { negotiateLanguage } from '../../runtime/language.js';
 import type { Logger } from '../../runtime/log.js';
 import { publicMessage } from '../../runtime/public-error.js';
 import { BodyTooLargeError, pathOf, readBody, sendJson, writeReply, type HttpBinding, type RequestInfo } from '../shared/http.js';
@@ -11,7 +13,7 @@ import { GraphqlContext } from './context.js';
 import { DocumentCache } from './documents.js';
 import { formatError, GRAPHQL_CODES, REQUEST_CODES, requestError } from './errors.js';
 import { ASSET_PREFIX, EXPLORER_PAGE, ExplorerAssets, wantsExplorer } from './explorer.js';
-import { limitRules, type QueryLimits } from './limits.js';
+import { limitMessage, limitRules, localiseLimitErrors, type QueryLimits } from './limits.js';
 import { buildGraphqlSchema } from './schema.js';
 import { GRAPHQL_PATH } from './spec.js';
 
@@ -40,6 +42,8 @@ export class GraphqlHttp implements HttpBinding {
   readonly documents: DocumentCache;
   private readonly handler: Handler<IncomingMessage, RequestInfo>;
   private readonly assets = new ExplorerAssets();
+  /** Requests whose answer carries errors, in the language their Accept-Language chose (for Content-Language). */
+  private readonly erred = new WeakSet<IncomingMessage>();
 
   constructor(
     runtime: Runtime,
@@ -50,9 +54,11 @@ export class GraphqlHttp implements HttpBinding {
     this.handler = createHandler<IncomingMessage, RequestInfo, OperationContext>({
       schema: this.schema,
       onSubscribe: async (req, params) => {
+        const language = negotiateLanguage(req.raw.headers['accept-language']);
         if (params.query.length > options.maxQueryLength) {
+          this.erred.add(req.raw);
           return [
-            requestError(`Query is ${params.query.length} characters long, more than the maximum of ${options.maxQueryLength}`, REQUEST_CODES.validationFailed, {
+            requestError(limitMessage('maxQueryLength', options.maxQueryLength, params.query.length, language), REQUEST_CODES.validationFailed, {
               limit: 'maxQueryLength',
               max: options.maxQueryLength,
               actual: params.query.length,
@@ -60,15 +66,19 @@ export class GraphqlHttp implements HttpBinding {
           ];
         }
         const compiled = this.documents.get(params.query);
-        if (!compiled.ok) return compiled.errors;
+        if (!compiled.ok) {
+          this.erred.add(req.raw);
+          return localiseLimitErrors(compiled.errors, language);
+        }
         if (params.operationName) req.context.notes.operation(params.operationName);
-        const call = createContext({ style: 'graphql', ...req.context, credentials: fromAuthorization(req.raw.headers.authorization) });
+        const call = createContext({ style: 'graphql', ...req.context, credentials: fromAuthorization(req.raw.headers.authorization), language });
         // A bad token fails the whole request; no token lets public fields (login, introspection) run.
         try {
           await runtime.authenticate(call);
         } catch (err) {
           const e = runtime.normalise(err, call);
-          return [requestError(publicMessage(e), GRAPHQL_CODES[e.kind])];
+          this.erred.add(req.raw);
+          return [requestError(publicMessage(e, language), GRAPHQL_CODES[e.kind])];
         }
         return {
           schema: this.schema,
@@ -78,6 +88,13 @@ export class GraphqlHttp implements HttpBinding {
           // graphql-http types contexts as plain records; resolvers receive the class instance.
           contextValue: new GraphqlContext(call, runtime) as unknown as OperationContext,
         };
+      },
+      // Errors of an executed operation are formatted here, where the request's language is known; formatError passes them on.
+      onOperation: (req, args, result) => {
+        if (!('errors' in result) || !result.errors?.length) return;
+        this.erred.add(req.raw);
+        const { call } = args.contextValue as unknown as GraphqlContext;
+        return { ...result, errors: result.errors.map((e) => formatError(e, (cause) => runtime.normalise(cause, call, 'graphql'), call.language)) };
       },
       formatError: (err) => formatError(err, (cause) => runtime.normalise(cause, { log: options.log, requestId: '' }, 'graphql')),
     });
@@ -100,13 +117,16 @@ export class GraphqlHttp implements HttpBinding {
         body = (await readBody(req, this.options.bodyLimitBytes)).toString('utf8');
       } catch (err) {
         if (!(err instanceof BodyTooLargeError)) throw err;
-        const error = requestError(err.message, REQUEST_CODES.payloadTooLarge, { max: err.limit });
+        const language = negotiateLanguage(req.headers['accept-language']);
+        const error = requestError(render(msg('http.bodyTooLarge', { limit: err.limit }), language), REQUEST_CODES.payloadTooLarge, { max: err.limit });
         res.setHeader('Connection', 'close');
+        res.setHeader('Content-Language', language);
         return sendJson(res, 413, { errors: [error] });
       }
     }
     const [text, init] = await this.handler({ method: req.method ?? 'GET', url, headers: req.headers, body, raw: req, context: info });
-    const headers: Record<string, string | number> = { ...init.headers, Vary: 'Accept' };
+    const headers: Record<string, string | number> = { ...init.headers, Vary: 'Accept, Accept-Language' };
+    if (this.erred.has(req)) headers['Content-Language'] = negotiateLanguage(req.headers['accept-language']);
     if (text !== null) headers['Content-Length'] = Buffer.byteLength(text);
     res.writeHead(init.status ?? 200, init.statusText, headers);
     res.end(text);

@@ -8,9 +8,10 @@ import {
 } from 'json-rpc-2.0';
 import type { Operation } from '../../contract/operation.js';
 import { DomainError } from '../../domain/errors.js';
+import { msg } from '../../domain/i18n/index.js';
 import type { CallContext } from '../../runtime/context.js';
 import type { Runtime } from '../../runtime/invoker.js';
-import { invalidRequest, isValidRequest, parseError, transportError } from './envelope.js';
+import { invalidRequest, isValidRequest, methodNotFound, parseError, transportError } from './envelope.js';
 import { toErrorObject } from './errors.js';
 import { DISCOVER, paramNames } from './spec.js';
 
@@ -34,7 +35,7 @@ function toInput(op: Operation, names: readonly string[], params: unknown): unkn
   if (params === undefined) return {};
   if (!Array.isArray(params)) return params;
   if (params.length > names.length) {
-    const message = `${op.name} takes at most ${names.length} positional params (${names.join(', ')})`;
+    const message = msg('rpc.tooManyPositional', { method: op.name, count: names.length, names: names.join(', ') });
     throw new DomainError('VALIDATION', message, { fields: [{ field: 'params', message }] });
   }
   const input: Record<string, unknown> = {};
@@ -69,7 +70,7 @@ export class RpcCore {
     const server = new JSONRPCServer<RpcSession>();
     // Only reached if a method itself throws: never send the library's default (the raw error message, code 0).
     server.mapErrorToJSONRPCErrorResponse = (id, err) => {
-      const { code, message, data } = toErrorObject(err instanceof DomainError ? err : new DomainError('INTERNAL', 'Internal server error', { cause: err }));
+      const { code, message, data } = toErrorObject(err instanceof DomainError ? err : new DomainError('INTERNAL', msg('internal.server'), { cause: err }));
       return createJSONRPCErrorResponse(id, code, message, data);
     };
     for (const op of runtime.operations) {
@@ -81,7 +82,7 @@ export class RpcCore {
           if (op.name === 'login' && session.adopt) session.adopt((value as { access_token: string }).access_token);
           return reply(request.id, (id) => createJSONRPCSuccessResponse(id, value));
         } catch (err) {
-          const { code, message, data } = toErrorObject(runtime.normalise(err, session.ctx, op.name));
+          const { code, message, data } = toErrorObject(runtime.normalise(err, session.ctx, op.name), session.ctx.language);
           return reply(request.id, (id) => createJSONRPCErrorResponse(id, code, message, data));
         }
       });
@@ -95,7 +96,7 @@ export class RpcCore {
     try {
       payload = JSON.parse(text);
     } catch {
-      return parseError();
+      return parseError(session.ctx.language);
     }
     return this.handle(payload, session);
   }
@@ -103,9 +104,9 @@ export class RpcCore {
   async handle(payload: unknown, session: RpcSession): Promise<RpcReply> {
     if (!Array.isArray(payload)) return this.single(payload, session);
     // §6: an empty batch is itself an invalid request, answered with one error, not an array.
-    if (payload.length === 0) return invalidRequest();
+    if (payload.length === 0) return invalidRequest(undefined, session.ctx.language);
     if (payload.length > this.maxBatch) {
-      return transportError(`Batch too large: at most ${this.maxBatch} requests per batch`, { maxBatch: this.maxBatch });
+      return transportError(msg('rpc.batchTooLarge', { max: this.maxBatch }), session.ctx.language, { maxBatch: this.maxBatch });
     }
     const responses = (await Promise.all(payload.map((p) => this.single(p, session)))).filter(isResponse);
     // §6: a batch of only notifications gets nothing back at all.
@@ -113,7 +114,10 @@ export class RpcCore {
   }
 
   private single(payload: unknown, session: RpcSession): Promise<JSONRPCResponse | null> {
-    if (!isValidRequest(payload)) return Promise.resolve(invalidRequest(payload));
+    if (!isValidRequest(payload)) return Promise.resolve(invalidRequest(payload, session.ctx.language));
+    if (!this.server.hasMethod(payload.method)) {
+      return Promise.resolve(payload.id === undefined ? null : methodNotFound(payload.id, session.ctx.language));
+    }
     return Promise.resolve(this.server.receive(payload, session));
   }
 }

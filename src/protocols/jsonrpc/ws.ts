@@ -3,6 +3,7 @@ import type { Duplex } from 'node:stream';
 import type { WebSocket } from 'ws';
 import { createContext } from '../../runtime/context.js';
 import { bearer, fromAuthorization, fromToken, type Credentials } from '../../runtime/credentials.js';
+import { negotiateLanguage } from '../../runtime/language.js';
 import type { RequestInfo } from '../shared/http.js';
 import type { WsGuard } from '../shared/ws.js';
 import type { RpcCore } from './core.js';
@@ -42,10 +43,12 @@ export class RpcWebSocket {
     const adopt = (issued: string) => {
       token = issued;
     };
+    // The upgrade request's Accept-Language holds for every message on the socket.
+    const language = negotiateLanguage(req.headers['accept-language']);
     const closed = new AbortController();
     ws.once('close', () => closed.abort());
     this.guard.serve(ws, async (data) => {
-      const ctx = createContext({ style: 'jsonrpc', log: info.log, peer: info.peer, signal: closed.signal, credentials: credentials() });
+      const ctx = createContext({ style: 'jsonrpc', log: info.log, peer: info.peer, signal: closed.signal, credentials: credentials(), language });
       const reply = await this.core.handleText(data.toString('utf8'), { ctx, adopt });
       if (reply !== null) this.guard.send(ws, JSON.stringify(reply));
     });

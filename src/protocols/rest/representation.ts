@@ -1,8 +1,10 @@
 import { productOut } from '../../domain/catalog/schemas.js';
 import { orderOut, type Order } from '../../domain/orders/schemas.js';
 import type { Page } from '../../domain/shapes.js';
+import type { UserBulkResult } from '../../domain/users/bulk.js';
 import { userOut } from '../../domain/users/schemas.js';
-import { invalid } from './errors.js';
+import { msg } from '../../domain/i18n/index.js';
+import { invalid, KIND_STATUS } from './errors.js';
 import { API_BASE, type Resource } from './spec.js';
 
 /**
@@ -23,6 +25,8 @@ const LINKERS: Record<Resource, (v: Item) => Item> = {
     links: { self: `${API_BASE}/orders/${o.id}`, user: `${API_BASE}/users/${o.userId}` },
   }),
   token: (t) => t,
+  bulk: (r) => ({ ...r, items: (r.items as Item[]).map((i) => (i.user ? { ...i, user: LINKERS.user(i.user as Item) } : i)) }),
+  stats: (s) => s,
 };
 
 export const withLinks = (resource: Resource, value: unknown): Item => LINKERS[resource](value as Item);
@@ -33,16 +37,18 @@ export const SELECTABLE: Record<Resource, ReadonlySet<string>> = {
   product: new Set(Object.keys(productOut.shape)),
   order: new Set(Object.keys(orderOut.shape)),
   token: new Set(),
+  bulk: new Set(),
+  stats: new Set(),
 };
 
 /** `fields=id,name` → the names, checked; undefined when absent. */
 export function parseFields(raw: unknown, resource: Resource): string[] | undefined {
   if (raw === undefined) return undefined;
-  if (typeof raw !== 'string') throw invalid('fields', 'give it once, as a comma-separated list');
+  if (typeof raw !== 'string') throw invalid('fields', msg('rest.fieldsOnce'));
   const names = raw.split(',').map((f) => f.trim());
   const allowed = SELECTABLE[resource];
   const unknown = names.filter((n) => !allowed.has(n));
-  if (unknown.length) throw invalid('fields', `unknown field ${unknown.map((u) => `"${u}"`).join(', ')}; choose from ${[...allowed].join(', ')}`);
+  if (unknown.length) throw invalid('fields', msg('rest.fieldsUnknown', { names: unknown.map((u) => `"${u}"`).join(', '), allowed: [...allowed].join(', ') }));
   return names;
 }
 
@@ -83,4 +89,16 @@ export function pageView(resource: Resource, page: Page<unknown>, path: string, 
     .join(', ');
   const data = page.items.map((i) => select(withLinks(resource, i), fields));
   return { body: { data, page: { limit, offset, total }, links }, link };
+}
+
+/**
+ * A bulk call's result with, on each item, the HTTP status it would have
+ * had as a request of its own: `itemStatus` on success, the error kind's
+ * status on failure (so a client reads one code per item, as in a
+ * WebDAV multistatus, RFC 4918 §13).
+ */
+export function bulkView(result: unknown, itemStatus: number): { body: Item; failed: number } {
+  const r = result as UserBulkResult;
+  const items = r.items.map(({ index, ok, ...rest }) => ({ index, ok, status: rest.error ? KIND_STATUS[rest.error.kind].status : itemStatus, ...rest }));
+  return { body: withLinks('bulk', { ...r, items }), failed: r.failed };
 }

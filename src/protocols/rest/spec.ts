@@ -7,7 +7,7 @@ export const API_BASE = '/api/v1';
 export type HttpMethod = 'get' | 'post' | 'put' | 'patch' | 'delete';
 
 /** What a route's successful answer is: shapes decide links, paging and XML element names. */
-export type Resource = 'user' | 'product' | 'order' | 'token';
+export type Resource = 'user' | 'product' | 'order' | 'token' | 'bulk' | 'stats';
 
 export interface RestRoute {
   readonly method: HttpMethod;
@@ -32,6 +32,13 @@ export interface RestRoute {
    * `expectedVersion` (derived from its schema, not flagged here).
    */
   readonly versioned?: true;
+  /**
+   * An operation on several objects: the answer lists each item with the
+   * status it would have had as a request of its own (`itemStatus` on
+   * success), and is 207 Multi-Status when any item failed.
+   * `Prefer: handling=strict|lenient` (RFC 7240 §4.4) chooses the strategy.
+   */
+  readonly bulk?: { readonly itemStatus: 200 | 201 | 204 };
 }
 
 /**
@@ -56,6 +63,10 @@ export const ROUTES: readonly RestRoute[] = [
     versioned: true,
   },
   { method: 'delete', path: '/users/{id}', operation: 'deleteUser', successStatus: 204, input: 'query', resource: 'user', versioned: true },
+  { method: 'post', path: '/users/bulk', operation: 'bulkCreateUsers', successStatus: 201, input: 'body', resource: 'bulk', bulk: { itemStatus: 201 } },
+  { method: 'patch', path: '/users/bulk', operation: 'bulkPatchUsers', successStatus: 200, input: 'body', resource: 'bulk', bulk: { itemStatus: 200 } },
+  // Not DELETE: content in a DELETE request has no generally defined semantics (RFC 9110 §9.3.5), and each item carries its own expectedVersion.
+  { method: 'post', path: '/users/bulk-delete', operation: 'bulkDeleteUsers', successStatus: 200, input: 'body', resource: 'bulk', bulk: { itemStatus: 204 } },
   {
     method: 'get',
     path: '/users/{userId}/orders',
@@ -72,6 +83,7 @@ export const ROUTES: readonly RestRoute[] = [
   { method: 'get', path: '/products/{id}', operation: 'getProduct', successStatus: 200, input: 'query', resource: 'product' },
   { method: 'put', path: '/products/{id}', operation: 'updateProduct', successStatus: 200, input: 'body', resource: 'product' },
   { method: 'delete', path: '/products/{id}', operation: 'deleteProduct', successStatus: 204, input: 'query', resource: 'product' },
+  { method: 'get', path: '/stats/orders', operation: 'getOrderStats', successStatus: 200, input: 'query', resource: 'stats' },
 ];
 
 /** Names of the `{placeholders}` in a path template, in order. */
@@ -105,6 +117,8 @@ export const RESOURCE_PATHS: Record<Resource, string | null> = {
   product: `${API_BASE}/products/`,
   order: `${API_BASE}/orders/`,
   token: null,
+  bulk: null,
+  stats: null,
 };
 
 /** Element names for XML documents: one resource, and a page of them. */
@@ -113,6 +127,8 @@ export const XML_ROOTS: Record<Resource, { one: string; many: string }> = {
   product: { one: 'product', many: 'products' },
   order: { one: 'order', many: 'orders' },
   token: { one: 'token', many: 'tokens' },
+  bulk: { one: 'bulkResult', many: 'bulkResults' },
+  stats: { one: 'orderStats', many: 'orderStats' },
 };
 
 /** The read that returns a resource's current state (for If-Match lists and JSON Patch). */
@@ -121,6 +137,8 @@ export const GETTERS: Record<Resource, OperationName | null> = {
   product: 'getProduct',
   order: 'getOrder',
   token: null,
+  bulk: null,
+  stats: null,
 };
 
 /**
