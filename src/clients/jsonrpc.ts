@@ -16,6 +16,8 @@ interface CallOptions {
 export class JsonRpcClient implements ProtocolClient {
   readonly protocol = 'jsonrpc' as const;
   private readonly rpc: JSONRPCClient<CallOptions>;
+  /** One id sequence for single calls and batch members: answers are matched by id, so concurrent batches must never share one. */
+  private lastId = 0;
 
   /** `baseUrl` is the gateway's root, e.g. http://127.0.0.1:3000. */
   constructor(baseUrl: string) {
@@ -28,7 +30,7 @@ export class JsonRpcClient implements ProtocolClient {
       });
       if (res.status === 200) this.rpc.receive((await res.json()) as JSONRPCResponse | JSONRPCResponse[]);
       else if (res.status !== 204) throw new Error(`JSON-RPC transport answered HTTP ${res.status}`);
-    });
+    }, () => ++this.lastId);
   }
 
   async call(operation: OperationName, input: Record<string, unknown>, token?: string): Promise<Outcome> {
@@ -44,7 +46,7 @@ export class JsonRpcClient implements ProtocolClient {
   /** A JSON-RPC batch (§6): one HTTP request carrying every call, answers matched back by id. */
   async batch(calls: readonly Call[], token?: string): Promise<Outcome[]> {
     if (!calls.length) return [];
-    const requests: JSONRPCRequest[] = calls.map((c, n) => ({ jsonrpc: '2.0', method: c.operation, params: c.input, id: n + 1 }));
+    const requests: JSONRPCRequest[] = calls.map((c) => ({ jsonrpc: '2.0', method: c.operation, params: c.input, id: ++this.lastId }));
     const responses = await this.rpc.requestAdvanced(requests, token === undefined ? {} : { token });
     const byId = new Map(responses.map((r) => [r.id, r]));
     return requests.map((req) => {

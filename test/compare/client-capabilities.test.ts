@@ -43,6 +43,12 @@ describe('batch', () => {
     for (const [n, c] of READS.entries()) expect(await client.call(c.operation, c.input, admin)).toEqual(EXPECTED[n]);
   });
 
+  it('JSON-RPC: concurrent batches on one client never mix their answers (ids are unique per client)', async () => {
+    const client = new JsonRpcClient(s.url);
+    const all = await Promise.all([1, 2, 3, 4].map(() => client.batch(READS, admin)));
+    for (const out of all) expect(out).toEqual(EXPECTED);
+  });
+
   it('GraphQL: aliased root fields in one document answer each call as a single call would', async () => {
     const client = new GraphqlClient(s.url);
     expect(client.batchDocument(READS.slice(0, 2))).toBe(
