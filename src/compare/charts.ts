@@ -10,11 +10,15 @@ import type { Report } from './report.js';
 
 export type ChartName = 'bytes' | 'bytes-cold' | 'round-trips' | 'latency' | 'cpu';
 
-export const CHART_TITLES: Record<ChartName, string> = {
+/** Chart files a CLI run writes (the page serves exactly these names from the report folder). */
+export const CHART_NAMES: readonly ChartName[] = ['bytes', 'bytes-cold', 'round-trips', 'latency', 'cpu'];
+
+export const CHART_TITLES: Record<ChartName | 'time', string> = {
   bytes: 'Bytes on the wire per run, warm connection (up = request, down = response)',
   'bytes-cold': 'Bytes on the wire, first call on fresh connections',
   'round-trips': 'Round trips per run (HTTP requests, WebSocket messages, gRPC calls)',
   latency: 'Latency per run, ms (box: p25–p75, whiskers: min–max)',
+  time: 'Time of one warm run, ms',
   cpu: 'Server CPU per run, µs',
 };
 
@@ -84,7 +88,7 @@ export function chartSpecs(report: Pick<Report, 'styles' | 'scenarios' | 'result
       trips,
       {
         layer: [
-          { mark: { type: 'bar', tooltip: true }, encoding: { x, y: { field: 'roundTrips', type: 'quantitative', title: 'round trips' }, color } },
+          { mark: { type: 'bar', tooltip: true }, encoding: { x, y: { field: 'roundTrips', type: 'quantitative', title: 'round trips', axis: { tickMinStep: 1 } }, color } },
           { mark: { type: 'text', dy: -6, fontSize: 10 }, encoding: { x, y: { field: 'roundTrips', type: 'quantitative' }, text: { field: 'roundTrips', type: 'quantitative' } } },
         ],
       },
@@ -93,7 +97,20 @@ export function chartSpecs(report: Pick<Report, 'styles' | 'scenarios' | 'result
   }
 
   const samples = ok.flatMap((c) => (c.latency?.samples ?? []).map((ms) => ({ ...base(c.scenario, c.style), ms })));
-  if (samples.length) {
+  if (samples.length && ok.every((c) => (c.latency?.samples.length ?? 0) <= 1)) {
+    // One run per style (a live run on the page): a distribution of one is a bar.
+    specs.latency = faceted(
+      CHART_TITLES.time,
+      samples,
+      {
+        layer: [
+          { mark: { type: 'bar', tooltip: true }, encoding: { x, y: { field: 'ms', type: 'quantitative', title: 'ms' }, color } },
+          { mark: { type: 'text', dy: -6, fontSize: 10, format: '.1f' }, encoding: { x, y: { field: 'ms', type: 'quantitative' }, text: { field: 'ms', type: 'quantitative', format: '.1f' } } },
+        ],
+      },
+      scenarioOrder,
+    );
+  } else if (samples.length) {
     specs.latency = faceted(
       CHART_TITLES.latency,
       samples,
