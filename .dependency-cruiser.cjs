@@ -1,6 +1,7 @@
 /**
  * Import rules: layers point down (app → hosts → protocols → runtime →
- * contract → domain; infra implements domain ports), no cycles, inversify
+ * contract → domain; infra implements domain ports; clients → contract;
+ * compare → clients; pages → compare, clients, runtime), no cycles, inversify
  * only in the composition root, and only binding files touch node:http, ws
  * or express. Run by `.ci/run` as `npm run lint:deps`; test/architecture.test.ts
  * proves that a deliberate violation is reported, e.g.

@@ -110,6 +110,45 @@ describe('WireTap: bytes counted at the socket', () => {
   });
 });
 
+describe('WireTap limits', () => {
+  it('keeps at most captureLimitBytes of exchange text per window, and says so; the counts stay exact', async () => {
+    const tap = await WireTap.open(s.url, { captureLimitBytes: 100 });
+    try {
+      const request = 'GET /readyz HTTP/1.1\r\nHost: polyface.test\r\nConnection: close\r\n\r\n';
+      const answer = await raw(tap.url, [request]);
+      await new Promise((r) => setTimeout(r, 20));
+      const w = tap.take();
+      expect(w).toMatchObject({ bytesUp: request.length, bytesDown: answer.length, requests: 1, truncated: true });
+      const kept = w.exchanges.flatMap((e) => [...e.request, ...e.response]).reduce((n, b) => n + b.length, 0);
+      expect(kept).toBeLessThanOrEqual(100);
+      // A new window has a new budget.
+      expect(tap.take().truncated).toBe(false);
+    } finally {
+      await tap.close();
+    }
+  });
+
+  it('refuses connections beyond maxConnections (closed at once, nothing relayed)', async () => {
+    const tap = await WireTap.open(s.url, { maxConnections: 1 });
+    try {
+      const { port } = new URL(tap.url);
+      const first = connect({ host: '127.0.0.1', port: Number(port) });
+      await once(first, 'connect');
+      await new Promise((r) => setTimeout(r, 20));
+      const second = connect({ host: '127.0.0.1', port: Number(port) });
+      const closed = once(second, 'close');
+      second.on('error', () => {});
+      second.write('GET /healthz HTTP/1.1\r\nHost: t\r\n\r\n');
+      await closed;
+      first.destroy();
+      await new Promise((r) => setTimeout(r, 20));
+      expect(tap.take()).toMatchObject({ connections: 1, requests: 0, bytesUp: 0 });
+    } finally {
+      await tap.close();
+    }
+  });
+});
+
 describe('WireTap: HTTP/2', () => {
   let server: Http2Server;
   let url: string;
