@@ -60,7 +60,9 @@ export async function runComparison(o: CompareOptions): Promise<Report> {
 
     const counts = (sc: Scenario<unknown>) => {
       const iterations = Math.min(o.iterations, sc.maxIterations ?? Infinity);
-      return { iterations, warmup: Math.min(o.warmup, iterations), concurrency: o.concurrency };
+      // A capped scenario warms up in proportion (a tenth stays a tenth).
+      const warmup = iterations === o.iterations ? o.warmup : Math.min(o.warmup, Math.ceil((o.warmup * iterations) / o.iterations));
+      return { iterations, warmup, concurrency: o.concurrency };
     };
     const perCell = (sc: Scenario<unknown>) => 1 + o.warmRuns + counts(sc).warmup + counts(sc).iterations;
     const total = scenarios.reduce((sum, sc) => sum + styles.length * perCell(sc), 0);

@@ -133,7 +133,7 @@ const clientFlow: Scenario = {
   summary: 'Log in, list users, create Charlie, change his email, delete him: five dependent calls.',
   source: '000: REST client 198–284, gRPC client 489–646',
   // Every run logs in, and checking a password is a deliberate ~40 ms of scrypt (the same in every style).
-  maxIterations: 50,
+  maxIterations: 30,
   async run(c, ctx) {
     const token = (ok(await c.call('login', { ...ctx.credentials }), 'login') as { access_token: string }).access_token;
     ok(await c.call('listUsers', {}, token), 'listUsers');

@@ -30,13 +30,19 @@ function rows(report: Report, scenario: string): string[][] {
   });
 }
 
+/** " — 30 timed runs" when a scenario ran fewer timed runs than asked (its maxIterations). */
+function runsNote(report: Report, scenario: string, lead = ' — '): string {
+  const n = report.results.find((c) => c.scenario === scenario && c.latency)?.latency?.iterations;
+  return n !== undefined && n !== report.options.iterations ? `${lead}${n} timed runs` : '';
+}
+
 /** What the terminal shows at the end of a run: one table per scenario. */
 export function terminalTables(report: Report): string {
   const out: string[] = [];
   for (const sc of report.scenarios) {
     const table = new Table({ head: HEAD, style: { head: [], border: [] }, colAligns: ['left', ...HEAD.slice(1).map(() => 'right' as const)] });
     table.push(...rows(report, sc.id));
-    out.push(`${sc.title} (${sc.id})`, table.toString());
+    out.push(`${sc.title} (${sc.id})${runsNote(report, sc.id)}`, table.toString());
     for (const c of report.results.filter((r) => r.scenario === sc.id && r.status === 'failed')) out.push(`  ${c.style} failed: ${c.error}`);
   }
   return out.join('\n');
@@ -58,7 +64,7 @@ export function markdownReport(report: Report, charts: readonly string[]): strin
     '',
   );
   for (const sc of report.scenarios) {
-    out.push(`## ${sc.title}`, '', `${sc.summary} Source: ${sc.source}.`, '');
+    out.push(`## ${sc.title}`, '', `${sc.summary} Source: ${sc.source}.${runsNote(report, sc.id, ' ')}${runsNote(report, sc.id) ? '.' : ''}`, '');
     out.push(mdTable(HEAD, rows(report, sc.id), `|---|${HEAD.slice(1).map(() => '---:').join('|')}|`), '');
     for (const c of report.results.filter((r) => r.scenario === sc.id && r.status === 'failed')) out.push(`- ${c.style} failed: ${c.error}`);
   }
