@@ -17,7 +17,7 @@ export const CHART_TITLES: Record<ChartName | 'time', string> = {
   bytes: 'Bytes on the wire per run, warm connection (up = request, down = response)',
   'bytes-cold': 'Bytes on the wire, first call on fresh connections',
   'round-trips': 'Round trips per run (HTTP requests, WebSocket messages, gRPC calls)',
-  latency: 'Latency per run, ms (box: p25–p75, whiskers: min–max)',
+  latency: 'Latency per run, ms, log scale (box: p25–p75, whiskers: 1.5 × IQR, dots: slower runs)',
   time: 'Time of one warm run, ms',
   cpu: 'Server CPU per run, µs',
 };
@@ -31,7 +31,7 @@ function faceted(title: string, rows: Row[], inner: object, scenarioOrder: strin
     $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
     title: { text: title, anchor: 'start', fontSize: 14 },
     data: { values: rows },
-    facet: { field: 'scenario', type: 'nominal', title: null, sort: scenarioOrder, header: { labelFontSize: 12, labelFontWeight: 'bold' } },
+    facet: { field: 'scenario', type: 'nominal', title: null, sort: scenarioOrder, header: { labelFontSize: 12, labelFontWeight: 'bold', labelLimit: 240 } },
     columns: COLUMNS,
     resolve: { scale: { y: 'independent' } },
     spec: { width: 220, height: 150, ...inner },
@@ -114,7 +114,8 @@ export function chartSpecs(report: Pick<Report, 'styles' | 'scenarios' | 'result
     specs.latency = faceted(
       CHART_TITLES.latency,
       samples,
-      { mark: { type: 'boxplot', extent: 'min-max', size: 18 }, encoding: { x, y: { field: 'ms', type: 'quantitative', title: 'ms', scale: { zero: false } }, color } },
+      // Log scale: styles differ by multiples, and a shared 2-core machine gives long tails that would flatten the boxes.
+      { mark: { type: 'boxplot', extent: 1.5, size: 18, outliers: { size: 6, opacity: 0.4 } }, encoding: { x, y: { field: 'ms', type: 'quantitative', title: 'ms', scale: { type: 'log' } }, color } },
       scenarioOrder,
     );
   }

@@ -126,7 +126,8 @@ export async function main(argv: readonly string[]): Promise<number> {
     cliProgress.Presets.shades_classic,
   );
   let barStarted = false;
-  const stop = () => void gateway?.stop();
+  // Interrupted: the embedded gateway and its scratch folder go too.
+  const stop = () => void (gateway?.stop() ?? Promise.resolve()).finally(() => process.exit(130));
   process.once('SIGINT', stop).once('SIGTERM', stop);
   try {
     if (!cli.url) process.stderr.write('starting an embedded gateway on a scratch database…\n');

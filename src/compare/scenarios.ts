@@ -147,7 +147,7 @@ const clientFlow: Scenario = {
 
 const nestedRead: Scenario = {
   id: 'nested-read',
-  title: 'Nested read: a user with orders, items and products',
+  title: 'Nested read',
   summary:
     "User 1 with every order, each line's quantity and its product's name and price: one GraphQL query; elsewhere the user and their orders, then each distinct product (batched where the style batches).",
   source: '000: GraphQL nested query 336–487, REST nesting /users/123/orders 286–330',

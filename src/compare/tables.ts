@@ -172,7 +172,7 @@ export function readmeBlock(report: Report, chartDir: string | undefined): strin
     ...observations(report).map((o) => `- ${o}`),
     '',
   ];
-  if (chartDir) lines.push(...['bytes', 'round-trips', 'latency', 'cpu'].map((c) => `![${c}](${chartDir}/${c}.svg)`), '');
+  if (chartDir) lines.push(...['bytes', 'bytes-cold', 'round-trips', 'latency', 'cpu'].map((c) => `![${c}](${chartDir}/${c}.svg)`), '');
   lines.push(README_END);
   return lines.join('\n');
 }
