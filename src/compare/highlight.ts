@@ -42,7 +42,7 @@ function body(text: string, contentType: string): string {
  * hex dumps plain.
  */
 export function highlightMessage(m: MessageText): string {
-  if (m.format === 'h2-hex') return escapeHtml(m.text);
+  if (m.format === 'h2') return escapeHtml(m.text);
   if (m.format === 'websocket') return m.text.split('\n').map((line) => body(line, line.trimStart().startsWith('<') ? 'xml' : 'json')).join('\n');
   const split = m.text.indexOf('\r\n\r\n');
   const head = split === -1 ? m.text : m.text.slice(0, split);

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { decodeGrpcMessages } from './protobuf-raw.js';
 import type { ExchangeText, Latency, MessageText, WireFigures } from './report.js';
 import type { Scenario, ScenarioContext, StyleClient } from './scenarios.js';
 import type { Style } from './styles.js';
@@ -34,7 +35,13 @@ function hexDump(bytes: Buffer): string {
 }
 
 function message(parts: Buffer[], bytes: number, kind: Exchange['kind']): MessageText {
-  if (kind === 'h2') return { text: hexDump(Buffer.concat(parts)), bytes, format: 'h2-hex' };
+  if (kind === 'h2') {
+    // HTTP/2 HEADERS are HPACK-compressed and not kept; DATA is shown decoded when it holds gRPC messages, and in hex.
+    const data = Buffer.concat(parts);
+    const decoded = decodeGrpcMessages(data);
+    const dump = data.length ? hexDump(data) : '(no DATA frames: headers only)';
+    return { text: decoded ? `${decoded}\n\n${dump}` : dump, bytes, format: 'h2' };
+  }
   if (kind === 'websocket') return { text: parts.map((p) => p.toString('utf8')).join('\n'), bytes, format: 'websocket' };
   return { text: Buffer.concat(parts).toString('utf8'), bytes, format: 'http' };
 }

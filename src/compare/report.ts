@@ -23,11 +23,15 @@ export const wireFigures = z.object({
 });
 
 export const messageText = z.object({
-  /** What went over the wire, as text: raw HTTP/1.1, unmasked WebSocket payloads, or a hex dump of HTTP/2 DATA. */
+  /**
+   * What went over the wire, as text: raw HTTP/1.1, unmasked WebSocket
+   * payloads, or for HTTP/2 the DATA frames (gRPC messages decoded to
+   * protobuf field numbers and values, then a hex dump).
+   */
   text: z.string(),
   bytes: count,
-  /** How `text` should be read: http (head and body), websocket, h2-hex. */
-  format: z.enum(['http', 'websocket', 'h2-hex']),
+  /** How `text` should be read: http (head and body), websocket, h2. */
+  format: z.enum(['http', 'websocket', 'h2']),
 });
 
 export const exchange = z.object({

@@ -132,7 +132,7 @@ export function observations(report: Report): string[] {
     const first = [...get].sort((a, b) => total(b, 'cold')! - total(b, 'warm')! - (total(a, 'cold')! - total(a, 'warm')!))[0]!;
     if (total(first, 'cold')! > 2 * total(first, 'warm')!) {
       out.push(
-        `A fresh ${label.get(first.style)} client's first get-user moves ${int(total(first, 'cold')!)} bytes in ${trips(first.cold!.roundTrips)} round trips (the client reads the WSDL first), against ${int(total(first, 'warm')!)} once warm.`,
+        `A fresh ${label.get(first.style)} client's first get-user moves ${int(total(first, 'cold')!)} bytes in ${trips(first.cold!.roundTrips)} round trips${first.style.startsWith('soap') ? ' (the client reads the WSDL first)' : ''}, against ${int(total(first, 'warm')!)} once warm.`,
       );
     }
   }

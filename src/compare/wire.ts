@@ -251,7 +251,8 @@ export class ConnectionReader {
         e = this.open('h2');
         this.streams.set(f.stream, e);
       }
-      // Connection-level frames (SETTINGS, PING, WINDOW_UPDATE on stream 0) go to the connection's first exchange.
+      if (e) this.current = e;
+      // Connection-level frames (SETTINGS, PING, WINDOW_UPDATE on stream 0) go with the latest stream of the window, or open one of their own.
       e ??= this.current ?? (this.current = this.open('h2'));
       if (dir === 'up') e.bytesUp += f.size;
       else e.bytesDown += f.size;

@@ -36,15 +36,22 @@ it('/compare runs get-user in every style: a response panel per style, side by s
     await expect(card.locator('h3').textContent()).resolves.toBe(style.label);
     const request = card.locator('.pair .request pre').first();
     const response = card.locator('.pair .response pre').first();
-    expect(await request.textContent()).toMatch(/^POST|^GET/);
-    expect(await response.textContent()).toMatch(/^HTTP\/1\.1 200 OK/);
-    expect(await response.textContent()).toContain('Alice');
+    const [req, res] = [await request.textContent(), await response.textContent()];
+    // HTTP/1.1 styles show the raw exchange; gRPC (HTTP/2) its messages decoded from protobuf.
+    if (res!.startsWith('gRPC')) {
+      expect(req).toMatch(/^gRPC message, \d+ bytes:\n {2}1: 1\n/);
+      expect(res).toMatch(/^gRPC message, \d+ bytes:[\s\S]*"Alice"/);
+    } else {
+      expect(req).toMatch(/^POST|^GET/);
+      expect(res).toMatch(/^HTTP\/1\.1 200 OK/);
+      expect(res).toContain('Alice');
+      // Syntax-highlighted, not plain text.
+      expect(await card.locator('.pair .response .hljs-attribute').count()).toBeGreaterThan(0);
+    }
     // Side by side: the response panel starts to the right of the request panel, on the same row.
     const [a, b] = [await request.boundingBox(), await response.boundingBox()];
     expect(b!.x).toBeGreaterThan(a!.x + a!.width - 1);
     expect(Math.abs(b!.y - a!.y)).toBeLessThan(5);
-    // Syntax-highlighted, not plain text.
-    expect(await card.locator('.pair .response .hljs-attribute').count()).toBeGreaterThan(0);
   }
   expect(await page.locator('#summary tbody tr').count()).toBe(allStyles().length);
 
