@@ -2,11 +2,10 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import { renderCharts } from './charts.js';
 import { htmlReport } from './html.js';
-import type { Report } from './report.js';
+import { REPORT_FILES, type Report } from './report.js';
 import { markdownReport, readmeBlock, replaceReadmeBlock } from './tables.js';
 
-/** The files a run leaves in its output folder. */
-export const REPORT_FILES = { json: 'report.json', markdown: 'report.md', html: 'report.html' } as const;
+export { REPORT_FILES };
 
 /** report.json, report.md, report.html and one SVG per chart; returns the paths written. */
 export async function writeReports(report: Report, outDir: string): Promise<string[]> {

@@ -8,6 +8,9 @@ import { z } from 'zod';
  */
 export const REPORT_FORMAT = 'polyface-compare/1';
 
+/** The files a run leaves in its output folder (beside one SVG per chart). */
+export const REPORT_FILES = { json: 'report.json', markdown: 'report.md', html: 'report.html' } as const;
+
 const count = z.number().int().nonnegative();
 const amount = z.number().nonnegative();
 

@@ -2,11 +2,8 @@ import { readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { CHART_NAMES } from '../../compare/charts.js';
-import { highlightCss } from '../../compare/highlight.js';
-import { REPORT_FILES } from '../../compare/output.js';
-import { report as reportSchema } from '../../compare/report.js';
+import { REPORT_FILES, report as reportSchema } from '../../compare/report.js';
 import { applies, findScenario, SCENARIOS } from '../../compare/scenarios.js';
-import { allStyles } from '../../compare/styles.js';
 import { runLine } from '../../compare/tables.js';
 import { DomainError } from '../../domain/errors.js';
 import { createContext } from '../../runtime/context.js';
@@ -69,7 +66,9 @@ const REPORT_TYPES: Record<string, string> = {
 };
 
 /**
- * The /compare page and its API, framework-free: the page and its assets;
+ * The /compare page and its API, framework-free (what it needs of the
+ * comparison tooling — the protocol clients, highlight.js, Vega — loads on
+ * first use, so the gateway starts without them): the page and its assets;
  * the scenario list; a live run of one scenario in every style (one at a
  * time: a second request while one runs gets 503 + Retry-After); the last
  * run's charts (this page's, kept in memory, and the CLI's report files);
@@ -95,7 +94,7 @@ export class ComparePageCore {
     if (path === COMPARE_PATH || path === `${COMPARE_PATH}/`) return only('GET, HEAD', get, () => text('text/html', PAGE, { 'Content-Security-Policy': CSP }));
     if (path === `${ASSETS}compare.js`) return only('GET, HEAD', get, () => text('text/javascript', SCRIPT));
     if (path === `${ASSETS}compare.css`) return only('GET, HEAD', get, () => text('text/css', CSS));
-    if (path === `${ASSETS}highlight.css`) return only('GET, HEAD', get, () => text('text/css', (this.css ??= highlightCss())));
+    if (path === `${ASSETS}highlight.css`) return only('GET, HEAD', get, async () => text('text/css', (this.css ??= (await import('../../compare/highlight.js')).highlightCss())));
     if (path === `${COMPARE_PATH}/api/scenarios`) return only('GET, HEAD', get, () => this.scenarios());
     if (path === `${COMPARE_PATH}/api/last`) return only('GET, HEAD', get, () => this.lastRuns());
     if (path === `${COMPARE_PATH}/api/cpu`) return only('GET, HEAD', get, () => this.cpu(req, info));
@@ -104,7 +103,9 @@ export class ComparePageCore {
     return problem(404, 'Not Found', `No resource at ${path}`);
   }
 
-  private scenarios(): HttpReply {
+  private async scenarios(): Promise<HttpReply> {
+    // The clients (and the libraries behind them) load on first use, not with the gateway.
+    const { allStyles } = await import('../../compare/styles.js');
     this.list ??= (() => {
       const styles = allStyles();
       // Clients connect lazily, so building them (to ask what they can do) opens nothing.
