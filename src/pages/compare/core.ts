@@ -6,6 +6,7 @@ import { REPORT_FILES, report as reportSchema } from '../../compare/report.js';
 import { applies, findScenario, SCENARIOS } from '../../compare/scenarios.js';
 import { runLine } from '../../compare/tables.js';
 import { DomainError } from '../../domain/errors.js';
+import { msg } from '../../domain/i18n/index.js';
 import { createContext } from '../../runtime/context.js';
 import { fromAuthorization } from '../../runtime/credentials.js';
 import type { Runtime } from '../../runtime/invoker.js';
@@ -183,8 +184,8 @@ export class ComparePageCore {
     const ctx = createContext({ style: 'internal', log: info.log, requestId: info.requestId, credentials: fromAuthorization(req.headers.authorization as string | undefined) });
     try {
       const caller = await this.runtime.authenticate(ctx);
-      if (!caller) throw new DomainError('UNAUTHENTICATED', 'Authentication required');
-      if (caller.role !== 'admin') throw new DomainError('FORBIDDEN', 'Only administrators may do this');
+      if (!caller) throw new DomainError('UNAUTHENTICATED', msg('auth.required'));
+      if (caller.role !== 'admin') throw new DomainError('FORBIDDEN', msg('access.adminOnly'));
     } catch (err) {
       const e = err instanceof DomainError ? err : this.runtime.normalise(err, ctx);
       if (e.kind === 'UNAUTHENTICATED') return problem(401, 'Unauthorized', publicMessage(e), { 'WWW-Authenticate': 'Bearer realm="polyface"' });
