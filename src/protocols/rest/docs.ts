@@ -23,7 +23,7 @@ const DATA_MEDIA = ['application/json', 'application/xml', 'text/xml'];
 
 /** Problem responses by status: the domain's kinds plus HTTP's own refusals. */
 const PROBLEM_RESPONSES: Record<number, { name: string; description: string; headers?: Record<string, unknown> }> = {
-  400: { name: 'BadRequest', description: 'Malformed body or invalid input; `errors` names each field' },
+  400: { name: 'BadRequest', description: 'The request cannot be read: malformed JSON or XML, a malformed JSON Patch document, an unparsable query expression' },
   401: {
     name: 'Unauthorized',
     description: 'No, or a bad, bearer token (or wrong credentials at /auth/token)',
@@ -36,6 +36,7 @@ const PROBLEM_RESPONSES: Record<number, { name: string; description: string; hea
   412: { name: 'PreconditionFailed', description: 'If-Match names a version that is no longer current' },
   413: { name: 'PayloadTooLarge', description: 'Body larger than the configured limit' },
   415: { name: 'UnsupportedMediaType', description: 'Content-Type not accepted for this method' },
+  422: { name: 'UnprocessableContent', description: 'Well-formed but invalid input; `errors` names each field' },
   429: {
     name: 'TooManyRequests',
     description: 'Rate limited',

@@ -3,7 +3,7 @@ import accepts from 'accepts';
 import type { JsonSchema } from '../../contract/json-schema.js';
 import { msg } from '../../domain/i18n/index.js';
 import { BodyTooLargeError, mediaType } from '../shared/http.js';
-import { HttpProblem, invalid } from './errors.js';
+import { HttpProblem, invalid, malformed } from './errors.js';
 import type { XmlReader } from './xml.js';
 
 export type Format = 'json' | 'xml';
@@ -85,7 +85,7 @@ export async function readPayload(
   if (type === 'application/xml' || type === 'text/xml') return { kind: 'xml', value: xml.read(text, schema) };
   const value = parseJson(text);
   if (type === 'application/json-patch+json') {
-    if (!Array.isArray(value)) throw invalid('(body)', msg('rest.patchArray'));
+    if (!Array.isArray(value)) throw malformed('(body)', msg('rest.patchArray'));
     return { kind: 'json-patch', value };
   }
   if (!value || typeof value !== 'object' || Array.isArray(value)) throw invalid('(body)', msg('rest.bodyObject'));
@@ -97,6 +97,6 @@ function parseJson(text: string): unknown {
   try {
     return JSON.parse(text);
   } catch {
-    throw invalid('(body)', msg('rest.malformedJson'));
+    throw malformed('(body)', msg('rest.malformedJson'));
   }
 }
