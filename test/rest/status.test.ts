@@ -221,7 +221,7 @@ describe('REST status codes', () => {
     await problem(res);
     const patchXml = await api(s, '/users/1', { method: 'PATCH', token: admin, headers: { 'Content-Type': 'application/xml' }, body: '<user/>' });
     expect(patchXml.status).toBe(415);
-    expect(patchXml.headers.get('accept-patch')).toBe('application/merge-patch+json, application/json-patch+json, application/json');
+    expect(patchXml.headers.get('accept-patch')).toBe('application/merge-patch+json, application/json-patch+json, application/json, application/vnd.polyface.v1+json');
   });
 
   it('500 without details when the database is gone', async () => {

@@ -135,6 +135,7 @@ export const EN = {
   'rest.patchTestField': 'test failed',
   'rest.patchForbidden': 'JSON Patch changes fields it may not',
   'rest.preferConflict': 'the Prefer header asks for handling={header} but the body says {body}',
+  'rest.unknownVersion': '{asked} is not a version this server has; available: {types}',
 
   // GraphQL.
   'graphql.queryTooLong': 'Query is {actual} characters long, more than the maximum of {max}',

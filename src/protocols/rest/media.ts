@@ -25,16 +25,54 @@ const TEXT_XML_NEG: Negotiated = { ...XML_NEG, contentType: 'text/xml; charset=u
 
 export const RESPONSE_TYPES = ['application/json', 'application/xml', 'text/xml'] as const;
 
-/** Proactive negotiation (RFC 9110 §12.5.1) with `accepts`, as express does it; nothing acceptable → 406. */
+/**
+ * Media-type versioning (source 002, lines 603–653): `application/vnd.polyface.v1+json`
+ * (or `+xml`) asks for version 1 of the representation, and the answer's
+ * Content-Type says which version it is. The version-less vendor type means
+ * the current one. The URI (`/api/v1`) and the media type name the same
+ * version today; a v2 would add a line here and its representations.
+ */
+export const API_VERSIONS = [1] as const;
+const CURRENT_VERSION = API_VERSIONS[API_VERSIONS.length - 1]!;
+const VENDOR_PREFIX = 'application/vnd.polyface';
+const vendorType = (version: number | undefined, format: Format) => `${VENDOR_PREFIX}${version === undefined ? '' : `.v${version}`}+${format}`;
+export const VENDOR_TYPES: readonly string[] = [
+  ...API_VERSIONS.flatMap((v) => [vendorType(v, 'json'), vendorType(v, 'xml')]),
+  vendorType(undefined, 'json'),
+  vendorType(undefined, 'xml'),
+];
+
+function vendorNegotiated(type: string): Negotiated {
+  const format: Format = type.endsWith('+xml') ? 'xml' : 'json';
+  const version = /\.v(\d+)\+/.exec(type)?.[1] ?? String(CURRENT_VERSION);
+  const base = format === 'xml' ? XML_NEG : JSON_NEG;
+  return { ...base, contentType: `${vendorType(Number(version), format)}; charset=utf-8` };
+}
+
+/**
+ * Proactive negotiation (RFC 9110 §12.5.1) with `accepts`, as express does it;
+ * nothing acceptable → 406. An Accept that names any `vnd.polyface` type is
+ * asking for a version: only the versions we have can answer it (a wildcard
+ * beside an unknown version does not turn it into unversioned JSON), so an
+ * unknown version is a 406 that lists the ones there are.
+ */
 export function negotiate(headers: IncomingHttpHeaders): Negotiated {
   const accept = headers.accept;
   // The common cases skip the negotiator's parse.
   if (!accept || accept === '*/*' || accept === 'application/json') return JSON_NEG;
-  const chosen = accepts({ headers } as Parameters<typeof accepts>[0]).type(RESPONSE_TYPES as unknown as string[]);
+  const negotiator = accepts({ headers } as Parameters<typeof accepts>[0]);
+  if (accept.toLowerCase().includes(VENDOR_PREFIX)) {
+    // Only the vendor types named outright count here, in the client's order of preference (q=0 ones excluded).
+    const versioned = (negotiator.types() as string[]).map((t) => t.toLowerCase()).find((t) => VENDOR_TYPES.includes(t));
+    if (versioned) return vendorNegotiated(versioned);
+    const asked = [...accept.toLowerCase().matchAll(/application\/vnd\.polyface(?:\.v([^+;,\s]*))?\+?([\w-]*)/g)].map((m) => m[0]);
+    throw new HttpProblem(406, msg('rest.unknownVersion', { asked: asked.join(', '), types: VERSIONED_TYPES.join(', ') }));
+  }
+  const chosen = negotiator.type(RESPONSE_TYPES as unknown as string[]);
   if (chosen === 'application/json') return JSON_NEG;
   if (chosen === 'application/xml') return XML_NEG;
   if (chosen === 'text/xml') return TEXT_XML_NEG;
-  throw new HttpProblem(406, msg('rest.notAcceptable', { types: RESPONSE_TYPES.join(', ') }));
+  throw new HttpProblem(406, msg('rest.notAcceptable', { types: [...RESPONSE_TYPES, ...VERSIONED_TYPES].join(', ') }));
 }
 
 /** For errors raised before or during negotiation: XML only when the client plainly asked for it. */
@@ -50,8 +88,10 @@ export type Payload =
   | { kind: 'json' | 'xml' | 'merge-patch'; value: Record<string, unknown> }
   | { kind: 'json-patch'; value: unknown[] };
 
-const DATA_TYPES = ['application/json', 'application/xml', 'text/xml'];
-const PATCH_TYPES = ['application/merge-patch+json', 'application/json-patch+json', 'application/json'];
+/** Versioned vendor types are accepted as request bodies too (the version-less ones only in Accept). */
+const VERSIONED_TYPES = VENDOR_TYPES.filter((t) => /\.v\d+\+/.test(t));
+const DATA_TYPES = ['application/json', 'application/xml', 'text/xml', ...VERSIONED_TYPES];
+const PATCH_TYPES = ['application/merge-patch+json', 'application/json-patch+json', 'application/json', ...VERSIONED_TYPES.filter((t) => t.endsWith('+json'))];
 
 /**
  * Reads and decodes a request body. POST/PUT take JSON or XML; PATCH takes
@@ -74,6 +114,8 @@ export async function readPayload(
     const header: Record<string, string> = patch ? { 'Accept-Patch': PATCH_TYPES.join(', ') } : { 'Accept-Post': DATA_TYPES.join(', ') };
     throw new HttpProblem(415, msg('rest.unsupportedType', { type: type || '(none)', types: accepted.join(', ') }), header);
   }
+  const isXml = type === 'application/xml' || type === 'text/xml' || (type.startsWith(VENDOR_PREFIX) && type.endsWith('+xml'));
+  const isPlainJson = type === 'application/json' || (type.startsWith(VENDOR_PREFIX) && type.endsWith('+json'));
   let raw: Buffer;
   try {
     raw = await read(limit);
@@ -82,14 +124,14 @@ export async function readPayload(
     throw err;
   }
   const text = raw.toString('utf8');
-  if (type === 'application/xml' || type === 'text/xml') return { kind: 'xml', value: xml.read(text, schema) };
+  if (isXml) return { kind: 'xml', value: xml.read(text, schema) };
   const value = parseJson(text);
   if (type === 'application/json-patch+json') {
     if (!Array.isArray(value)) throw malformed('(body)', msg('rest.patchArray'));
     return { kind: 'json-patch', value };
   }
   if (!value || typeof value !== 'object' || Array.isArray(value)) throw invalid('(body)', msg('rest.bodyObject'));
-  return { kind: type === 'application/json' && !patch ? 'json' : 'merge-patch', value: value as Record<string, unknown> };
+  return { kind: isPlainJson && !patch ? 'json' : 'merge-patch', value: value as Record<string, unknown> };
 }
 
 function parseJson(text: string): unknown {
