@@ -153,6 +153,7 @@ export const hostModule = new ContainerModule(({ bind, isBound }) => {
         log: c.get(TYPES.Logger),
         bindings: c.getAll(TYPES.HttpBinding, { optional: true }),
         probes: { database: async () => void (await sql`select 1`.execute(db)) },
+        compressionThresholdBytes: c.get(TYPES.Config).compressionThresholdBytes,
         ...(grpc ? { http2: (socket) => grpc.inject(socket) } : {}),
       });
     })

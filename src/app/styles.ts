@@ -37,7 +37,7 @@ export const STYLE_MODULES: ContainerModule[] = [
   style((runtime, config, c) => new GraphqlHttp(runtime, { ...config.graphql, bodyLimitBytes: config.bodyLimitBytes, log: c.get(TYPES.Logger) })),
   style((runtime, config, c) => new JsonRpcHttp(runtime, { maxBatch: config.jsonrpc.maxBatch, bodyLimitBytes: config.bodyLimitBytes, ws: wsGuard(c, 'jsonrpc') })),
   style((runtime, config) => new SoapHttp(runtime, { maxDepth: config.soap.maxDepth, bodyLimitBytes: config.bodyLimitBytes })),
-  style((runtime, config) => new RestHttp(runtime, { bodyLimitBytes: config.bodyLimitBytes, xmlMaxDepth: config.rest.xmlMaxDepth })),
+  style((runtime, config, c) => new RestHttp(runtime, { bodyLimitBytes: config.bodyLimitBytes, xmlMaxDepth: config.rest.xmlMaxDepth, events: c.get(TYPES.EventBus) })),
   // The two chats share a per-account connection count; the plain one's hub is where a Redis one would be bound.
   new ContainerModule(({ bind }) => {
     bind(TYPES.ChatUsers).toConstantValue(new WsConnections());

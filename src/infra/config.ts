@@ -21,6 +21,8 @@ export interface Config {
   seedDemoData: boolean;
   /** Grace period for in-flight requests on SIGTERM. */
   shutdownTimeoutMs: number;
+  /** Smallest response body (bytes) compressed with gzip/br when the client accepts it. */
+  compressionThresholdBytes: number;
   /** The one credential → principal cache every style goes through (runtime/principals.ts). */
   auth: { cacheSize: number; cacheTtlSeconds: number };
   /** Every WebSocket endpoint's limits (protocols/shared/ws.ts); the largest message is bodyLimitBytes. */
@@ -94,6 +96,7 @@ const ENV = z.object({
   BODY_LIMIT_BYTES: int(1_048_576),
   SEED_DEMO_DATA: bool(true),
   SHUTDOWN_TIMEOUT_MS: int(10_000),
+  COMPRESSION_THRESHOLD_BYTES: int(1024),
   AUTH_CACHE_SIZE: int(10_000),
   AUTH_CACHE_TTL_SECONDS: int(30),
   WS_MAX_CONNECTIONS_PER_ADDRESS: int(20),
@@ -143,6 +146,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     bodyLimitBytes: e.BODY_LIMIT_BYTES,
     seedDemoData: e.SEED_DEMO_DATA,
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
+    compressionThresholdBytes: e.COMPRESSION_THRESHOLD_BYTES,
     auth: { cacheSize: e.AUTH_CACHE_SIZE, cacheTtlSeconds: e.AUTH_CACHE_TTL_SECONDS },
     ws: {
       maxConnectionsPerAddress: e.WS_MAX_CONNECTIONS_PER_ADDRESS,

@@ -5,6 +5,7 @@ import { operationSchemas, type JsonSchema } from '../../contract/json-schema.js
 import { findOperation, type Operation } from '../../contract/operations.js';
 import { DomainError } from '../../domain/errors.js';
 import { msg } from '../../domain/i18n/index.js';
+import type { EventBus } from '../../domain/events.js';
 import type { Page } from '../../domain/shapes.js';
 import { createContext, type CallContext, type ContextInit } from '../../runtime/context.js';
 import { fromAuthorization } from '../../runtime/credentials.js';
@@ -12,7 +13,7 @@ import type { Runtime } from '../../runtime/invoker.js';
 import { negotiateLanguage } from '../../runtime/language.js';
 import { coerceText } from '../shared/coerce.js';
 import { pathOf, type HttpReply } from '../shared/http.js';
-import { etagFor, ifMatchVersions, notModified } from './conditional.js';
+import { ChangeClock, etagFor, ifMatchVersions, lastModified, noneMatch, unmodifiedSince, weakTag, type Collection } from './conditional.js';
 import { buildOpenApi } from './docs.js';
 import { HttpProblem, malformed, markTokenRejected, renderProblem } from './errors.js';
 import { DocsExplorer } from './explorer.js';
@@ -20,7 +21,7 @@ import { negotiate, negotiateForProblem, readPayload, type Negotiated } from './
 import { bodyChanges, jsonPatchChanges } from './patch.js';
 import { preferredHandling } from './prefer.js';
 import { bulkView, pageView, parseFields, withLinks } from './representation.js';
-import { allowedMethods, API_BASE, DOCS_PATH, GETTERS, pathParams, RESOURCE_PATHS, routerPath, ROUTES, XML_ROOTS, type RestRoute } from './spec.js';
+import { allowedMethods, API_BASE, DOCS_PATH, GETTERS, pathParams, RESOURCE_PATHS, routerPath, ROUTES, XML_ROOTS, type Resource, type RestRoute } from './spec.js';
 import { toXml, XmlReader } from './xml.js';
 
 /** An HTTP request as the REST core reads it; every binding (node:http, express) makes one. */
@@ -36,7 +37,13 @@ export interface RestRequest {
 export interface RestOptions {
   bodyLimitBytes: number;
   xmlMaxDepth: number;
+  /** Domain events tell the collections' Last-Modified clock about changes; without a bus it is the start time. */
+  events?: Pick<EventBus, 'subscribe'> | undefined;
 }
+
+/** The collection whose changes decide a resource's Last-Modified. */
+// Statistics are computed from the orders, so they change when the orders do.
+const COLLECTION_OF: Record<Resource, Collection | null> = { user: 'users', product: 'products', order: 'orders', token: null, bulk: null, stats: 'orders' };
 
 /** What the binding knows of the request besides its HTTP content (request id, log, signal…). */
 export type RestCallInit = Omit<ContextInit, 'style' | 'credentials'>;
@@ -107,12 +114,14 @@ export class RestCore {
   private readonly xml: XmlReader;
   private readonly explorer = new DocsExplorer();
   private readonly openapi = Buffer.from(JSON.stringify(buildOpenApi()));
+  private readonly clock = new ChangeClock();
 
   constructor(
     private readonly runtime: Runtime,
     private readonly options: RestOptions,
   ) {
     this.xml = new XmlReader(options.xmlMaxDepth);
+    options.events?.subscribe((e) => this.clock.onEvent(e));
     const noop = () => {};
     for (const route of ROUTES) this.router.on(route.method.toUpperCase() as 'GET', API_BASE + routerPath(route.path), noop, { kind: 'route', plan: plan(route) } satisfies Target);
     this.router.on('GET', `${API_BASE}/openapi.json`, noop, { kind: 'openapi' } satisfies Target);
@@ -230,21 +239,48 @@ export class RestCore {
       // RFC 4918 §13: 207 when the items' outcomes differ; each item carries its own status.
       return this.send(view.failed ? 207 : route.successStatus, neg, roots.one, view.body, headers);
     }
+    const collection = COLLECTION_OF[route.resource];
     if (route.page) {
       const view = pageView(route.resource, result as Page<unknown>, pathOf(req.url), new URLSearchParams(queryOf(req.url)), fields);
       headers.Link = view.link;
-      return this.send(route.successStatus, neg, roots.many, view.body, headers);
+      const reply = this.send(route.successStatus, neg, roots.many, view.body, headers);
+      return collection ? this.validated(req, reply, undefined, this.clock.last(collection)) : reply;
     }
     const body = withLinks(route.resource, result);
     if (route.versioned) {
       headers.ETag = etagFor(body.version as number, neg.format);
       headers['Cache-Control'] = 'private, no-cache';
-      if (route.method === 'get' && notModified(firstHeader(req.headers['if-none-match']), body.version as number)) return { status: 304, headers };
     }
     if (route.resource === 'token') headers['Cache-Control'] = 'no-store';
     const base = RESOURCE_PATHS[route.resource];
     if (route.successStatus === 201 && base) headers.Location = `${base}${body.id}`;
-    return this.send(route.successStatus, neg, roots.one, body, headers);
+    const reply = this.send(route.successStatus, neg, roots.one, body, headers);
+    if (route.method !== 'get' || !collection) return reply;
+    // Users say when they changed; orders never change after creation; products only the catalogue's clock knows.
+    const modified = route.resource === 'user' ? Date.parse(String(body.updatedAt)) : route.resource === 'order' ? Date.parse(String(body.createdAt)) : this.clock.last(collection);
+    return this.validated(req, reply, headers.ETag, modified);
+  }
+
+  /**
+   * Validators on a 200 to a GET: the entity tag (the version's, or a weak
+   * hash of the bytes for what has no version) and Last-Modified; then the
+   * conditional request, If-None-Match first and If-Modified-Since only
+   * without it (RFC 9110 §13.2.2), answered 304 with the same validators.
+   */
+  private validated(req: RestRequest, reply: HttpReply, etag: string | undefined, modified: number): HttpReply {
+    const now = Date.now();
+    const headers: Record<string, string> = { ...(reply.headers as Record<string, string>) };
+    headers.ETag = etag ?? weakTag(reply.body ?? '', String(headers['Content-Type']));
+    headers['Cache-Control'] ??= 'private, no-cache';
+    const stamp = lastModified(modified, now);
+    if (stamp) headers['Last-Modified'] = stamp;
+    const inm = firstHeader(req.headers['if-none-match']);
+    const fresh = inm !== undefined ? noneMatch(inm, headers.ETag) : unmodifiedSince(firstHeader(req.headers['if-modified-since']), modified, now);
+    if (fresh) {
+      const { 'Content-Type': _type, Link: _link, ...kept } = headers;
+      return { status: 304, headers: kept };
+    }
+    return { ...reply, headers };
   }
 
   private send(status: number, neg: Negotiated, root: string, body: unknown, headers: Record<string, string>): HttpReply {
