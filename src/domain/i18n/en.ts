@@ -136,6 +136,7 @@ export const EN = {
   'rest.patchForbidden': 'JSON Patch changes fields it may not',
   'rest.preferConflict': 'the Prefer header asks for handling={header} but the body says {body}',
   'rest.unknownVersion': '{asked} is not a version this server has; available: {types}',
+  'rest.pastLastPage': 'Page {page} is past the last page ({last})',
 
   // GraphQL.
   'graphql.queryTooLong': 'Query is {actual} characters long, more than the maximum of {max}',

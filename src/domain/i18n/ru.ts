@@ -128,6 +128,7 @@ export const RU: Record<MessageKey, string> = {
   'rest.patchForbidden': 'JSON Patch меняет поля, которые менять нельзя',
   'rest.preferConflict': 'заголовок Prefer просит handling={header}, а в теле указано {body}',
   'rest.unknownVersion': '{asked} — такой версии на этом сервере нет; доступны: {types}',
+  'rest.pastLastPage': 'Страница {page} — за последней страницей ({last})',
 
   'graphql.queryTooLong': 'Длина запроса — {actual} {actual, plural, one {символ} few {символа} many {символов} other {символа}}, больше максимума {max}',
   'graphql.tooDeep': 'Глубина запроса {actual} больше максимума {max}',

@@ -155,4 +155,5 @@ export const oneOrMore = <T extends string>(values: readonly T[]) =>
       return list as T[];
     })
     .optional()
-    .meta({ description: `One of ${values.join(', ')}, or several comma-separated` });
+    // x-multi-value tells text transports that a repeated parameter (role=admin&role=user) is this list too.
+    .meta({ description: `One of ${values.join(', ')}, or several comma-separated`, 'x-multi-value': true });

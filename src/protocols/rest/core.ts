@@ -20,7 +20,8 @@ import { DocsExplorer } from './explorer.js';
 import { negotiate, negotiateForProblem, readPayload, type Negotiated } from './media.js';
 import { bodyChanges, jsonPatchChanges } from './patch.js';
 import { preferredHandling } from './prefer.js';
-import { bulkView, pageView, parseFields, withLinks } from './representation.js';
+import { listRequest, MAX_PER_PAGE, renamed, type ListRequest } from './query.js';
+import { bulkView, pageView, withLinks } from './representation.js';
 import { allowedMethods, API_BASE, DOCS_PATH, GETTERS, pathParams, RESOURCE_PATHS, routerPath, ROUTES, XML_ROOTS, type Resource, type RestRoute } from './spec.js';
 import { toXml, XmlReader } from './xml.js';
 
@@ -194,14 +195,13 @@ export class RestCore {
       return (await runtime.call(getter, ctx, params)) as Record<string, unknown>;
     };
     let input: Record<string, unknown> = params;
-    let fields: string[] | undefined;
+    let list: ListRequest | undefined;
     let result: unknown;
 
     if (route.input === 'query') {
-      const { fields: rawFields, ...query } = parseQuery(queryOf(req.url)) as Record<string, unknown>;
-      if (route.page) fields = parseFields(rawFields, route.resource);
-      else if (rawFields !== undefined) query.fields = rawFields;
-      input = { ...(coerceText(p.schema, query) as Record<string, unknown>), ...params };
+      const query = parseQuery(queryOf(req.url)) as Record<string, unknown>;
+      if (route.page) list = listRequest(query, route.resource, p.schema);
+      input = { ...(coerceText(p.schema, list?.input ?? query) as Record<string, unknown>), ...params };
     } else {
       const payload = await readPayload(req.headers, (limit) => req.body(limit), this.options.bodyLimitBytes, !!route.patch, this.xml, p.schema);
       if (payload.kind === 'json-patch') {
@@ -223,13 +223,23 @@ export class RestCore {
         if (!versions.includes(now.version as number)) throw stale();
         input.expectedVersion = now.version;
       }
-      result = await runtime.call(p.op.name, ctx, input);
+      try {
+        result = await runtime.call(p.op.name, ctx, input);
+      } catch (err) {
+        throw list ? renamed(err, list.renames) : err;
+      }
     }
-    const reply = this.respond(req, p, neg, result, fields);
+    if (list?.paging.style === 'page') {
+      // 003, line ~244: asking for a page past the last one is a 404, not an empty page.
+      const { total, limit } = result as Page<unknown>;
+      const last = Math.max(1, Math.ceil(total / limit));
+      if (list.paging.page! > last) throw new DomainError('NOT_FOUND', msg('rest.pastLastPage', { page: list.paging.page!, last }));
+    }
+    const reply = this.respond(req, p, neg, result, list);
     return preference ? { ...reply, headers: { ...reply.headers, 'Preference-Applied': `handling=${preference}` } } : reply;
   }
 
-  private respond(req: RestRequest, p: Plan, neg: Negotiated, result: unknown, fields: string[] | undefined): HttpReply {
+  private respond(req: RestRequest, p: Plan, neg: Negotiated, result: unknown, list: ListRequest | undefined): HttpReply {
     const { route } = p;
     if (route.successStatus === 204) return { status: 204, headers: {} };
     const headers: Record<string, string> = { Vary: 'Accept' };
@@ -241,7 +251,12 @@ export class RestCore {
     }
     const collection = COLLECTION_OF[route.resource];
     if (route.page) {
-      const view = pageView(route.resource, result as Page<unknown>, pathOf(req.url), new URLSearchParams(queryOf(req.url)), fields);
+      const view = pageView(route.resource, result as Page<unknown>, pathOf(req.url), new URLSearchParams(queryOf(req.url)), {
+        fields: list?.fields,
+        style: list?.paging.style,
+        count: list?.count,
+        maxPerPage: MAX_PER_PAGE,
+      });
       headers.Link = view.link;
       const reply = this.send(route.successStatus, neg, roots.many, view.body, headers);
       return collection ? this.validated(req, reply, undefined, this.clock.last(collection)) : reply;

@@ -4,7 +4,7 @@ import { ERROR_KINDS, type ErrorKind } from '../../domain/errors.js';
 import { LANGUAGES } from '../../domain/i18n/index.js';
 import { KIND_STATUS } from './spec.js';
 import { SELECTABLE } from './representation.js';
-import { API_BASE, pathParams, ROUTES, type RestRoute } from './spec.js';
+import { API_BASE, MAX_PER_PAGE, pathParams, ROUTES, type RestRoute } from './spec.js';
 
 /**
  * The OpenAPI 3.1 document, generated from the route table and the
@@ -86,6 +86,31 @@ function withoutProps(schema: JsonSchema, drop: string[]): JsonSchema {
   return out;
 }
 
+/**
+ * The other spellings of paging, order, selection and filtering every
+ * collection accepts (query.ts): the source material's page/perPage/sortBy
+ * and OData's $-options. One syntax per concern in a request.
+ */
+function alternativeQuerySyntax(props: Record<string, JsonSchema>, selectable: string): Record<string, unknown>[] {
+  const q = (name: string, description: string, schema: JsonSchema) => ({ name, in: 'query', required: false, description, schema });
+  const out = [
+    q('page', 'Page number from 1 (with perPage; instead of limit/offset). Past the last page → 404', { type: 'integer', minimum: 1 }),
+    q('perPage', `Items per page, 1–${MAX_PER_PAGE} (maxPerPage); default 10`, { type: 'integer', minimum: 1, maximum: MAX_PER_PAGE }),
+    q('$top', 'OData: items to return (as limit)', { type: 'integer', minimum: 1, maximum: MAX_PER_PAGE }),
+    q('$skip', 'OData: items to skip (as offset)', { type: 'integer', minimum: 0 }),
+    q('$select', `OData: fields to return (as fields), from ${selectable}`, { type: 'string' }),
+    q('$count', 'OData: true repeats the total as `count`', { type: 'boolean' }),
+  ];
+  if (props.sort) {
+    out.push(
+      q('sortBy', 'Order as field.asc / field.desc, comma-separated, e.g. name.desc,price.asc (as sort); unparsable → 400', { type: 'string' }),
+      q('$orderby', 'OData order, e.g. "name desc, id" (as sort); unparsable → 400', { type: 'string' }),
+    );
+  }
+  if (props.filter) out.push(q('$filter', 'OData filter expression (the same language as `filter`); unparsable → 400', { type: 'string', maxLength: 1000 }));
+  return out;
+}
+
 const content = (types: string[], schema: unknown) => Object.fromEntries(types.map((t) => [t, { schema }]));
 
 function operationObject(route: RestRoute, schemas: Record<string, JsonSchema>): Record<string, unknown> {
@@ -113,6 +138,7 @@ function operationObject(route: RestRoute, schemas: Record<string, JsonSchema>):
       description: `Comma-separated fields to return per item (links always kept), from: ${names}`,
       schema: { type: 'string', pattern: `^(${names.replace(/,/g, '|')})(,(${names.replace(/,/g, '|')}))*$` },
     });
+    parameters.push(...alternativeQuerySyntax(props, names));
   }
   if (props.expectedVersion) {
     parameters.push({
@@ -160,6 +186,7 @@ function operationObject(route: RestRoute, schemas: Record<string, JsonSchema>):
   }
   const statuses = new Set<number>([406, 500, ...op.errors.map((k: ErrorKind) => KIND_STATUS[k].status)]);
   if (route.input === 'body') [400, 413, 415].forEach((s) => statuses.add(s));
+  if (route.page) [400, 404].forEach((s) => statuses.add(s));
   if (route.patch) statuses.add(409);
   for (const s of [...statuses].sort()) responses[s] = reply(PROBLEM_RESPONSES[s]!.name);
 

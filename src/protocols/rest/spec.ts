@@ -86,6 +86,9 @@ export const ROUTES: readonly RestRoute[] = [
   { method: 'get', path: '/stats/orders', operation: 'getOrderStats', successStatus: 200, input: 'query', resource: 'stats' },
 ];
 
+/** The most items a page may have (the list operations' `limit` maximum), announced as `maxPerPage`. */
+export const MAX_PER_PAGE = 100;
+
 /** Names of the `{placeholders}` in a path template, in order. */
 export function pathParams(path: string): string[] {
   return [...path.matchAll(/\{(\w+)\}/g)].map((m) => m[1]!);
