@@ -1,6 +1,8 @@
 import { createHash } from 'node:crypto';
+import type { IncomingHttpHeaders } from 'node:http';
 import { DomainError } from '../../domain/errors.js';
 import { msg } from '../../domain/i18n/index.js';
+import type { HttpReply } from '../shared/http.js';
 import type { Format } from './media.js';
 
 /**
@@ -112,6 +114,11 @@ const CHANGES: Record<string, readonly Collection[]> = {
 
 export type Collection = 'users' | 'products' | 'orders';
 
+/** The collection whose changes decide a resource's Last-Modified (none for tokens). */
+export const collectionOf = (resource: string): Collection | null =>
+  // Statistics are computed from the orders, so they change when the orders do.
+  resource === 'user' ? 'users' : resource === 'product' ? 'products' : resource === 'order' || resource === 'stats' ? 'orders' : null;
+
 /**
  * When each collection last changed, as far as this instance knows: the
  * later of its start and the last domain event that touched it (deletions
@@ -133,4 +140,28 @@ export class ChangeClock {
   last(collection: Collection): number {
     return Math.max(this.since, this.changed.get(collection) ?? 0);
   }
+}
+
+const first = (v: string | string[] | undefined) => (Array.isArray(v) ? v[0] : v);
+
+/**
+ * Validators on a 200 to a GET: the entity tag (the version's, or a weak
+ * hash of the bytes for what has no version) and Last-Modified; then the
+ * conditional request, If-None-Match first and If-Modified-Since only
+ * without it (RFC 9110 §13.2.2), answered 304 with the same validators.
+ */
+export function validated(request: IncomingHttpHeaders, reply: HttpReply, etag: string | undefined, modified: number): HttpReply {
+  const now = Date.now();
+  const headers: Record<string, string> = { ...(reply.headers as Record<string, string>) };
+  headers.ETag = etag ?? weakTag(reply.body ?? '', String(headers['Content-Type']));
+  headers['Cache-Control'] ??= 'private, no-cache';
+  const stamp = lastModified(modified, now);
+  if (stamp) headers['Last-Modified'] = stamp;
+  const inm = first(request['if-none-match']);
+  const fresh = inm !== undefined ? noneMatch(inm, headers.ETag) : unmodifiedSince(first(request['if-modified-since']), modified, now);
+  if (fresh) {
+    const { 'Content-Type': _type, Link: _link, ...kept } = headers;
+    return { status: 304, headers: kept };
+  }
+  return { ...reply, headers };
 }

@@ -1,4 +1,3 @@
-import type { IncomingHttpHeaders } from 'node:http';
 import { parse as parseQuery } from 'node:querystring';
 import FindMyWay from 'find-my-way';
 import { operationSchemas, type JsonSchema } from '../../contract/json-schema.js';
@@ -13,7 +12,7 @@ import type { Runtime } from '../../runtime/invoker.js';
 import { negotiateLanguage } from '../../runtime/language.js';
 import { coerceText } from '../shared/coerce.js';
 import { pathOf, type HttpReply } from '../shared/http.js';
-import { ChangeClock, etagFor, ifMatchVersions, lastModified, noneMatch, unmodifiedSince, weakTag, type Collection } from './conditional.js';
+import { ChangeClock, collectionOf, etagFor, ifMatchVersions, validated } from './conditional.js';
 import { buildOpenApi } from './docs.js';
 import { HttpProblem, malformed, markTokenRejected, renderProblem } from './errors.js';
 import { DocsExplorer } from './explorer.js';
@@ -22,18 +21,12 @@ import { bodyChanges, jsonPatchChanges } from './patch.js';
 import { preferredHandling } from './prefer.js';
 import { listRequest, MAX_PER_PAGE, renamed, type ListRequest } from './query.js';
 import { bulkView, pageView, withLinks } from './representation.js';
-import { allowedMethods, API_BASE, DOCS_PATH, GETTERS, pathParams, RESOURCE_PATHS, routerPath, ROUTES, XML_ROOTS, type Resource, type RestRoute } from './spec.js';
+import type { RestHandler, RestRequest } from './request.js';
+import { scalarHandlers } from './scalars.js';
+import { allowedMethods, API_BASE, DOCS_PATH, GETTERS, pathParams, RESOURCE_PATHS, routerPath, ROUTES, XML_ROOTS, type RestRoute } from './spec.js';
 import { toXml, XmlReader } from './xml.js';
 
-/** An HTTP request as the REST core reads it; every binding (node:http, express) makes one. */
-export interface RestRequest {
-  readonly method: string;
-  /** Path and query as received, e.g. "/api/v1/users?limit=1". */
-  readonly url: string;
-  readonly headers: IncomingHttpHeaders;
-  /** The whole body, at most `limit` bytes (BodyTooLargeError past it); only routes that take one read it, after authentication. */
-  body(limit: number): Promise<Buffer>;
-}
+export type { RestRequest };
 
 export interface RestOptions {
   bodyLimitBytes: number;
@@ -42,9 +35,6 @@ export interface RestOptions {
   events?: Pick<EventBus, 'subscribe'> | undefined;
 }
 
-/** The collection whose changes decide a resource's Last-Modified. */
-// Statistics are computed from the orders, so they change when the orders do.
-const COLLECTION_OF: Record<Resource, Collection | null> = { user: 'users', product: 'products', order: 'orders', token: null, bulk: null, stats: 'orders' };
 
 /** What the binding knows of the request besides its HTTP content (request id, log, signal…). */
 export type RestCallInit = Omit<ContextInit, 'style' | 'credentials'>;
@@ -63,7 +53,7 @@ interface Plan {
   conditional: boolean;
 }
 
-type Target = { kind: 'route'; plan: Plan } | { kind: 'openapi' } | { kind: 'root' };
+type Target = { kind: 'route'; plan: Plan } | { kind: 'handler'; handler: RestHandler } | { kind: 'openapi' } | { kind: 'root' };
 
 function plan(route: RestRoute): Plan {
   const op = findOperation(route.operation);
@@ -128,6 +118,12 @@ export class RestCore {
     this.router.on('GET', `${API_BASE}/openapi.json`, noop, { kind: 'openapi' } satisfies Target);
     this.router.on('GET', API_BASE, noop, { kind: 'root' } satisfies Target);
     for (const [path, methods] of allowedMethods()) this.paths.on('GET', API_BASE + routerPath(path), noop, { allow: [...methods, 'OPTIONS'].join(', ') });
+    const extra = new Map<string, string[]>();
+    for (const handler of scalarHandlers(runtime, this.clock)) {
+      this.router.on(handler.method, handler.path, noop, { kind: 'handler', handler } satisfies Target);
+      extra.set(handler.path, [...(extra.get(handler.path) ?? []), ...(handler.method === 'GET' ? ['GET', 'HEAD'] : [handler.method])]);
+    }
+    for (const [path, methods] of extra) this.paths.on('GET', path, noop, { allow: [...methods, 'OPTIONS'].join(', ') });
   }
 
   /** Whether a path is the REST face's (the API and its docs page). */
@@ -157,6 +153,7 @@ export class RestCore {
     if (found) {
       const target = found.store as Target;
       if (target.kind === 'route') return this.route(target.plan, found.params as Record<string, string>, req, ctx);
+      if (target.kind === 'handler') return target.handler.handle(found.params as Record<string, string>, req, ctx);
       if (target.kind === 'openapi') {
         return { status: 200, headers: { 'Content-Type': 'application/json; charset=utf-8', 'Cache-Control': 'no-cache' }, body: this.openapi };
       }
@@ -249,7 +246,7 @@ export class RestCore {
       // RFC 4918 §13: 207 when the items' outcomes differ; each item carries its own status.
       return this.send(view.failed ? 207 : route.successStatus, neg, roots.one, view.body, headers);
     }
-    const collection = COLLECTION_OF[route.resource];
+    const collection = collectionOf(route.resource);
     if (route.page) {
       const view = pageView(route.resource, result as Page<unknown>, pathOf(req.url), new URLSearchParams(queryOf(req.url)), {
         fields: list?.fields,
@@ -259,7 +256,7 @@ export class RestCore {
       });
       headers.Link = view.link;
       const reply = this.send(route.successStatus, neg, roots.many, view.body, headers);
-      return collection ? this.validated(req, reply, undefined, this.clock.last(collection)) : reply;
+      return collection ? validated(req.headers, reply, undefined, this.clock.last(collection)) : reply;
     }
     const body = withLinks(route.resource, result);
     if (route.versioned) {
@@ -273,29 +270,7 @@ export class RestCore {
     if (route.method !== 'get' || !collection) return reply;
     // Users say when they changed; orders never change after creation; products only the catalogue's clock knows.
     const modified = route.resource === 'user' ? Date.parse(String(body.updatedAt)) : route.resource === 'order' ? Date.parse(String(body.createdAt)) : this.clock.last(collection);
-    return this.validated(req, reply, headers.ETag, modified);
-  }
-
-  /**
-   * Validators on a 200 to a GET: the entity tag (the version's, or a weak
-   * hash of the bytes for what has no version) and Last-Modified; then the
-   * conditional request, If-None-Match first and If-Modified-Since only
-   * without it (RFC 9110 §13.2.2), answered 304 with the same validators.
-   */
-  private validated(req: RestRequest, reply: HttpReply, etag: string | undefined, modified: number): HttpReply {
-    const now = Date.now();
-    const headers: Record<string, string> = { ...(reply.headers as Record<string, string>) };
-    headers.ETag = etag ?? weakTag(reply.body ?? '', String(headers['Content-Type']));
-    headers['Cache-Control'] ??= 'private, no-cache';
-    const stamp = lastModified(modified, now);
-    if (stamp) headers['Last-Modified'] = stamp;
-    const inm = firstHeader(req.headers['if-none-match']);
-    const fresh = inm !== undefined ? noneMatch(inm, headers.ETag) : unmodifiedSince(firstHeader(req.headers['if-modified-since']), modified, now);
-    if (fresh) {
-      const { 'Content-Type': _type, Link: _link, ...kept } = headers;
-      return { status: 304, headers: kept };
-    }
-    return { ...reply, headers };
+    return validated(req.headers, reply, headers.ETag, modified);
   }
 
   private send(status: number, neg: Negotiated, root: string, body: unknown, headers: Record<string, string>): HttpReply {

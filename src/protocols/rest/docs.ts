@@ -3,8 +3,8 @@ import { findOperation } from '../../contract/operations.js';
 import { ERROR_KINDS, type ErrorKind } from '../../domain/errors.js';
 import { LANGUAGES } from '../../domain/i18n/index.js';
 import { KIND_STATUS } from './spec.js';
-import { SELECTABLE } from './representation.js';
-import { API_BASE, MAX_PER_PAGE, pathParams, ROUTES, type RestRoute } from './spec.js';
+import { NOT_FOR_COUNT, scalarFields, SELECTABLE } from './representation.js';
+import { API_BASE, GETTERS, MAX_PER_PAGE, pathParams, ROUTES, type RestRoute } from './spec.js';
 
 /**
  * The OpenAPI 3.1 document, generated from the route table and the
@@ -208,6 +208,54 @@ function operationObject(route: RestRoute, schemas: Record<string, JsonSchema>):
   return object;
 }
 
+const SCALAR_MEDIA = { ...content(DATA_MEDIA, {}), 'text/plain': { schema: { type: 'string' } } };
+
+/**
+ * Resources beside the operation list that read through it: a collection's
+ * `/count` (its list operation with the same filters) and one property of a
+ * resource (its get operation). Their operationIds say which they read.
+ */
+function countObject(route: RestRoute): Record<string, unknown> {
+  const list = operationObject(route, {});
+  const parameters = (list.parameters as { name: string; in: string }[]).filter((p) => p.in !== 'query' || !NOT_FOR_COUNT.includes(p.name));
+  return {
+    operationId: `${route.operation}Count`,
+    summary: `How many items ${route.path} holds, with the same filters (a scalar sub-resource)`,
+    tags: [route.path.split('/')[1]],
+    parameters,
+    responses: {
+      200: { description: 'The count: a JSON number, an XML <count> element or plain text', content: { ...SCALAR_MEDIA, 'application/json': { schema: { type: 'integer', minimum: 0 } } } },
+      ...Object.fromEntries([400, 401, 403, 404, 406, 422].map((s) => [s, reply(PROBLEM_RESPONSES[s]!.name)])),
+    },
+  };
+}
+
+function scalarObject(route: RestRoute): Record<string, unknown> {
+  const get = operationObject(route, {});
+  const params = (get.parameters as { in: string }[]).filter((p) => p.in === 'path');
+  return {
+    operationId: `${route.operation}Field`,
+    summary: `One property of ${route.path} (a scalar sub-resource), e.g. ${route.path}/name`,
+    tags: [route.path.split('/')[1]],
+    parameters: [...params, { name: 'field', in: 'path', required: true, schema: { type: 'string', enum: [...scalarFields(route.resource)] } }],
+    responses: {
+      200: { description: 'The value: a JSON scalar, an XML element named after the property, or plain text', content: SCALAR_MEDIA },
+      ...Object.fromEntries([401, 403, 404, 406].map((s) => [s, reply(PROBLEM_RESPONSES[s]!.name)])),
+    },
+  };
+}
+
+/** The paths `countObject` and `scalarObject` document, as [path template, object]. */
+export function scalarPaths(): [string, Record<string, unknown>][] {
+  const out: [string, Record<string, unknown>][] = [];
+  for (const route of ROUTES) {
+    if (route.method !== 'get') continue;
+    if (route.page) out.push([`${route.path}/count`, countObject(route)]);
+    else if (GETTERS[route.resource] === route.operation) out.push([`${route.path}/{field}`, scalarObject(route)]);
+  }
+  return out;
+}
+
 export function buildOpenApi(): Record<string, unknown> {
   const schemas: Record<string, JsonSchema> = {
     Links: {
@@ -275,6 +323,7 @@ export function buildOpenApi(): Record<string, unknown> {
     },
   };
   for (const route of ROUTES) (paths[route.path] ??= {})[route.method] = operationObject(route, schemas);
+  for (const [path, get] of scalarPaths()) paths[path] = { get };
   const responses = Object.fromEntries(
     Object.values(PROBLEM_RESPONSES).map((r) => [
       r.name,

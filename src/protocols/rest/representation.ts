@@ -1,3 +1,4 @@
+import { z } from 'zod';
 import { productOut } from '../../domain/catalog/schemas.js';
 import { orderOut, type Order } from '../../domain/orders/schemas.js';
 import type { Page } from '../../domain/shapes.js';
@@ -30,6 +31,15 @@ const LINKERS: Record<Resource, (v: Item) => Item> = {
 };
 
 export const withLinks = (resource: Resource, value: unknown): Item => LINKERS[resource](value as Item);
+
+/** Properties of each resource that are scalars, for `GET …/{id}/{field}` (an order's `items` is not one). */
+export function scalarFields(resource: Resource): ReadonlySet<string> {
+  const shape = { user: userOut.shape, product: productOut.shape, order: orderOut.shape, token: {}, bulk: {}, stats: {} }[resource] as Record<string, z.ZodType>;
+  return new Set(Object.entries(shape).filter(([, s]) => !(s instanceof z.ZodArray)).map(([k]) => k));
+}
+
+/** Paging, order and selection mean nothing to a `…/count`; only filters do. */
+export const NOT_FOR_COUNT = ['limit', 'offset', 'page', 'perPage', '$top', '$skip', 'sort', 'sortBy', '$orderby', 'fields', '$select', '$count'];
 
 /** Field names `fields=` may select, per resource: the domain's output fields. */
 export const SELECTABLE: Record<Resource, ReadonlySet<string>> = {
