@@ -11,7 +11,7 @@ import { fromAuthorization } from '../../runtime/credentials.js';
 import type { Runtime } from '../../runtime/invoker.js';
 import { negotiateLanguage } from '../../runtime/language.js';
 import { coerceText } from '../shared/coerce.js';
-import { pathOf, type HttpReply } from '../shared/http.js';
+import { pathOf, queryOf, type HttpReply } from '../shared/http.js';
 import { ChangeClock, collectionOf, etagFor, ifMatchVersions, validated } from './conditional.js';
 import { buildOpenApi } from './docs.js';
 import { HttpProblem, malformed, markTokenRejected, renderProblem } from './errors.js';
@@ -22,6 +22,7 @@ import { preferredHandling } from './prefer.js';
 import { listRequest, MAX_PER_PAGE, renamed, type ListRequest } from './query.js';
 import { bulkView, pageView, withLinks } from './representation.js';
 import type { RestHandler, RestRequest } from './request.js';
+import { isProfilePath, profileError, profileHandlers } from './profile.js';
 import { scalarHandlers } from './scalars.js';
 import { allowedMethods, API_BASE, DOCS_PATH, GETTERS, pathParams, RESOURCE_PATHS, routerPath, ROUTES, XML_ROOTS, type RestRoute } from './spec.js';
 import { toXml, XmlReader } from './xml.js';
@@ -119,16 +120,16 @@ export class RestCore {
     this.router.on('GET', API_BASE, noop, { kind: 'root' } satisfies Target);
     for (const [path, methods] of allowedMethods()) this.paths.on('GET', API_BASE + routerPath(path), noop, { allow: [...methods, 'OPTIONS'].join(', ') });
     const extra = new Map<string, string[]>();
-    for (const handler of scalarHandlers(runtime, this.clock)) {
+    for (const handler of [...scalarHandlers(runtime, this.clock), ...profileHandlers(runtime, options.bodyLimitBytes)]) {
       this.router.on(handler.method, handler.path, noop, { kind: 'handler', handler } satisfies Target);
       extra.set(handler.path, [...(extra.get(handler.path) ?? []), ...(handler.method === 'GET' ? ['GET', 'HEAD'] : [handler.method])]);
     }
     for (const [path, methods] of extra) this.paths.on('GET', path, noop, { allow: [...methods, 'OPTIONS'].join(', ') });
   }
 
-  /** Whether a path is the REST face's (the API and its docs page). */
+  /** Whether a path is the REST face's (the API, its docs page, the source material's profile). */
   owns(pathname: string): boolean {
-    return pathname === '/api' || pathname.startsWith('/api/') || pathname === DOCS_PATH || pathname.startsWith(`${DOCS_PATH}/`);
+    return pathname === '/api' || pathname.startsWith('/api/') || pathname === DOCS_PATH || pathname.startsWith(`${DOCS_PATH}/`) || isProfilePath(pathname);
   }
 
   async handle(req: RestRequest, init: RestCallInit): Promise<HttpReply> {
@@ -281,6 +282,7 @@ export class RestCore {
   /** RFC 9457 problem details, in XML when the client plainly asked for XML; never a stack or an internal message. */
   private problem(err: unknown, req: RestRequest, ctx: CallContext): HttpReply {
     const failure = err instanceof DomainError || err instanceof HttpProblem ? err : this.runtime.normalise(err, ctx);
+    if (isProfilePath(pathOf(req.url))) return profileError(failure, req.url, ctx.requestId, ctx.language);
     const problem = renderProblem(failure, req.url, ctx.requestId, ctx.language);
     const neg = negotiateForProblem(req.headers);
     const text = neg.format === 'xml' ? toXml('problem', problem.body, 'urn:ietf:rfc:7807') : JSON.stringify(problem.body);
@@ -293,11 +295,6 @@ export class RestCore {
     };
     return { status: problem.status, headers, body: text };
   }
-}
-
-function queryOf(url: string): string {
-  const q = url.indexOf('?');
-  return q === -1 ? '' : url.slice(q + 1);
 }
 
 function firstHeader(value: string | string[] | undefined): string | undefined {

@@ -7,7 +7,7 @@ import type { Page } from '../../domain/shapes.js';
 import type { CallContext } from '../../runtime/context.js';
 import type { Runtime } from '../../runtime/invoker.js';
 import { coerceText } from '../shared/coerce.js';
-import { pathOf, type HttpReply } from '../shared/http.js';
+import { pathOf, queryOf, type HttpReply } from '../shared/http.js';
 import { collectionOf, validated, type ChangeClock } from './conditional.js';
 import { invalid } from './errors.js';
 import { negotiate } from './media.js';
@@ -87,9 +87,4 @@ export function scalarHandlers(runtime: Runtime, clock: ChangeClock): RestHandle
     }
   }
   return handlers;
-}
-
-function queryOf(url: string): string {
-  const q = url.indexOf('?');
-  return q === -1 ? '' : url.slice(q + 1);
 }
