@@ -11,7 +11,7 @@ import { migrate } from '../infra/storage/migrations.js';
 import type { Database } from '../infra/storage/schema.js';
 import { seedDemoData } from '../infra/storage/seed.js';
 import { SqlSettingsRepository } from '../infra/storage/settings-repo.js';
-import { domainModule, hostModule, infraModule, runtimeModule } from './modules.js';
+import { domainModule, hostModule, infraModule, jobsModule, runtimeModule } from './modules.js';
 import { PAGE_MODULES } from './pages.js';
 import { STYLE_MODULES } from './styles.js';
 import { TYPES } from './tokens.js';
@@ -52,7 +52,9 @@ export async function buildApp(
   if (config.seedDemoData && (await seedDemoData(db, hasher, config.demoPassword, announce))) log.info('seeded demo data');
 
   const container = new Container({ defaultScope: 'Singleton' });
-  await container.load(infraModule({ config, log, db, counter, settings, hasher, admin, jwtSecret }), domainModule, runtimeModule, ...STYLE_MODULES, ...PAGE_MODULES, hostModule);
+  await container.load(infraModule({ config, log, db, counter, settings, hasher, admin, jwtSecret }), domainModule, runtimeModule, jobsModule, ...STYLE_MODULES, ...PAGE_MODULES, hostModule);
+  const jobs = container.get(TYPES.JobRunner);
+  await jobs.start();
   const host = container.get(TYPES.HttpHost);
   const bindings = container.isBound(TYPES.HttpBinding) ? container.getAll(TYPES.HttpBinding) : [];
   const grpc = container.isBound(TYPES.GrpcServices) ? container.get(TYPES.GrpcHost) : undefined;
@@ -84,6 +86,7 @@ export async function buildApp(
       // Sockets a binding took over by upgrade (WebSockets) keep the server open until the binding ends them.
       await Promise.all(bindings.map((b) => b.close?.()));
       await stopped;
+      await jobs.stop();
       await db.destroy();
     },
   };

@@ -3,6 +3,7 @@ import { sql, type Kysely } from 'kysely';
 import { Registry } from 'prom-client';
 import { AuthService } from '../domain/auth/service.js';
 import { ProductService } from '../domain/catalog/service.js';
+import { JobService } from '../domain/jobs/service.js';
 import { OrderService } from '../domain/orders/service.js';
 import type { AdminCredentials, PasswordHasher, SettingsRepository } from '../domain/ports.js';
 import { UserBulkService } from '../domain/users/bulk.js';
@@ -16,6 +17,7 @@ import { InProcessEventBus } from '../infra/events/memory-bus.js';
 import { memoryRateLimiters } from '../infra/limits/memory.js';
 import type { Logger } from '../infra/logger.js';
 import type { QueryCounter } from '../infra/storage/database.js';
+import { SqlJobRepository } from '../infra/storage/jobs-repo.js';
 import { SqlOrderRepository } from '../infra/storage/orders-repo.js';
 import { SqlProductRepository } from '../infra/storage/products-repo.js';
 import type { Database } from '../infra/storage/schema.js';
@@ -27,6 +29,7 @@ import { errorInterceptor } from '../runtime/interceptors/errors.js';
 import { metricsInterceptor } from '../runtime/interceptors/metrics.js';
 import { rateLimitInterceptor } from '../runtime/interceptors/rate-limit.js';
 import { Runtime } from '../runtime/invoker.js';
+import { JobRunner } from '../runtime/jobs.js';
 import { PrincipalCache } from '../runtime/principals.js';
 import { TYPES } from './tokens.js';
 
@@ -58,6 +61,7 @@ export const infraModule = (r: InfraResources) =>
     bind(TYPES.ProductRepository).toDynamicValue((c) => new SqlProductRepository(c.get(TYPES.Database))).inSingletonScope();
     bind(TYPES.OrderRepository).toDynamicValue((c) => new SqlOrderRepository(c.get(TYPES.Database))).inSingletonScope();
     bind(TYPES.UnitOfWork).toDynamicValue((c) => new SqlUnitOfWork(c.get(TYPES.Database))).inSingletonScope();
+    bind(TYPES.JobRepository).toDynamicValue((c) => new SqlJobRepository(c.get(TYPES.Database))).inSingletonScope();
     bind(TYPES.EventBus)
       .toDynamicValue((c) => new InProcessEventBus(c.get(TYPES.Clock), (err) => c.get(TYPES.Logger).error({ err }, 'event listener failed')))
       .inSingletonScope();
@@ -88,6 +92,13 @@ export const domainModule = new ContainerModule(({ bind }) => {
       (c) => new UserBulkService(c.get(TYPES.UserRepository), c.get(TYPES.PasswordHasher), c.get(TYPES.UnitOfWork), c.get(TYPES.EventBus)),
     )
     .inSingletonScope();
+  bind(TYPES.JobService)
+    .toDynamicValue((c) => {
+      const { jobs } = c.get(TYPES.Config);
+      // The runner depends on the runtime, which depends on these services: it is looked up when a job is queued, not now.
+      return new JobService(c.get(TYPES.JobRepository), c.get(TYPES.UserRepository), c.get(TYPES.Clock), jobs, () => c.get(TYPES.JobRunner).kick());
+    })
+    .inSingletonScope();
   bind(TYPES.DomainServices)
     .toDynamicValue((c) => ({
       auth: c.get(TYPES.AuthService),
@@ -95,6 +106,7 @@ export const domainModule = new ContainerModule(({ bind }) => {
       products: c.get(TYPES.ProductService),
       orders: c.get(TYPES.OrderService),
       userBulk: c.get(TYPES.UserBulkService),
+      jobs: c.get(TYPES.JobService),
     }))
     .inSingletonScope();
 });
@@ -135,6 +147,16 @@ export const runtimeModule = new ContainerModule(({ bind }) => {
           ...(calls || writes ? [rateLimitInterceptor({ calls, writes })] : []),
         ],
       });
+    })
+    .inSingletonScope();
+});
+
+/** The background job runner: ordinary operation calls through the runtime, as each job's owner. */
+export const jobsModule = new ContainerModule(({ bind }) => {
+  bind(TYPES.JobRunner)
+    .toDynamicValue((c) => {
+      const { jobs } = c.get(TYPES.Config);
+      return new JobRunner(c.get(TYPES.JobService), c.get(TYPES.Runtime), { ...jobs, log: c.get(TYPES.Logger), shutdown: c.get(TYPES.Shutdown).signal });
     })
     .inSingletonScope();
 });

@@ -48,6 +48,16 @@ export interface Config {
   grpc: { port: number; maxConcurrentStreams: number };
   /** The /compare page shows the charts of the last `npm run compare` found in this folder. */
   compare: { reportDir: string };
+  /** Asynchronous jobs (exports): how many run at once, their pace and size, and how many may wait. */
+  jobs: {
+    concurrency: number;
+    pageSize: number;
+    pageDelayMs: number;
+    maxItems: number;
+    maxActivePerOwner: number;
+    maxActive: number;
+    retentionSeconds: number;
+  };
 }
 
 const int = (fallback: number) =>
@@ -123,6 +133,13 @@ const ENV = z.object({
   GRPC_PORT: int(50051),
   GRPC_MAX_CONCURRENT_STREAMS: int(100),
   COMPARE_REPORT_DIR: text('./compare-report'),
+  JOB_CONCURRENCY: int(2),
+  JOB_PAGE_SIZE: int(100),
+  JOB_PAGE_DELAY_MS: int(0),
+  JOB_MAX_ITEMS: int(10_000),
+  JOB_MAX_ACTIVE_PER_OWNER: int(3),
+  JOB_MAX_ACTIVE: int(100),
+  JOB_RETENTION_SECONDS: int(86_400),
 });
 
 export const ENV_VARIABLES: readonly string[] = Object.keys(ENV.shape);
@@ -176,6 +193,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     },
     grpc: { port: e.GRPC_PORT, maxConcurrentStreams: e.GRPC_MAX_CONCURRENT_STREAMS },
     compare: { reportDir: e.COMPARE_REPORT_DIR! },
+    jobs: {
+      concurrency: Math.max(1, e.JOB_CONCURRENCY),
+      pageSize: Math.min(100, Math.max(1, e.JOB_PAGE_SIZE)),
+      pageDelayMs: e.JOB_PAGE_DELAY_MS,
+      maxItems: e.JOB_MAX_ITEMS,
+      maxActivePerOwner: e.JOB_MAX_ACTIVE_PER_OWNER,
+      maxActive: e.JOB_MAX_ACTIVE,
+      retentionSeconds: e.JOB_RETENTION_SECONDS,
+    },
   };
 }
 

@@ -44,7 +44,21 @@ describe("README's REST walk-through (the source material's client flow), run as
     const picked = JSON.parse(lines[4]!) as { data: unknown[] };
     expect(picked.data).toEqual([{ id: 1, name: 'Alice', links: { self: '/api/v1/users/1', orders: '/api/v1/users/1/orders' } }]);
     expect(lines[5]).toBe('304');
-    expect(lines[6]).toContain('<product><id>1</id><name>Laptop</name><price>50.00</price>');
+    expect(lines[6]).toBe('304');
+    expect(lines[7]).toContain('<product><id>1</id><name>Laptop</name><price>50.00</price>');
+    expect((JSON.parse(lines[8]!) as { data: { name: string }[] }).data.map((u) => u.name)).toEqual(['Alice']);
+    const products = JSON.parse(lines[9]!) as { data: { name: string }[]; pagination: Record<string, number> };
+    expect(products.data.map((p) => p.name)).toEqual(['Laptop', 'Mouse']);
+    expect(products.pagination).toEqual({ totalRecords: 2, totalPages: 1, currentPage: 1, perPage: 5, maxPerPage: 100 });
+    expect(lines[10]).toBe('"Alice"');
+    expect(lines[11]).toBe('2');
+    expect(lines[12]).toBe('application/vnd.polyface.v1+json; charset=utf-8');
+    // The export: a CSV of the users with role "user", by name.
+    expect(lines.slice(13)).toEqual([
+      'id,name,email,role,createdAt,updatedAt,version',
+      '1,Alice,alice@example.com,user,2026-01-15T09:00:00.000Z,2026-01-15T09:00:00.000Z,1',
+      '2,Bob,bob@example.com,user,2026-01-15T09:01:00.000Z,2026-01-15T09:01:00.000Z,1',
+    ]);
 
     const bulk = JSON.parse(lines[7]!) as { items: { status: number }[] };
     expect(bulk).toMatchObject({ handling: 'lenient', succeeded: 1, failed: 1, items: [{ status: 201, user: { name: 'Dana' } }, { status: 409 }] });

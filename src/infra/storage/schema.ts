@@ -38,10 +38,26 @@ export interface SettingsTable {
   value: string;
 }
 
+export interface JobsTable {
+  id: string;
+  owner_subject: string;
+  owner_user_id: number | null;
+  kind: string;
+  input: string;
+  status: 'queued' | 'running' | 'succeeded' | 'failed';
+  done: number;
+  total: number | null;
+  result: string | null;
+  error: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
 export interface Database {
   users: UsersTable;
   products: ProductsTable;
   orders: OrdersTable;
   order_items: OrderItemsTable;
   settings: SettingsTable;
+  jobs: JobsTable;
 }

@@ -22,6 +22,7 @@ import { preferredHandling } from './prefer.js';
 import { listRequest, MAX_PER_PAGE, renamed, type ListRequest } from './query.js';
 import { bulkView, pageView, withLinks } from './representation.js';
 import type { RestHandler, RestRequest } from './request.js';
+import { jobHandlers } from './jobs.js';
 import { isProfilePath, profileError, profileHandlers } from './profile.js';
 import { scalarHandlers } from './scalars.js';
 import { allowedMethods, API_BASE, DOCS_PATH, GETTERS, pathParams, RESOURCE_PATHS, routerPath, ROUTES, XML_ROOTS, type RestRoute } from './spec.js';
@@ -83,6 +84,7 @@ const ROOT_LINKS = {
     token: `${API_BASE}/auth/token`,
     users: `${API_BASE}/users`,
     products: `${API_BASE}/products`,
+    exports: `${API_BASE}/exports`,
     openapi: `${API_BASE}/openapi.json`,
     docs: DOCS_PATH,
   },
@@ -120,7 +122,8 @@ export class RestCore {
     this.router.on('GET', API_BASE, noop, { kind: 'root' } satisfies Target);
     for (const [path, methods] of allowedMethods()) this.paths.on('GET', API_BASE + routerPath(path), noop, { allow: [...methods, 'OPTIONS'].join(', ') });
     const extra = new Map<string, string[]>();
-    for (const handler of [...scalarHandlers(runtime, this.clock), ...profileHandlers(runtime, options.bodyLimitBytes)]) {
+    const handlers = [...scalarHandlers(runtime, this.clock), ...jobHandlers(runtime, options.bodyLimitBytes), ...profileHandlers(runtime, options.bodyLimitBytes)];
+    for (const handler of handlers) {
       this.router.on(handler.method, handler.path, noop, { kind: 'handler', handler } satisfies Target);
       extra.set(handler.path, [...(extra.get(handler.path) ?? []), ...(handler.method === 'GET' ? ['GET', 'HEAD'] : [handler.method])]);
     }

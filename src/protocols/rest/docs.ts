@@ -2,6 +2,7 @@ import { operationSchemas, type JsonSchema } from '../../contract/json-schema.js
 import { findOperation } from '../../contract/operations.js';
 import { ERROR_KINDS, type ErrorKind } from '../../domain/errors.js';
 import { LANGUAGES } from '../../domain/i18n/index.js';
+import { EXPORTABLE } from '../../domain/jobs/schemas.js';
 import { KIND_STATUS } from './spec.js';
 import { NOT_FOR_COUNT, scalarFields, SELECTABLE } from './representation.js';
 import { API_BASE, GETTERS, MAX_PER_PAGE, pathParams, ROUTES, type RestRoute } from './spec.js';
@@ -256,6 +257,111 @@ export function scalarPaths(): [string, Record<string, unknown>][] {
   return out;
 }
 
+const JOB_SCHEMA = {
+  type: 'object',
+  description: 'An asynchronous job (an export) and how far it has got',
+  properties: {
+    id: { type: 'string', format: 'uuid' },
+    kind: { type: 'string', enum: ['export'] },
+    resource: { type: 'string', enum: [...EXPORTABLE] },
+    format: { type: 'string', enum: ['json', 'csv'] },
+    status: { type: 'string', enum: ['queued', 'running', 'succeeded', 'failed'] },
+    progress: {
+      type: 'object',
+      properties: { done: { type: 'integer' }, total: { type: ['integer', 'null'] }, percent: { type: 'integer', minimum: 0, maximum: 100 } },
+      required: ['done', 'total', 'percent'],
+    },
+    createdAt: { type: 'string' },
+    updatedAt: { type: 'string' },
+    links: ref('Links'),
+  },
+  required: ['id', 'kind', 'resource', 'format', 'status', 'progress', 'createdAt', 'updatedAt', 'links'],
+};
+
+const problems = (...statuses: number[]) => Object.fromEntries(statuses.map((s) => [s, reply(PROBLEM_RESPONSES[s]!.name)]));
+const jobIdParam = { name: 'id', in: 'path', required: true, schema: { type: 'string', format: 'uuid' } };
+
+/** The asynchronous operations (jobs.ts): 202 + Location → 200 with progress → 303 to the result. */
+export function jobPaths(): [string, Record<string, unknown>][] {
+  const retryAfter = { 'Retry-After': { schema: { type: 'integer' }, description: 'Seconds before polling again' } };
+  return [
+    [
+      '/exports',
+      {
+        post: {
+          operationId: 'submitExport',
+          summary: "Export a collection (with its list operation's filters) in the background",
+          tags: ['jobs'],
+          requestBody: {
+            required: true,
+            content: {
+              'application/json': {
+                schema: {
+                  type: 'object',
+                  properties: {
+                    resource: { type: 'string', enum: [...EXPORTABLE] },
+                    format: { type: 'string', enum: ['json', 'csv'], default: 'json' },
+                    query: { type: 'object', description: "The list operation's input without limit/offset, e.g. {\"role\": \"admin\", \"sort\": \"name\"}" },
+                  },
+                  required: ['resource'],
+                  additionalProperties: false,
+                },
+              },
+            },
+          },
+          responses: {
+            202: {
+              description: 'Accepted; poll the status resource named in Location',
+              headers: { Location: { schema: { type: 'string' }, description: 'The job status resource' }, ...retryAfter },
+              content: { 'application/json': { schema: ref('Job') } },
+            },
+            ...problems(400, 401, 413, 415, 422, 429),
+          },
+        },
+      },
+    ],
+    [
+      '/jobs/{id}',
+      {
+        get: {
+          operationId: 'getJob',
+          summary: "A job's status: 200 while queued or running, 303 to the result when done, problem details when it failed (only its owner sees it)",
+          tags: ['jobs'],
+          parameters: [jobIdParam],
+          responses: {
+            200: { description: 'Queued or running, with progress', headers: retryAfter, content: { 'application/json': { schema: ref('Job') } } },
+            303: { description: 'Done: Location names the result', headers: { Location: { schema: { type: 'string' } } }, content: { 'application/json': { schema: ref('Job') } } },
+            ...problems(401, 404),
+            default: { description: "The job failed: problem details with that failure's own status, plus jobId", content: { 'application/problem+json': { schema: ref('Problem') } } },
+          },
+        },
+        delete: {
+          operationId: 'cancelJob',
+          summary: 'Cancel a job (a running export stops at its next page) or forget a finished one',
+          tags: ['jobs'],
+          parameters: [jobIdParam],
+          responses: { 204: { description: 'Cancelled or forgotten' }, ...problems(401, 404) },
+        },
+      },
+    ],
+    [
+      '/jobs/{id}/result',
+      {
+        get: {
+          operationId: 'getJobResult',
+          summary: "A finished export: the items as a JSON array, or CSV with a header row (404 until it is done)",
+          tags: ['jobs'],
+          parameters: [jobIdParam],
+          responses: {
+            200: { description: 'The export', content: { 'application/json': { schema: { type: 'array', items: { type: 'object' } } }, 'text/csv': { schema: { type: 'string' } } } },
+            ...problems(401, 404),
+          },
+        },
+      },
+    ],
+  ];
+}
+
 export function buildOpenApi(): Record<string, unknown> {
   const schemas: Record<string, JsonSchema> = {
     Links: {
@@ -301,6 +407,7 @@ export function buildOpenApi(): Record<string, unknown> {
       },
     },
     ApiRoot: { type: 'object', properties: { links: ref('Links') }, required: ['links'] },
+    Job: JOB_SCHEMA,
   };
   const paths: Record<string, Record<string, unknown>> = {
     '/': {
@@ -324,6 +431,7 @@ export function buildOpenApi(): Record<string, unknown> {
   };
   for (const route of ROUTES) (paths[route.path] ??= {})[route.method] = operationObject(route, schemas);
   for (const [path, get] of scalarPaths()) paths[path] = { get };
+  for (const [path, methods] of jobPaths()) paths[path] = methods;
   const responses = Object.fromEntries(
     Object.values(PROBLEM_RESPONSES).map((r) => [
       r.name,

@@ -134,6 +134,28 @@ export async function readPayload(
   return { kind: isPlainJson && !patch ? 'json' : 'merge-patch', value: value as Record<string, unknown> };
 }
 
+/**
+ * A JSON object body, for resources that take nothing else (the source
+ * profile, job submissions): 415 for another type, 413 past the limit, 400
+ * when it does not parse or is not an object.
+ */
+export async function readJsonObject(headers: IncomingHttpHeaders, read: (limit: number) => Promise<Buffer>, limit: number): Promise<Record<string, unknown>> {
+  const type = mediaType(headers['content-type']);
+  if (type !== 'application/json' && !(type.startsWith('application/') && type.endsWith('+json'))) {
+    throw new HttpProblem(415, `Content-Type ${type || '(none)'} is not supported here; send application/json`, { 'Accept-Post': 'application/json' });
+  }
+  let raw: Buffer;
+  try {
+    raw = await read(limit);
+  } catch (err) {
+    if (err instanceof BodyTooLargeError) throw new HttpProblem(413, `Request body exceeds ${limit} bytes`, { Connection: 'close' });
+    throw err;
+  }
+  const value = parseJson(raw.toString('utf8'));
+  if (!value || typeof value !== 'object' || Array.isArray(value)) throw malformed('(body)', 'must be a JSON object');
+  return value as Record<string, unknown>;
+}
+
 function parseJson(text: string): unknown {
   if (text.trim() === '') return {};
   try {

@@ -8,8 +8,9 @@ import type { CallContext } from '../../runtime/context.js';
 import { bearer, fromAuthorization, type Credentials } from '../../runtime/credentials.js';
 import type { Runtime } from '../../runtime/invoker.js';
 import { coerceText } from '../shared/coerce.js';
-import { BodyTooLargeError, mediaType, pathOf, queryOf, type HttpReply } from '../shared/http.js';
-import { HttpProblem, malformed, renderProblem } from './errors.js';
+import { pathOf, queryOf, type HttpReply } from '../shared/http.js';
+import { HttpProblem, renderProblem } from './errors.js';
+import { readJsonObject } from './media.js';
 import { bodyChanges } from './patch.js';
 import { listRequest, renamed } from './query.js';
 import type { RestHandler, RestRequest } from './request.js';
@@ -67,25 +68,7 @@ export function profileError(err: DomainError | HttpProblem, url: string, reques
   return json(rendered.status, body, { ...rendered.headers, 'Content-Language': lang, Vary: 'Accept-Language', 'Cache-Control': 'no-store' });
 }
 
-async function readJson(req: RestRequest, limit: number): Promise<Record<string, unknown>> {
-  const type = mediaType(req.headers['content-type']);
-  if (type !== 'application/json' && !type.endsWith('+json')) throw new HttpProblem(415, 'Send the body as application/json');
-  let raw: Buffer;
-  try {
-    raw = await req.body(limit);
-  } catch (err) {
-    if (err instanceof BodyTooLargeError) throw new HttpProblem(413, `Request body exceeds ${limit} bytes`, { Connection: 'close' });
-    throw err;
-  }
-  let value: unknown;
-  try {
-    value = JSON.parse(raw.toString('utf8'));
-  } catch {
-    throw malformed('(body)', 'malformed JSON');
-  }
-  if (!value || typeof value !== 'object' || Array.isArray(value)) throw malformed('(body)', 'must be a JSON object');
-  return value as Record<string, unknown>;
-}
+const readJson = (req: RestRequest, limit: number) => readJsonObject(req.headers, (n) => req.body(n), limit);
 
 /** Flask's `<int:user_id>`: anything else in that place is a path that does not exist. */
 function userId(params: Record<string, string>, req: RestRequest): number {
