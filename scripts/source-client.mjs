@@ -87,7 +87,7 @@ const server = spawn('npm', ['start'], {
   cwd: root,
   detached: true,
   stdio: ['ignore', 'pipe', 'pipe'],
-  env: { ...process.env, ADMIN_PASSWORD: 'password', PORT: String(port), HOST: '127.0.0.1', DATABASE_URL: join(dir, 'polyface.db'), LOG_LEVEL: 'warn' },
+  env: { ...process.env, ADMIN_PASSWORD: 'password', PORT: String(port), GRPC_PORT: '0', HOST: '127.0.0.1', DATABASE_URL: join(dir, 'polyface.db'), LOG_LEVEL: 'warn' },
 });
 let serverLog = '';
 server.stdout.on('data', (c) => (serverLog += c));

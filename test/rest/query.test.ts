@@ -99,6 +99,9 @@ describe('REST query syntaxes: OData, page/perPage/sortBy, ranges and lists — 
     expect((await get('/users?role=admin,user')).body.page.total).toBe(12);
     expect((await get('/users?role=admin&role=user')).body.page.total).toBe(12);
     expect((await get('/users?role=admin')).body.page.total).toBe(4);
+    // A list of roles is the `in` term of the same filter, ANDed with the client's own.
+    expect(await names(`/users?role=admin,user&${encodeURI('$filter=id le 3')}`)).toEqual(['Alice', 'Bob', 'Person 01']);
+    expect(await names(`/users?role=user&role=admin&${encodeURI("$filter=startswith(name,'Person 0') and id lt 6")}`)).toEqual(['Person 01', 'Person 02', 'Person 03']);
   });
 
   it('an unparsable expression is a 400 naming the parameter and the place', async () => {
@@ -127,7 +130,8 @@ describe('REST query syntaxes: OData, page/perPage/sortBy, ranges and lists — 
       ['$skip=-1', '$skip', '>=0'],
       ['$select=password', '$select', 'unknown field "password"'],
       ['$count=yes', '$count', 'true or false'],
-      ['role=root', 'role', '"root" is not one of admin, user'],
+      ['role=root', 'role', 'expected one of "admin"|"user"'],
+      ['role=admin,root', 'role', '"root" is not one of admin, user'],
     ] as const) {
       const path = query.startsWith('$filter=price') ? '/products' : '/users';
       const res = await api(s, `${path}?${encodeURI(query)}`, { token: admin });

@@ -20,7 +20,7 @@ export const listProductsIn = z.strictObject({
   minPrice: moneyInput.optional(),
   maxPrice: moneyInput.optional(),
   sort: sortSpec(PRODUCT_SORT_FIELDS),
-  filter: filterInput(PRODUCT_FILTER_FIELDS),
+  filter: filterInput(PRODUCT_FILTER_FIELDS, "price lt 30 and contains(name,'ou')"),
 });
 export const createProductIn = z.strictObject({ name: productName, price: moneyInput });
 export const updateProductIn = z.strictObject({ id, name: productName, price: moneyInput });

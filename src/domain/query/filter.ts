@@ -114,7 +114,7 @@ export function compileFilter(text: string, fields: FieldCatalogue): Filter {
  * into a Filter during validation, so an unparsable or ill-typed expression
  * is a VALIDATION error naming `filter` in every style.
  */
-export const filterInput = (fields: FieldCatalogue) =>
+export const filterInput = (fields: FieldCatalogue, example: string) =>
   z
     .string()
     .max(MAX_FILTER_LENGTH)
@@ -133,27 +133,6 @@ export const filterInput = (fields: FieldCatalogue) =>
     .optional()
     .meta({
       description:
-        `OData-style filter, e.g. "role eq 'admin' and contains(name,'li')": eq ne gt ge lt le, in (…), and or not, ` +
+        `OData-style filter, e.g. "${example}": eq ne gt ge lt le, in (…), and or not, ` +
         `contains/startswith/endswith, parentheses; on ${Object.keys(fields).join(', ')}. At most ${MAX_FILTER_LENGTH} characters, ${MAX_FILTER_NODES} terms`,
     });
-
-/**
- * `role=admin,user`: one value or several, comma-separated, each from a
- * closed set — the multi-value filter (003, lines ~282–285) — as a list.
- */
-export const oneOrMore = <T extends string>(values: readonly T[]) =>
-  z
-    .string()
-    .max(200)
-    .transform((text, ctx) => {
-      const list = [...new Set(text.split(',').map((v) => v.trim()))];
-      const unknown = list.filter((v) => !values.includes(v as T));
-      if (unknown.length) {
-        ctx.addIssue({ code: 'custom', message: `${unknown.map((u) => `"${u}"`).join(', ')} is not one of ${values.join(', ')}` });
-        return z.NEVER;
-      }
-      return list as T[];
-    })
-    .optional()
-    // x-multi-value tells text transports that a repeated parameter (role=admin&role=user) is this list too.
-    .meta({ description: `One of ${values.join(', ')}, or several comma-separated`, 'x-multi-value': true });

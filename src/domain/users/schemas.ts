@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { filterInput, oneOrMore, type FieldCatalogue } from '../query/filter.js';
+import { filterInput, type FieldCatalogue } from '../query/filter.js';
 import { byIdIn, expectedVersion, id, limit, offset, page, sortSpec } from '../shapes.js';
 
 export { byIdIn };
@@ -39,9 +39,9 @@ export const listUsersIn = z.strictObject({
   offset,
   name: z.string().max(100).optional().meta({ description: 'Case-insensitive substring of the name' }),
   email: z.string().trim().toLowerCase().max(254).optional().meta({ description: 'Exact email' }),
-  role: oneOrMore(roleSchema.options),
+  role: roleSchema.optional(),
   sort: sortSpec(USER_SORT_FIELDS),
-  filter: filterInput(USER_FILTER_FIELDS),
+  filter: filterInput(USER_FILTER_FIELDS, "role eq 'admin' and contains(name,'li')"),
 });
 export const createUserIn = z.strictObject({
   name: userName,

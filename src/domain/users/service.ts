@@ -41,7 +41,7 @@ export class UserService {
       q.filter,
       q.name ? { op: 'contains', field: 'name', value: q.name } : undefined,
       q.email ? { op: 'eq', field: 'email', value: q.email } : undefined,
-      q.role ? { op: 'in', field: 'role', values: q.role } : undefined,
+      q.role ? { op: 'eq', field: 'role', value: q.role } : undefined,
     );
     const slice = await this.users.list({ limit: q.limit, offset: q.offset, where, sort: parseSort(q.sort, 'id') });
     return { items: slice.items.map((u) => visibleTo(ctx.caller, toUser(u))), total: slice.total, limit: q.limit, offset: q.offset };

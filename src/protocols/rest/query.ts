@@ -92,6 +92,35 @@ function checkFilterSyntax(name: string, value: string): void {
   }
 }
 
+/**
+ * Several values for an enumerated filter — `role=admin,user` or
+ * `role=admin&role=user` (003, lines ~282–285). The operation's own
+ * parameter takes one value, so a list becomes the `in` term of the same
+ * filter expression, ANDed with any the client sent: one model, not a
+ * second code path. The values are checked against the enumeration first
+ * and quoted as OData literals.
+ */
+function multiValue(input: Record<string, unknown>, props: Record<string, JsonSchema>): void {
+  if (!props.filter) return;
+  const terms: string[] = [];
+  for (const [name, value] of Object.entries(input)) {
+    const options = props[name]?.enum as string[] | undefined;
+    if (!options || name === 'filter') continue;
+    const values = [...new Set((Array.isArray(value) ? value : [value]).flatMap((v) => String(v).split(',')).map((v) => v.trim()))];
+    if (values.length === 1) {
+      input[name] = values[0];
+      continue;
+    }
+    const unknown = values.filter((v) => !options.includes(v));
+    if (unknown.length) throw invalid(name, `${unknown.map((u) => `"${u}"`).join(', ')} is not one of ${options.join(', ')}`);
+    terms.push(`${name} in (${values.map((v) => `'${v.replace(/'/g, "''")}'`).join(', ')})`);
+    delete input[name];
+  }
+  if (!terms.length) return;
+  const given = typeof input.filter === 'string' && input.filter.trim() ? `(${input.filter}) and ` : '';
+  input.filter = given + terms.join(' and ');
+}
+
 /** A collection's query string → its list operation's input, in whichever syntax the client chose. */
 export function listRequest(query: Record<string, unknown>, resource: Resource, schema: JsonSchema): ListRequest {
   for (const [concern, syntaxes] of Object.entries(GROUPS)) {
@@ -106,8 +135,7 @@ export function listRequest(query: Record<string, unknown>, resource: Resource, 
   const renames: Record<string, string> = {};
   for (const [name, value] of Object.entries(query)) {
     if (SYNTAX.has(name)) continue;
-    // A repeated multi-valued filter (role=admin&role=user) is the same list as role=admin,user.
-    input[name] = Array.isArray(value) && props[name]?.['x-multi-value'] ? value.join(',') : value;
+    input[name] = value;
   }
   const paging: ListRequest['paging'] = { style: 'offset' };
 
@@ -155,6 +183,8 @@ export function listRequest(query: Record<string, unknown>, resource: Resource, 
     input.filter = text;
     if (name !== 'filter') renames.filter = name;
   }
+
+  multiValue(input, props);
 
   let fields: string[] | undefined;
   if (query.fields !== undefined) fields = parseFields(query.fields, resource, 'fields');
