@@ -1,6 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { EXPORT_OPERATIONS } from '../contract/jobs.js';
 import { DomainError } from '../domain/errors.js';
+import { msg } from '../domain/i18n/index.js';
 import type { Job } from '../domain/jobs/schemas.js';
 import type { JobService } from '../domain/jobs/service.js';
 import type { Page } from '../domain/shapes.js';
@@ -114,9 +115,8 @@ export class JobRunner {
         if (shutdown.aborted) return;
         const page = await this.page(operation, call, { ...job.input.query, limit: pageSize, offset });
         if (page.total > this.options.maxItems) {
-          throw new DomainError('VALIDATION', `The export would hold ${page.total} items, more than ${this.options.maxItems}; narrow it with a filter`, {
-            fields: [{ field: 'query', message: `matches ${page.total} items; at most ${this.options.maxItems} can be exported` }],
-          });
+          const sizes = { total: String(page.total), max: String(this.options.maxItems) };
+          throw new DomainError('VALIDATION', msg('job.tooLarge', sizes), { fields: [{ field: 'query', message: msg('job.tooLargeField', sizes) }] });
         }
         items.push(...page.items);
         offset += page.items.length;

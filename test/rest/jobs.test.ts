@@ -183,6 +183,9 @@ describe('REST asynchronous operations that fail', () => {
       errors: [{ field: 'query', message: 'matches 2 items; at most 1 can be exported' }],
     });
     expect(p.detail).toContain('narrow it with a filter');
+    const ru = await fetch(`${s.url}${location}`, { headers: { Authorization: `Bearer ${admin}`, 'Accept-Language': 'ru' }, redirect: 'manual' });
+    expect(ru.headers.get('content-language')).toBe('ru');
+    expect(((await ru.json()) as { errors: unknown[] }).errors).toEqual([{ field: 'query', message: 'найдено 2, а выгрузить можно не больше 1' }]);
     const narrowed = await submit(s, admin, { resource: 'users', query: { role: 'user', name: 'ali' } });
     expect((await settle(s, narrowed.location, admin)).status).toBe(303);
   });

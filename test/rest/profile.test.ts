@@ -97,6 +97,9 @@ describe("the source material's REST profile", () => {
     const wrong = await call('/auth', { method: 'POST', body: { username: 'admin', password: 'wrong' } });
     expect(wrong.status).toBe(401);
     expect(await wrong.json()).toEqual({ message: 'Invalid username or password' });
+    const russian = await call('/users/999', { token: await s.token(SOURCE_ADMIN), headers: { 'Accept-Language': 'ru' } });
+    expect(russian.headers.get('content-language')).toBe('ru');
+    expect(await russian.json()).toEqual({ message: 'Пользователь 999 не найден' });
   });
 
   it("the domain's rules hold: a user may read but not create, and only change themself", async () => {
@@ -113,7 +116,7 @@ describe("the source material's REST profile", () => {
     const token = await s.token(SOURCE_ADMIN);
     const broken = await call('/users', { method: 'POST', token, body: '{"name":' });
     expect(broken.status).toBe(400);
-    expect(await broken.json()).toMatchObject({ message: '(body): malformed JSON' });
+    expect(await broken.json()).toMatchObject({ message: 'Invalid input: (body): malformed JSON', errors: [{ field: '(body)', message: 'malformed JSON' }] });
     const invalid = await call('/users', { method: 'POST', token, body: { name: '', email: 'nope' } });
     expect(invalid.status).toBe(422);
     const body = (await invalid.json()) as { message: string; errors: { field: string }[] };

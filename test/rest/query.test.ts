@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startServer, type TestServer } from '../support/server.js';
+import { ALICE, startServer, type TestServer } from '../support/server.js';
 import { api, problem } from './helpers.js';
 
 interface PageBody {
@@ -125,12 +125,12 @@ describe('REST query syntaxes: OData, page/perPage/sortBy, ranges and lists — 
       ["$filter=price gt 'cheap'", '$filter', 'price is an amount'],
       ['$orderby=password', '$orderby', 'comma-separated fields'],
       ['sortBy=password.asc', 'sortBy', 'comma-separated fields'],
-      ['$top=0', '$top', '>=1'],
-      ['$top=1000', '$top', '<=100'],
-      ['$skip=-1', '$skip', '>=0'],
+      ['$top=0', '$top', 'must be at least 1'],
+      ['$top=1000', '$top', 'must be at most 100'],
+      ['$skip=-1', '$skip', 'must be at least 0'],
       ['$select=password', '$select', 'unknown field "password"'],
       ['$count=yes', '$count', 'true or false'],
-      ['role=root', 'role', 'expected one of "admin"|"user"'],
+      ['role=root', 'role', 'must be one of "admin", "user"'],
       ['role=admin,root', 'role', '"root" is not one of admin, user'],
     ] as const) {
       const path = query.startsWith('$filter=price') ? '/products' : '/users';
@@ -138,6 +138,29 @@ describe('REST query syntaxes: OData, page/perPage/sortBy, ranges and lists — 
       expect(res.status, query).toBe(422);
       expect((await problem(res)).errors, query).toEqual([{ field: param, message: expect.stringContaining(text) }]);
     }
+  });
+
+  it('a filter may not name what the caller may not see: email is for administrators (and owners) only', async () => {
+    const alice = await s.token(ALICE);
+    for (const filter of ["email eq 'bob@example.com'", "startswith(email,'b') or id gt 0", "not (contains(email,'x'))"]) {
+      const res = await api(s, `/users?${encodeURI(`$filter=${filter}`)}`, { token: alice });
+      expect(res.status, filter).toBe(403);
+      expect((await problem(res)).detail).toBe('Only administrators may filter or sort users by email');
+    }
+    expect((await api(s, `/users/count?${encodeURI("$filter=startswith(email,'b')")}`, { token: alice })).status).toBe(403);
+    expect(await names(encodeURI("/users?$filter=email eq 'bob@example.com'"))).toEqual(['Bob']);
+  });
+
+  it('messages about expressions follow Accept-Language, the parser\'s own tokens kept', async () => {
+    const ru = { 'Accept-Language': 'ru' };
+    const syntax = await api(s, `/users?${encodeURI("$filter=name eqq 'x'")}`, { token: admin, headers: ru });
+    expect(syntax.status).toBe(400);
+    expect(syntax.headers.get('content-language')).toBe('ru');
+    expect((await problem(syntax)).errors![0]!.message).toMatch(/^синтаксическая ошибка у символа 6: Expected/);
+    const unknown = await api(s, `/users?${encodeURI("$filter=colour eq 'red'")}`, { token: admin, headers: ru });
+    expect((await problem(unknown)).errors).toEqual([{ field: '$filter', message: 'неизвестное поле "colour"; фильтровать можно по полям id, name, email, role, createdAt, updatedAt' }]);
+    const clash = await api(s, '/users?limit=1&$top=1', { token: admin, headers: ru });
+    expect((await problem(clash)).errors).toEqual([{ field: '$top', message: 'нельзя сочетать с limit: выберите что-то одно' }]);
   });
 
   it('two syntaxes for one concern are refused, naming both', async () => {

@@ -24,7 +24,7 @@ describe("README's REST walk-through (the source material's client flow), run as
 
   it('authenticates, lists, creates Charlie, patches his email, deletes him; the extra examples work too', async () => {
     const blocks = readmeRestBlocks();
-    expect(blocks).toHaveLength(3);
+    expect(blocks).toHaveLength(4);
     const script = blocks.join('\n').replaceAll('http://127.0.0.1:3000', s.url);
     const { stdout } = await run('bash', ['-euo', 'pipefail', '-c', script], { timeout: 30_000 });
     const lines = stdout.split('\n').filter(Boolean);
@@ -54,15 +54,15 @@ describe("README's REST walk-through (the source material's client flow), run as
     expect(lines[11]).toBe('2');
     expect(lines[12]).toBe('application/vnd.polyface.v1+json; charset=utf-8');
     // The export: a CSV of the users with role "user", by name.
-    expect(lines.slice(13)).toEqual([
+    expect(lines.slice(13, 16)).toEqual([
       'id,name,email,role,createdAt,updatedAt,version',
       '1,Alice,alice@example.com,user,2026-01-15T09:00:00.000Z,2026-01-15T09:00:00.000Z,1',
       '2,Bob,bob@example.com,user,2026-01-15T09:01:00.000Z,2026-01-15T09:01:00.000Z,1',
     ]);
 
-    const bulk = JSON.parse(lines[7]!) as { items: { status: number }[] };
+    const bulk = JSON.parse(lines[16]!) as { items: { status: number }[] };
     expect(bulk).toMatchObject({ handling: 'lenient', succeeded: 1, failed: 1, items: [{ status: 201, user: { name: 'Dana' } }, { status: 409 }] });
-    expect(JSON.parse(lines[8]!)).toMatchObject({ title: 'Не найдено', status: 404, detail: 'Пользователь 999 не найден' });
+    expect(JSON.parse(lines[17]!)).toMatchObject({ title: 'Не найдено', status: 404, detail: 'Пользователь 999 не найден' });
 
     const token = await s.token({ username: 'admin', password: 'change-me' });
     const gone = await fetch(`${s.url}/api/v1/users/3`, { headers: { Authorization: `Bearer ${token}` } });

@@ -137,6 +137,38 @@ export const EN = {
   'rest.preferConflict': 'the Prefer header asks for handling={header} but the body says {body}',
   'rest.unknownVersion': '{asked} is not a version this server has; available: {types}',
   'rest.pastLastPage': 'Page {page} is past the last page ({last})',
+  'rest.once': 'give it once',
+  'rest.sortByToken': '"{token}" is not field, field.asc or field.desc (e.g. name.desc,price.asc)',
+  'rest.sortByEmpty': 'names no field',
+  'rest.syntaxClash': 'cannot be combined with {other}: use one of them',
+  'rest.pageNumber': 'must be a whole number from 1',
+  'rest.perPage': 'must be a whole number from 1 to {max}',
+  'rest.notOneOf': '{values} is not one of {allowed}',
+  'rest.countFiltersOnly': 'a count takes filters only',
+  'rest.profileTokenMissing': 'Token is missing: send it in the Authorization header',
+
+  // Filter expressions (the one query model, domain/query/).
+  'query.syntax': '{detail} at character {position}',
+  'query.unknownField': 'unknown field "{field}"; filter on {fields}',
+  'query.notA': '{field} is {expected}; {value} is not',
+  'query.expectInteger': 'a whole number',
+  'query.expectMoney': 'an amount like 25.50',
+  'query.expectText': 'text in single quotes, e.g. {example}',
+  'query.expectEnum': 'one of {values}',
+  'query.expectDate': 'a date such as 2026-01-15T09:00:00Z',
+  'query.textOnly': '{fn} works on text fields; {field} is not one',
+  'query.enumOps': '{field} can be compared with eq, ne or in, not {op}',
+  'query.nullOps': 'null can be compared with eq or ne, not {op}',
+  'query.tooManyTerms': 'the expression has {count} terms; at most {max} are allowed',
+
+  // Asynchronous jobs (exports).
+  'job.notFound': 'Job {id} not found',
+  'job.noResult': 'Job {id} has no result (it is {status})',
+  'job.ownerLimit': 'You already have {max, plural, one {{max} job} other {{max} jobs}} queued or running; wait for one or cancel it',
+  'job.queueFull': 'Too many jobs are queued; try again shortly',
+  'job.ownerGone': 'The owner of this job no longer exists',
+  'job.tooLarge': 'The export would hold {total} items, more than {max}; narrow it with a filter',
+  'job.tooLargeField': 'matches {total} items; at most {max} can be exported',
 
   // GraphQL.
   'graphql.queryTooLong': 'Query is {actual} characters long, more than the maximum of {max}',

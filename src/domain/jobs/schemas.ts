@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { listProductsIn } from '../catalog/schemas.js';
-import type { ErrorKind, FieldError } from '../errors.js';
+import type { ErrorKind, LocalisedError } from '../errors.js';
+import type { Language } from '../i18n/index.js';
 import { listUsersIn } from '../users/schemas.js';
 
 /**
@@ -33,10 +34,10 @@ export type ExportInput = z.output<typeof exportIn>;
 
 export const jobIdIn = z.strictObject({ id: z.string().uuid() });
 
+/** Why a job failed, kept in every language (the reader's is picked when the status is read). */
 export interface JobFailure {
   kind: ErrorKind;
-  message: string;
-  fields: FieldError[];
+  text: Record<Language, LocalisedError>;
 }
 
 export interface Job {

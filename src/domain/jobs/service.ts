@@ -2,9 +2,10 @@ import { randomUUID } from 'node:crypto';
 import { requireCaller } from '../access.js';
 import type { DomainContext } from '../context.js';
 import { DomainError } from '../errors.js';
+import { LANGUAGES, msg } from '../i18n/index.js';
 import type { Clock, UserRepository } from '../ports.js';
 import { ADMIN_SUBJECT, type Principal } from '../principal.js';
-import { validate } from '../validate.js';
+import { invalidInput, validate } from '../validate.js';
 import type { JobRecord, JobRepository } from './repository.js';
 import { EXPORT_QUERIES, exportIn, jobIdIn, type Job, type JobFailure, type JobResult } from './schemas.js';
 
@@ -17,7 +18,7 @@ export interface JobLimits {
   retentionSeconds: number;
 }
 
-const missing = (id: string) => new DomainError('NOT_FOUND', `Job ${id} not found`);
+const missing = (id: string) => new DomainError('NOT_FOUND', msg('job.notFound', { id }));
 
 function toJob(r: JobRecord): Job {
   const job: Job = {
@@ -58,15 +59,15 @@ export class JobService {
       validate(EXPORT_QUERIES[v.resource], v.query);
     } catch (err) {
       if (!(err instanceof DomainError)) throw err;
-      throw new DomainError('VALIDATION', err.message, { fields: err.fields.map((f) => ({ ...f, field: `query.${f.field}` })) });
+      invalidInput(err.problems.map((f) => ({ ...f, field: `query.${f.field}` })));
     }
     const now = this.clock.now();
     await this.jobs.purgeFinished(new Date(now.getTime() - this.limits.retentionSeconds * 1000).toISOString());
     if ((await this.jobs.countActive(owner.subject)) >= this.limits.maxActivePerOwner) {
-      throw new DomainError('RATE_LIMITED', `You already have ${this.limits.maxActivePerOwner} jobs queued or running; wait for one or cancel it`, { retryAfter: 5 });
+      throw new DomainError('RATE_LIMITED', msg('job.ownerLimit', { max: this.limits.maxActivePerOwner }), { retryAfter: 5 });
     }
     if ((await this.jobs.countActive()) >= this.limits.maxActive) {
-      throw new DomainError('RATE_LIMITED', 'Too many jobs are queued; try again shortly', { retryAfter: 5 });
+      throw new DomainError('RATE_LIMITED', msg('job.queueFull'), { retryAfter: 5 });
     }
     const record: JobRecord = {
       id: randomUUID(),
@@ -100,7 +101,7 @@ export class JobService {
 
   async result(ctx: DomainContext, input: unknown): Promise<JobResult> {
     const record = await this.owned(ctx, input);
-    if (record.status !== 'succeeded' || record.result === null) throw new DomainError('NOT_FOUND', `Job ${record.id} has no result (it is ${record.status})`);
+    if (record.status !== 'succeeded' || record.result === null) throw new DomainError('NOT_FOUND', msg('job.noResult', { id: record.id, status: record.status }));
     return { job: toJob(record), items: JSON.parse(record.result) as Record<string, unknown>[] };
   }
 
@@ -128,7 +129,7 @@ export class JobService {
     if (!r) throw missing(jobId);
     if (r.ownerUserId === null) return { subject: ADMIN_SUBJECT, role: 'admin', userId: null };
     const user = await this.users.findById(r.ownerUserId);
-    if (!user) throw new DomainError('UNAUTHENTICATED', 'The owner of this job no longer exists');
+    if (!user) throw new DomainError('UNAUTHENTICATED', msg('job.ownerGone'));
     return { subject: r.ownerSubject, role: user.role, userId: user.id };
   }
 
@@ -141,7 +142,8 @@ export class JobService {
   }
 
   fail(jobId: string, error: DomainError): Promise<boolean> {
-    const failure: JobFailure = { kind: error.kind, message: error.message, fields: error.fields };
+    const text = Object.fromEntries(LANGUAGES.map((lang) => [lang, error.in(lang)])) as JobFailure['text'];
+    const failure: JobFailure = { kind: error.kind, text };
     return this.jobs.finish(jobId, { status: 'failed', error: JSON.stringify(failure) }, this.clock.now().toISOString());
   }
 

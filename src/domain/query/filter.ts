@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { msg, render, type Message } from '../i18n/index.js';
 import { parseMoney } from '../money.js';
 import { parseFilterSyntax, QuerySyntaxError, type Comparison, type Literal, type RawFilter, type TextFunction } from './odata.js';
 
@@ -46,7 +47,12 @@ export function fieldsOf(filter: Filter): string[] {
   return [filter.field];
 }
 
-class FilterError extends Error {}
+/** An expression that parses but does not fit the collection: its catalogue message. */
+class FilterError extends Error {
+  constructor(readonly text: Message) {
+    super(render(text));
+  }
+}
 
 function count(f: RawFilter): number {
   if ('args' in f) return 1 + f.args.reduce((n, a) => n + count(a), 0);
@@ -59,27 +65,27 @@ const describe = (l: Literal) => (l.type === 'string' ? `'${l.value}'` : String(
 /** A literal as the field's stored value; FilterError naming both when they do not fit. */
 function valueFor(field: string, kind: FieldKind, literal: Literal): Value {
   if (literal.type === 'null') return null;
-  const wrong = (expected: string) => new FilterError(`${field} is ${expected}; ${describe(literal)} is not`);
+  const wrong = (expected: Message) => new FilterError(msg('query.notA', { field, expected, value: describe(literal) }));
   switch (kind.type) {
     case 'integer': {
       const n = literal.type === 'number' ? Number(literal.value) : NaN;
-      if (!Number.isSafeInteger(n)) throw wrong('a whole number');
+      if (!Number.isSafeInteger(n)) throw wrong(msg('query.expectInteger'));
       return n;
     }
     case 'money': {
       const cents = literal.type === 'number' || literal.type === 'string' ? parseMoney(literal.value) : null;
-      if (cents === null) throw wrong('an amount like 25.50');
+      if (cents === null) throw wrong(msg('query.expectMoney'));
       return cents;
     }
     case 'text':
-      if (literal.type !== 'string') throw wrong("text in single quotes, e.g. 'Alice'");
+      if (literal.type !== 'string') throw wrong(msg('query.expectText', { example: "'Alice'" }));
       return kind.folded ? literal.value.toLowerCase() : literal.value;
     case 'enum':
-      if (literal.type !== 'string' || !kind.values.includes(literal.value)) throw wrong(`one of ${kind.values.map((v) => `'${v}'`).join(', ')}`);
+      if (literal.type !== 'string' || !kind.values.includes(literal.value)) throw wrong(msg('query.expectEnum', { values: kind.values.map((v) => `'${v}'`).join(', ') }));
       return literal.value;
     case 'datetime': {
       const ms = literal.type === 'datetime' || literal.type === 'string' ? Date.parse(literal.value) : NaN;
-      if (Number.isNaN(ms)) throw wrong('a date such as 2026-01-15T09:00:00Z');
+      if (Number.isNaN(ms)) throw wrong(msg('query.expectDate'));
       return new Date(ms).toISOString();
     }
   }
@@ -89,15 +95,15 @@ function check(f: RawFilter, fields: FieldCatalogue): Filter {
   if ('args' in f) return { op: f.op, args: f.args.map((a) => check(a, fields)) };
   if ('arg' in f) return { op: 'not', arg: check(f.arg, fields) };
   const kind = fields[f.field];
-  if (!kind) throw new FilterError(`unknown field "${f.field}"; filter on ${Object.keys(fields).join(', ')}`);
+  if (!kind) throw new FilterError(msg('query.unknownField', { field: f.field, fields: Object.keys(fields).join(', ') }));
   if ('values' in f) return { op: 'in', field: f.field, values: f.values.map((v) => valueFor(f.field, kind, v)) };
   if (f.op === 'contains' || f.op === 'startswith' || f.op === 'endswith') {
-    if (kind.type !== 'text') throw new FilterError(`${f.op} works on text fields; ${f.field} is not one`);
+    if (kind.type !== 'text') throw new FilterError(msg('query.textOnly', { fn: f.op, field: f.field }));
     return { op: f.op, field: f.field, value: valueFor(f.field, kind, f.value) as string };
   }
-  if (kind.type === 'enum' && f.op !== 'eq' && f.op !== 'ne') throw new FilterError(`${f.field} can be compared with eq, ne or in, not ${f.op}`);
+  if (kind.type === 'enum' && f.op !== 'eq' && f.op !== 'ne') throw new FilterError(msg('query.enumOps', { field: f.field, op: f.op }));
   const value = valueFor(f.field, kind, f.value);
-  if (value === null && f.op !== 'eq' && f.op !== 'ne') throw new FilterError(`null can be compared with eq or ne, not ${f.op}`);
+  if (value === null && f.op !== 'eq' && f.op !== 'ne') throw new FilterError(msg('query.nullOps', { op: f.op }));
   return { op: f.op, field: f.field, value };
 }
 
@@ -105,7 +111,7 @@ function check(f: RawFilter, fields: FieldCatalogue): Filter {
 export function compileFilter(text: string, fields: FieldCatalogue): Filter {
   const raw = parseFilterSyntax(text);
   const nodes = count(raw);
-  if (nodes > MAX_FILTER_NODES) throw new FilterError(`the expression has ${nodes} terms; at most ${MAX_FILTER_NODES} are allowed`);
+  if (nodes > MAX_FILTER_NODES) throw new FilterError(msg('query.tooManyTerms', { count: String(nodes), max: String(MAX_FILTER_NODES) }));
   return check(raw, fields);
 }
 
@@ -124,7 +130,8 @@ export const filterInput = (fields: FieldCatalogue, example: string) =>
         return compileFilter(text, fields);
       } catch (err) {
         if (err instanceof FilterError || err instanceof QuerySyntaxError) {
-          ctx.addIssue({ code: 'custom', message: err.message });
+          // A catalogue key and its arguments: validate() renders it in the caller's language.
+          ctx.addIssue({ code: 'custom', message: err.text.key, params: err.text.args });
           return z.NEVER;
         }
         throw err;

@@ -1,4 +1,5 @@
 import peggy from 'peggy';
+import { msg, type Message } from '../i18n/index.js';
 
 /**
  * The OData `$filter` and `$orderby` syntax the source material teaches
@@ -64,14 +65,21 @@ export interface RawSortKey {
 
 const parser = peggy.generate(GRAMMAR, { allowedStartRules: ['Filter', 'OrderBy'] });
 
-/** Where and why a text is not valid syntax; `position` counts characters from 1. */
+/**
+ * Where and why a text is not valid syntax; `position` counts characters
+ * from 1. The parser's own account of what it expected stays as it wrote it
+ * (grammar tokens); the sentence around it comes from the catalogue.
+ */
 export class QuerySyntaxError extends Error {
+  readonly text: Message;
+
   constructor(
-    message: string,
+    detail: string,
     readonly position: number,
   ) {
-    super(message);
+    super(`${detail} at character ${position}`);
     this.name = 'QuerySyntaxError';
+    this.text = msg('query.syntax', { detail, position: String(position) });
   }
 }
 
@@ -81,7 +89,7 @@ function parse(text: string, startRule: 'Filter' | 'OrderBy'): unknown {
   } catch (err) {
     if (err instanceof parser.SyntaxError) {
       const position = err.location.start.offset + 1;
-      throw new QuerySyntaxError(`${err.message.replace(/\.$/, '')} at character ${position}`, position);
+      throw new QuerySyntaxError(err.message.replace(/\.$/, ''), position);
     }
     throw err;
   }

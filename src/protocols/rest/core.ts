@@ -14,7 +14,7 @@ import { coerceText } from '../shared/coerce.js';
 import { pathOf, queryOf, type HttpReply } from '../shared/http.js';
 import { ChangeClock, collectionOf, etagFor, ifMatchVersions, validated } from './conditional.js';
 import { buildOpenApi } from './docs.js';
-import { HttpProblem, malformed, markTokenRejected, renderProblem } from './errors.js';
+import { HttpProblem, unreadable, markTokenRejected, renderProblem } from './errors.js';
 import { DocsExplorer } from './explorer.js';
 import { negotiate, negotiateForProblem, readPayload, type Negotiated } from './media.js';
 import { bodyChanges, jsonPatchChanges } from './patch.js';
@@ -169,7 +169,7 @@ export class RestCore {
       if (req.method === 'OPTIONS') return { status: 204, headers: { Allow: allow } };
       throw new HttpProblem(405, msg('rest.methodNotAllowed', { method: req.method, path: pathname, allow }), { Allow: allow });
     }
-    if (!decodable(pathname)) throw malformed('(request)', msg('rest.malformedRequestField'));
+    if (!decodable(pathname)) throw unreadable('(request)', msg('rest.malformedRequestField'));
     throw new DomainError('NOT_FOUND', msg('rest.noResource', { path: pathname }));
   }
 

@@ -28,7 +28,7 @@ export class MalformedRequest extends DomainError {
   }
 }
 
-export const malformed = (field: string, message: Text): MalformedRequest => new MalformedRequest(field, message);
+export const unreadable = (field: string, message: Text): MalformedRequest => new MalformedRequest(field, message);
 
 /** Bearer tokens that were presented and refused get `error="invalid_token"` (RFC 6750 §3.1). */
 const rejectedTokens = new WeakSet<DomainError>();

@@ -1,6 +1,7 @@
 import { stringify } from 'csv-stringify/sync';
 import { JOB_PROCEDURES } from '../../contract/jobs.js';
 import { DomainError } from '../../domain/errors.js';
+import { msg, render } from '../../domain/i18n/index.js';
 import type { Job, JobResult } from '../../domain/jobs/schemas.js';
 import type { CallContext } from '../../runtime/context.js';
 import type { Runtime } from '../../runtime/invoker.js';
@@ -58,16 +59,18 @@ const json = (status: number, body: unknown, headers: Record<string, string>): H
 
 function jobId(params: Record<string, string>): { id: string } {
   // Anything that is not a job id names no job: 404, not a validation error about a path.
-  if (!UUID.test(params.id ?? '')) throw new DomainError('NOT_FOUND', `Job ${params.id} not found`);
+  if (!UUID.test(params.id ?? '')) throw new DomainError('NOT_FOUND', msg('job.notFound', { id: params.id ?? '' }));
   return { id: params.id!.toLowerCase() };
 }
 
 /** A failed job's status resource: the failure as problem details, with the status that failure has anywhere else. */
 function failed(job: Job, req: RestRequest, ctx: CallContext): HttpReply {
-  const error = job.error ?? { kind: 'INTERNAL', message: 'Internal server error', fields: [] };
-  const problem = renderProblem(new DomainError(error.kind, error.message, { fields: error.fields }), req.url, ctx.requestId);
+  const kind = job.error?.kind ?? 'INTERNAL';
+  const text = job.error?.text[ctx.language] ?? job.error?.text.en ?? { message: render(msg('internal.server'), ctx.language), fields: [] };
+  const problem = renderProblem(new DomainError(kind, text.message, { fields: text.fields }), req.url, ctx.requestId, ctx.language);
   const body = { ...problem.body, jobId: job.id, jobStatus: job.status, links: { self: `${JOBS}/${job.id}` } };
-  return { status: problem.status, headers: { ...problem.headers, 'Content-Type': 'application/problem+json; charset=utf-8', 'Cache-Control': 'no-store' }, body: JSON.stringify(body) };
+  const headers = { ...problem.headers, 'Content-Type': 'application/problem+json; charset=utf-8', 'Content-Language': ctx.language, 'Cache-Control': 'no-store' };
+  return { status: problem.status, headers, body: JSON.stringify(body) };
 }
 
 function download(result: JobResult): HttpReply {
@@ -89,7 +92,7 @@ export function jobHandlers(runtime: Runtime, bodyLimitBytes: number): RestHandl
       path: `${API_BASE}/exports`,
       async handle(_p, req, ctx) {
         // Refused before the body is read, like every write.
-        if (!(await runtime.authenticate(ctx))) throw new DomainError('UNAUTHENTICATED', 'Authentication required: send Authorization: Bearer <token>');
+        if (!(await runtime.authenticate(ctx))) throw new DomainError('UNAUTHENTICATED', msg('rest.authRequired'));
         const input = await readJsonObject(req.headers, (n) => req.body(n), bodyLimitBytes);
         const job = await runtime.invoke(JOB_PROCEDURES.submitExport, ctx, input);
         return json(202, view(job), { Location: `${JOBS}/${job.id}`, 'Retry-After': POLL_AFTER });

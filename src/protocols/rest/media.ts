@@ -3,7 +3,7 @@ import accepts from 'accepts';
 import type { JsonSchema } from '../../contract/json-schema.js';
 import { msg } from '../../domain/i18n/index.js';
 import { BodyTooLargeError, mediaType } from '../shared/http.js';
-import { HttpProblem, invalid, malformed } from './errors.js';
+import { HttpProblem, invalid, unreadable } from './errors.js';
 import type { XmlReader } from './xml.js';
 
 export type Format = 'json' | 'xml';
@@ -127,7 +127,7 @@ export async function readPayload(
   if (isXml) return { kind: 'xml', value: xml.read(text, schema) };
   const value = parseJson(text);
   if (type === 'application/json-patch+json') {
-    if (!Array.isArray(value)) throw malformed('(body)', msg('rest.patchArray'));
+    if (!Array.isArray(value)) throw unreadable('(body)', msg('rest.patchArray'));
     return { kind: 'json-patch', value };
   }
   if (!value || typeof value !== 'object' || Array.isArray(value)) throw invalid('(body)', msg('rest.bodyObject'));
@@ -142,17 +142,17 @@ export async function readPayload(
 export async function readJsonObject(headers: IncomingHttpHeaders, read: (limit: number) => Promise<Buffer>, limit: number): Promise<Record<string, unknown>> {
   const type = mediaType(headers['content-type']);
   if (type !== 'application/json' && !(type.startsWith('application/') && type.endsWith('+json'))) {
-    throw new HttpProblem(415, `Content-Type ${type || '(none)'} is not supported here; send application/json`, { 'Accept-Post': 'application/json' });
+    throw new HttpProblem(415, msg('rest.unsupportedType', { type: type || '(none)', types: 'application/json' }), { 'Accept-Post': 'application/json' });
   }
   let raw: Buffer;
   try {
     raw = await read(limit);
   } catch (err) {
-    if (err instanceof BodyTooLargeError) throw new HttpProblem(413, `Request body exceeds ${limit} bytes`, { Connection: 'close' });
+    if (err instanceof BodyTooLargeError) throw new HttpProblem(413, msg('http.bodyTooLarge', { limit }), { Connection: 'close' });
     throw err;
   }
   const value = parseJson(raw.toString('utf8'));
-  if (!value || typeof value !== 'object' || Array.isArray(value)) throw malformed('(body)', 'must be a JSON object');
+  if (!value || typeof value !== 'object' || Array.isArray(value)) throw unreadable('(body)', msg('rest.bodyObject'));
   return value as Record<string, unknown>;
 }
 
@@ -161,6 +161,6 @@ function parseJson(text: string): unknown {
   try {
     return JSON.parse(text);
   } catch {
-    throw malformed('(body)', msg('rest.malformedJson'));
+    throw unreadable('(body)', msg('rest.malformedJson'));
   }
 }

@@ -1,7 +1,7 @@
 import jsonpatch from 'fast-json-patch';
 import { DomainError, type FieldProblem } from '../../domain/errors.js';
 import { msg } from '../../domain/i18n/index.js';
-import { invalid, malformed } from './errors.js';
+import { invalid, unreadable } from './errors.js';
 
 /**
  * What a PUT body or merge patch (RFC 7396) asks to change, as operation
@@ -71,9 +71,9 @@ export function jsonPatchChanges(
       }
       const message = msg('rest.patchOperation', { detail: err.message.split('\n')[0]! });
       // RFC 5789 §2.2: a patch document that is not properly formatted is 400; one that cannot be applied is 422.
-      throw SHAPE_ERRORS.has(err.name) ? malformed(`(patch).${field}`, message) : invalid(`(patch).${field}`, message);
+      throw SHAPE_ERRORS.has(err.name) ? unreadable(`(patch).${field}`, message) : invalid(`(patch).${field}`, message);
     }
-    throw malformed('(patch)', msg('rest.patchNotDocument'));
+    throw unreadable('(patch)', msg('rest.patchNotDocument'));
   }
   if (!result || typeof result !== 'object' || Array.isArray(result)) throw invalid('(patch)', msg('rest.patchResultObject'));
   const changes: Record<string, unknown> = {};

@@ -2,7 +2,7 @@ import { parse as parseQuery } from 'node:querystring';
 import { operationSchemas } from '../../contract/json-schema.js';
 import { findOperation } from '../../contract/operations.js';
 import { DomainError } from '../../domain/errors.js';
-import type { Language } from '../../domain/i18n/index.js';
+import { msg, type Language } from '../../domain/i18n/index.js';
 import type { Page } from '../../domain/shapes.js';
 import type { CallContext } from '../../runtime/context.js';
 import { bearer, fromAuthorization, type Credentials } from '../../runtime/credentials.js';
@@ -72,7 +72,7 @@ const readJson = (req: RestRequest, limit: number) => readJsonObject(req.headers
 
 /** Flask's `<int:user_id>`: anything else in that place is a path that does not exist. */
 function userId(params: Record<string, string>, req: RestRequest): number {
-  if (!/^[1-9]\d{0,14}$/.test(params.id ?? '')) throw new DomainError('NOT_FOUND', `No resource at ${pathOf(req.url)}`);
+  if (!/^[1-9]\d{0,14}$/.test(params.id ?? '')) throw new DomainError('NOT_FOUND', msg('rest.noResource', { path: pathOf(req.url) }));
   return Number(params.id);
 }
 
@@ -81,7 +81,7 @@ export function profileHandlers(runtime: Runtime, bodyLimitBytes: number): RestH
   const as = (ctx: CallContext, req: RestRequest): CallContext => ({ ...ctx, credentials: credentials(req.headers.authorization) });
   const needsCaller = async (ctx: CallContext) => {
     // Refused before any body is read, as /api/v1 does; the source's own words for a missing token.
-    if (!(await runtime.authenticate(ctx))) throw new DomainError('UNAUTHENTICATED', 'Token is missing: send it in the Authorization header');
+    if (!(await runtime.authenticate(ctx))) throw new DomainError('UNAUTHENTICATED', msg('rest.profileTokenMissing'));
   };
   return [
     {

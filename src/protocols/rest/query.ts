@@ -1,7 +1,8 @@
 import type { JsonSchema } from '../../contract/json-schema.js';
-import { DomainError, type FieldError } from '../../domain/errors.js';
+import { DomainError, type FieldProblem } from '../../domain/errors.js';
+import { msg, render, type Language } from '../../domain/i18n/index.js';
 import { parseFilterSyntax, parseOrderBySyntax, QuerySyntaxError } from '../../domain/query/odata.js';
-import { invalid, malformed } from './errors.js';
+import { invalid, unreadable } from './errors.js';
 import { parseFields, type PagingStyle } from './representation.js';
 import { MAX_PER_PAGE, type Resource } from './spec.js';
 
@@ -49,7 +50,7 @@ const POSITIVE = /^[1-9]\d{0,8}$/;
 function once(query: Record<string, unknown>, name: string): string | undefined {
   const v = query[name];
   if (v === undefined) return undefined;
-  if (typeof v !== 'string') throw invalid(name, 'give it once');
+  if (typeof v !== 'string') throw invalid(name, msg('rest.once'));
   return v;
 }
 
@@ -65,10 +66,10 @@ function sortByToSort(value: string | string[]): string {
       continue;
     }
     const m = /^([A-Za-z_]\w*)(?:\.(asc|desc))?$/i.exec(token);
-    if (!m) throw malformed('sortBy', `"${token}" is not field, field.asc or field.desc (e.g. name.desc,price.asc)`);
+    if (!m) throw unreadable('sortBy', msg('rest.sortByToken', { token }));
     keys.push(m[2]?.toLowerCase() === 'desc' ? `-${m[1]}` : m[1]!);
   }
-  if (!keys.length) throw malformed('sortBy', 'names no field');
+  if (!keys.length) throw unreadable('sortBy', msg('rest.sortByEmpty'));
   return keys.join(',');
 }
 
@@ -78,7 +79,7 @@ function orderByToSort(value: string): string {
       .map((k) => (k.descending ? `-${k.field}` : k.field))
       .join(',');
   } catch (err) {
-    if (err instanceof QuerySyntaxError) throw malformed('$orderby', err.message);
+    if (err instanceof QuerySyntaxError) throw unreadable('$orderby', err.text);
     throw err;
   }
 }
@@ -87,7 +88,7 @@ function checkFilterSyntax(name: string, value: string): void {
   try {
     if (value.trim() !== '') parseFilterSyntax(value);
   } catch (err) {
-    if (err instanceof QuerySyntaxError) throw malformed(name, err.message);
+    if (err instanceof QuerySyntaxError) throw unreadable(name, err.text);
     throw err;
   }
 }
@@ -112,7 +113,7 @@ function multiValue(input: Record<string, unknown>, props: Record<string, JsonSc
       continue;
     }
     const unknown = values.filter((v) => !options.includes(v));
-    if (unknown.length) throw invalid(name, `${unknown.map((u) => `"${u}"`).join(', ')} is not one of ${options.join(', ')}`);
+    if (unknown.length) throw invalid(name, msg('rest.notOneOf', { values: unknown.map((u) => `"${u}"`).join(', '), allowed: options.join(', ') }));
     terms.push(`${name} in (${values.map((v) => `'${v.replace(/'/g, "''")}'`).join(', ')})`);
     delete input[name];
   }
@@ -123,11 +124,11 @@ function multiValue(input: Record<string, unknown>, props: Record<string, JsonSc
 
 /** A collection's query string → its list operation's input, in whichever syntax the client chose. */
 export function listRequest(query: Record<string, unknown>, resource: Resource, schema: JsonSchema): ListRequest {
-  for (const [concern, syntaxes] of Object.entries(GROUPS)) {
+  for (const syntaxes of Object.values(GROUPS)) {
     const used = syntaxes.filter((names) => names.some((n) => query[n] !== undefined));
     if (used.length > 1) {
       const named = used.map((names) => names.filter((n) => query[n] !== undefined).join('/'));
-      throw invalid(named[1]!, `cannot be combined with ${named[0]}: choose one ${concern} syntax`);
+      throw invalid(named[1]!, msg('rest.syntaxClash', { other: named[0]! }));
     }
   }
   const props = (schema.properties ?? {}) as Record<string, JsonSchema>;
@@ -146,8 +147,8 @@ export function listRequest(query: Record<string, unknown>, resource: Resource, 
   const page = once(query, 'page');
   const perPage = once(query, 'perPage');
   if (page !== undefined || perPage !== undefined) {
-    if (page !== undefined && !POSITIVE.test(page)) throw invalid('page', 'must be a whole number from 1');
-    if (perPage !== undefined && !POSITIVE.test(perPage)) throw invalid('perPage', `must be a whole number from 1 to ${MAX_PER_PAGE}`);
+    if (page !== undefined && !POSITIVE.test(page)) throw invalid('page', msg('rest.pageNumber'));
+    if (perPage !== undefined && !POSITIVE.test(perPage)) throw invalid('perPage', msg('rest.perPage', { max: String(MAX_PER_PAGE) }));
     const p = Number(page ?? 1);
     const size = Number(perPage ?? 10);
     Object.assign(paging, { style: 'page', page: p, perPage: size });
@@ -191,18 +192,19 @@ export function listRequest(query: Record<string, unknown>, resource: Resource, 
   if (query.$select !== undefined) fields = parseFields(query.$select, resource, '$select');
 
   const count = once(query, '$count');
-  if (count !== undefined && count !== 'true' && count !== 'false') throw invalid('$count', 'must be true or false');
+  if (count !== undefined && count !== 'true' && count !== 'false') throw invalid('$count', msg('field.type', { expected: msg('type.boolean') }));
   return { input, fields, count: count === 'true', paging, renames };
 }
 
 /** The same failure, with its fields named as the client wrote them (`$top`, not `limit`). */
 export function renamed(err: unknown, renames: Record<string, string>): unknown {
   if (!(err instanceof DomainError) || err.kind !== 'VALIDATION' || !Object.keys(renames).length) return err;
-  const fields: FieldError[] = err.fields.map((f) => {
+  const fields: FieldProblem[] = err.problems.map((f) => {
     const [head, ...rest] = f.field.split('.');
     const to = renames[head!];
     return to ? { field: [to, ...rest].join('.'), message: f.message } : f;
   });
-  if (fields.every((f, i) => f === err.fields[i])) return err;
-  return new DomainError('VALIDATION', `Invalid input: ${fields.map((f) => `${f.field}: ${f.message}`).join('; ')}`, { fields });
+  if (fields.every((f, i) => f === err.problems[i])) return err;
+  const details = (lang: Language) => fields.map((f) => `${f.field}: ${render(f.message, lang)}`).join('; ');
+  return new DomainError('VALIDATION', msg('validation.invalid', { details }), { fields });
 }

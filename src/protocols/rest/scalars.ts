@@ -3,6 +3,7 @@ import accepts from 'accepts';
 import { operationSchemas } from '../../contract/json-schema.js';
 import { findOperation } from '../../contract/operations.js';
 import { DomainError } from '../../domain/errors.js';
+import { msg } from '../../domain/i18n/index.js';
 import type { Page } from '../../domain/shapes.js';
 import type { CallContext } from '../../runtime/context.js';
 import type { Runtime } from '../../runtime/invoker.js';
@@ -54,7 +55,7 @@ export function scalarHandlers(runtime: Runtime, clock: ChangeClock): RestHandle
         async handle(params: Record<string, string>, req: RestRequest, ctx: CallContext) {
           const query = parseQuery(queryOf(req.url)) as Record<string, unknown>;
           const extra = NOT_FOR_COUNT.find((n) => query[n] !== undefined);
-          if (extra) throw invalid(extra, 'a count takes filters only');
+          if (extra) throw invalid(extra, msg('rest.countFiltersOnly'));
           const list = listRequest(query, route.resource, schema);
           const input = { ...(coerceText(schema, list.input) as Record<string, unknown>), ...coerceText(schema, params) as object, limit: 1, offset: 0 };
           let page: Page<unknown>;
@@ -76,10 +77,10 @@ export function scalarHandlers(runtime: Runtime, clock: ChangeClock): RestHandle
         path: `${API_BASE}${routerPath(route.path)}/:field`,
         async handle(params: Record<string, string>, req: RestRequest, ctx: CallContext) {
           const { field, ...ids } = params;
-          if (!fields.has(field!)) throw new DomainError('NOT_FOUND', `No resource at ${pathOf(req.url)}; a ${route.resource} has ${[...fields].join(', ')}`);
+          if (!fields.has(field!)) throw new DomainError('NOT_FOUND', msg('rest.noResource', { path: pathOf(req.url) }));
           const record = (await runtime.call(getter, ctx, coerceText(schema, ids))) as Record<string, unknown>;
           // A property the caller may not see is, to them, a property that is not there.
-          if (record[field!] === undefined) throw new DomainError('NOT_FOUND', `No resource at ${pathOf(req.url)}`);
+          if (record[field!] === undefined) throw new DomainError('NOT_FOUND', msg('rest.noResource', { path: pathOf(req.url) }));
           const modified = route.resource === 'user' ? Date.parse(String(record.updatedAt)) : route.resource === 'order' ? Date.parse(String(record.createdAt)) : clock.last(collection);
           return validated(req.headers, scalarReply(req, field!, record[field!]), undefined, modified);
         },

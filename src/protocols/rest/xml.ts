@@ -3,7 +3,7 @@ import type { JsonSchema } from '../../contract/json-schema.js';
 import { msg, type Text } from '../../domain/i18n/index.js';
 import { coerceText } from '../shared/coerce.js';
 import { decodeEntities, EntityError } from '../shared/xml-text.js';
-import { malformed } from './errors.js';
+import { unreadable } from './errors.js';
 
 /**
  * XML in and out for the REST facade. Arrays are written as repeated `<i>`
@@ -93,4 +93,4 @@ function unwrapArrays(schema: JsonSchema | undefined, value: unknown): unknown {
 }
 
 /** Whatever keeps the document from being read is a 400, not a 422 (see MalformedRequest). */
-const bad = (message: Text) => malformed('(body)', message);
+const bad = (message: Text) => unreadable('(body)', message);
