@@ -1,6 +1,7 @@
 import { ContainerModule, type ResolutionContext } from 'inversify';
 import type { Config } from '../infra/config.js';
 import { GraphqlHttp } from '../protocols/graphql/http.js';
+import { grpcFace } from '../protocols/grpc/face.js';
 import { GrpcServices } from '../protocols/grpc/server.js';
 import { JsonRpcHttp } from '../protocols/jsonrpc/http.js';
 import { RestHttp } from '../protocols/rest/http.js';
@@ -65,5 +66,9 @@ export const STYLE_MODULES: ContainerModule[] = [
     bind(TYPES.GrpcServices)
       .toDynamicValue((c) => new GrpcServices(c.get(TYPES.Runtime), { log: c.get(TYPES.Logger) }))
       .inSingletonScope();
+    bind(TYPES.Face).toDynamicValue((c) => {
+      const { host, grpc } = c.get(TYPES.Config);
+      return grpcFace(() => c.get(TYPES.GrpcHost).address || `${host.includes(':') ? `[${host}]` : host}:${grpc.port}`);
+    });
   }),
 ];
