@@ -14,7 +14,7 @@ import { GraphqlContext } from './context.js';
 import { schemaSource } from './docs.js';
 import { DocumentCache } from './documents.js';
 import { formatError, GRAPHQL_CODES, REQUEST_CODES, requestError } from './errors.js';
-import { ASSET_PREFIX, EXPLORER_PAGE, ExplorerAssets, wantsExplorer } from './explorer.js';
+import { ASSET_PREFIX, EXPLORER_PAGE, ExplorerAssets, wantsExplorer, type ExplorerLogin } from './explorer.js';
 import { limitMessage, limitRules, localiseLimitErrors, type QueryLimits } from './limits.js';
 import { buildGraphqlSchema } from './schema.js';
 import { GRAPHQL_PATH, SDL_PATH } from './spec.js';
@@ -25,6 +25,8 @@ export interface GraphqlOptions extends QueryLimits {
   bodyLimitBytes: number;
   /** For failures graphql-js reports outside any runtime call (an output that fails to serialise). */
   log: Logger;
+  /** The explorer's prefilled Login; without one it shows Alice with a password placeholder. */
+  explorerLogin?: ExplorerLogin | undefined;
 }
 
 /**
@@ -55,7 +57,7 @@ export class GraphqlHttp implements HttpBinding {
   readonly schema: GraphQLSchema;
   readonly documents: DocumentCache;
   private readonly handler: Handler<IncomingMessage, RequestInfo>;
-  private readonly assets = new ExplorerAssets();
+  private readonly assets: ExplorerAssets;
   /** Requests whose answer carries errors, in the language their Accept-Language chose (for Content-Language). */
   private readonly erred = new WeakSet<IncomingMessage>();
 
@@ -63,6 +65,7 @@ export class GraphqlHttp implements HttpBinding {
     runtime: Runtime,
     private readonly options: GraphqlOptions,
   ) {
+    this.assets = new ExplorerAssets(options.explorerLogin ?? { username: 'alice@example.com', password: undefined });
     this.schema = buildGraphqlSchema(runtime);
     this.documents = new DocumentCache(this.schema, limitRules(options), options.documentCacheSize);
     this.handler = createHandler<IncomingMessage, RequestInfo, OperationContext>({
