@@ -48,7 +48,9 @@ export function openDatabase(url: string, counter: QueryCounter): Kysely<Databas
 
 /** A failure to open or first write the database → one line naming DATABASE_URL; anything else passes through. */
 export function storageStartupError(url: string, err: unknown): unknown {
-  const e = err as { code?: string; message?: string } | undefined;
+  const outer = err as { code?: string; message?: string; cause?: unknown } | undefined;
+  // A failed migration wraps the storage error that stopped it.
+  const e = (outer?.code === undefined && outer?.cause ? outer.cause : outer) as { code?: string; message?: string } | undefined;
   const code = e?.code ?? '';
   const known = /^(SQLITE_|E(NOENT|ACCES|PERM|NOTDIR|ROFS|ISDIR|EXIST|NOSPC|IO)$)/.test(code) || /directory does not exist/i.test(e?.message ?? '');
   if (!known) return err;
