@@ -70,7 +70,7 @@ function startGateway(): Promise<{ url: string; stop: () => void }> {
   return new Promise((resolve, reject) => {
     const proc = spawn(process.execPath, ['bin/polyface.mjs', 'serve'], {
       cwd: root,
-      env: { ...process.env, ...README_PASSWORDS, PORT: '0', HOST: '127.0.0.1', DATABASE_URL: ':memory:', LOG_FORMAT: 'json', LOG_LEVEL: 'info' },
+      env: { ...process.env, ...README_PASSWORDS, PORT: '0', GRPC_PORT: '0', HOST: '127.0.0.1', DATABASE_URL: ':memory:', LOG_FORMAT: 'json', LOG_LEVEL: 'info' },
       stdio: ['ignore', 'pipe', 'inherit'],
     });
     // The first run may compile dist/ (bin/polyface.mjs does when it is stale).

@@ -116,12 +116,14 @@ describe('polyface CLI', { timeout: 120_000 }, () => {
     const out = join(dir, 'contracts');
     const run = await polyface(['export-contracts', out, '--base-url', 'https://api.example.com'], { DATABASE_URL: join(dir, 'unused.sqlite') });
     expect(run.code).toBe(0);
-    const files = ['openapi.json', 'openrpc.json', 'polyface.wsdl', 'schema.graphql'];
+    const files = ['openapi.json', 'openrpc.json', 'polyface.wsdl', 'schema.graphql', 'user.proto', join('polyface', 'v1', 'polyface.proto')];
     for (const f of files) expect(run.stdout).toContain(`wrote ${join(out, f)}`);
     expect(JSON.parse(readFileSync(join(out, 'openapi.json'), 'utf8'))).toMatchObject({ openapi: '3.1.0' });
     expect(JSON.parse(readFileSync(join(out, 'openrpc.json'), 'utf8'))).toMatchObject({ openrpc: '1.3.2' });
     expect(readFileSync(join(out, 'polyface.wsdl'), 'utf8')).toContain('location="https://api.example.com/soap"');
     expect(readFileSync(join(out, 'schema.graphql'), 'utf8')).toContain('type Query');
+    expect(readFileSync(join(out, 'user.proto'), 'utf8')).toContain('package user;');
+    expect(readFileSync(join(out, 'polyface', 'v1', 'polyface.proto'), 'utf8')).toContain('package polyface.v1;');
     // Built in memory: the database named in the environment is not created.
     expect(existsSync(join(dir, 'unused.sqlite'))).toBe(false);
   });

@@ -9,7 +9,7 @@ function startAndStop(env: Record<string, string>): Promise<{ stdout: string; st
   return new Promise((resolve, reject) => {
     const proc = spawn(process.execPath, ['--import', 'tsx', 'src/app/main.ts'], {
       cwd: root,
-      env: { PATH: process.env.PATH, HOST: '127.0.0.1', PORT: '0', DATABASE_URL: ':memory:', ...env },
+      env: { PATH: process.env.PATH, HOST: '127.0.0.1', PORT: '0', GRPC_PORT: '0', DATABASE_URL: ':memory:', ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let stdout = '';
@@ -57,6 +57,9 @@ describe('what the start prints', { timeout: 60_000 }, () => {
     expect(listening.faces.rest['API docs (Swagger UI)']).toBe(`${listening.url}/docs`);
     expect(listening.faces.soap['WSDL 1.1']).toBe(`${listening.url}/soap?wsdl`);
     expect(listening.faces.graphql['GraphiQL explorer (open in a browser)']).toBe(`${listening.url}/graphql`);
+    // gRPC's endpoint is its bound port (GRPC_PORT=0 picked one), not the configured 0.
+    expect(listening.grpc).toMatch(/^127\.0\.0\.1:[1-9]\d*$/);
+    expect(listening.faces.grpc['Endpoint (HTTP/2 cleartext; also h2c on this port)']).toBe(`grpc://${listening.grpc}`);
     expect(stderr).toMatch(/^polyface: No ADMIN_PASSWORD set: generated the admin password "[\w-]+"/m);
     expect(stdout).not.toContain('generated the admin password');
   });
