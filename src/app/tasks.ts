@@ -1,7 +1,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import type { Kysely } from 'kysely';
-import { DomainError } from '../domain/errors.js';
+import { StartupError } from '../infra/startup-error.js';
 import { ADMIN_SUBJECT, type Principal } from '../domain/principal.js';
 import { UserService } from '../domain/users/service.js';
 import { systemClock } from '../infra/clock.js';
@@ -55,7 +55,7 @@ export function seedTask(config: Config, say: (line: string) => void): Promise<b
 export function createAdminTask(config: Config, input: { name: string; email: string; password: string }): Promise<{ id: number; email: string }> {
   return withStorage(config, async (db) => {
     const user = await users(db).create({ caller: ADMIN }, { ...input, role: 'admin' });
-    return { id: user.id, email: user.email };
+    return { id: user.id, email: user.email ?? input.email.trim().toLowerCase() };
   });
 }
 
@@ -67,12 +67,12 @@ export function createAdminTask(config: Config, input: { name: string; email: st
 export function resetPasswordTask(config: Config, login: string, password: string): Promise<string> {
   return withStorage(config, async (db) => {
     if (login === ADMIN_SUBJECT) {
-      if (password.length < 8) throw new DomainError('VALIDATION', 'The password must be at least 8 characters');
+      if (password.length < 8) throw new StartupError('password', 'The password must be at least 8 characters');
       await new SqlSettingsRepository(db).set('admin_password_hash', await new ScryptHasher().hash(password));
       return 'admin';
     }
     const found = await new SqlUserRepository(db).findByEmail(login.trim().toLowerCase());
-    if (!found) throw new DomainError('NOT_FOUND', `No user has the email ${login}`);
+    if (!found) throw new StartupError('login', `No user has the email ${login}`);
     await users(db).patch({ caller: ADMIN }, { id: found.id, password });
     return found.email;
   });

@@ -100,7 +100,7 @@ const stale = () => new DomainError('PRECONDITION_FAILED', msg('rest.stale'));
  */
 function passwordGrant(form: Record<string, unknown>): Record<string, unknown> {
   const { grant_type: grant, scope: _scope, client_id: _id, client_secret: _secret, ...rest } = form;
-  if (grant !== undefined && grant !== 'password') throw invalid('grant_type', 'unsupported grant type; only "password" is supported');
+  if (grant !== undefined && grant !== 'password') throw invalid('grant_type', msg('rest.grantType'));
   return rest;
 }
 

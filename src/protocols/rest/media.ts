@@ -112,7 +112,7 @@ export async function readPayload(
 function parseForm(text: string): Record<string, unknown> {
   const value: Record<string, unknown> = {};
   for (const [name, v] of new URLSearchParams(text)) {
-    if (Object.hasOwn(value, name)) throw invalid(name, 'given more than once');
+    if (Object.hasOwn(value, name)) throw invalid(name, msg('rest.formRepeated'));
     value[name] = v;
   }
   return value;
