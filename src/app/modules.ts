@@ -1,3 +1,4 @@
+import type { Server } from 'node:http';
 import { ContainerModule } from 'inversify';
 import { sql, type Kysely } from 'kysely';
 import { Registry } from 'prom-client';
@@ -8,7 +9,13 @@ import type { AdminCredentials, PasswordHasher, SettingsRepository } from '../do
 import { UserBulkService } from '../domain/users/bulk.js';
 import { UserService } from '../domain/users/service.js';
 import { GrpcHost } from '../hosts/grpc.js';
-import { HttpHost } from '../hosts/http.js';
+import { corsHook } from '../hosts/cors.js';
+import { HttpHost, type FrontDoorHook } from '../hosts/http.js';
+import { LandingHttp } from '../hosts/landing.js';
+import { urlOf } from '../hosts/listener.js';
+import { GatewayMetrics, METRICS_PATH, MetricsHttp } from '../hosts/metrics.js';
+import { tracingHook } from '../hosts/tracing.js';
+import { derivedFace, type Face } from '../protocols/shared/face.js';
 import { WsConnections } from '../protocols/shared/ws.js';
 import { systemClock } from '../infra/clock.js';
 import type { Config } from '../infra/config.js';
@@ -21,11 +28,13 @@ import { SqlProductRepository } from '../infra/storage/products-repo.js';
 import type { Database } from '../infra/storage/schema.js';
 import { SqlUnitOfWork } from '../infra/storage/unit-of-work.js';
 import { SqlUserRepository } from '../infra/storage/users-repo.js';
+import type { Tracing } from '../infra/telemetry.js';
 import { JwtCodec } from '../infra/tokens.js';
 import { authInterceptor } from '../runtime/interceptors/auth.js';
 import { errorInterceptor } from '../runtime/interceptors/errors.js';
 import { metricsInterceptor } from '../runtime/interceptors/metrics.js';
 import { rateLimitInterceptor } from '../runtime/interceptors/rate-limit.js';
+import { tracingInterceptor } from '../runtime/interceptors/tracing.js';
 import { Runtime } from '../runtime/invoker.js';
 import { PrincipalCache } from '../runtime/principals.js';
 import { TYPES } from './tokens.js';
@@ -40,6 +49,10 @@ export interface InfraResources {
   hasher: PasswordHasher;
   admin: AdminCredentials;
   jwtSecret: string;
+  /** Present when OTEL_EXPORTER_OTLP_ENDPOINT is set. */
+  tracing?: Tracing | undefined;
+  /** The front door's port, already bound (serve.ts binds before secrets are touched). */
+  httpServer?: Server | undefined;
 }
 
 /** Ports → implementations. Tests load the same module with other resources. */
@@ -62,6 +75,8 @@ export const infraModule = (r: InfraResources) =>
       .toDynamicValue((c) => new InProcessEventBus(c.get(TYPES.Clock), (err) => c.get(TYPES.Logger).error({ err }, 'event listener failed')))
       .inSingletonScope();
     bind(TYPES.RateLimiters).toConstantValue(memoryRateLimiters);
+    if (r.tracing) bind(TYPES.Tracing).toConstantValue(r.tracing);
+    if (r.httpServer) bind(TYPES.HttpServer).toConstantValue(r.httpServer);
   });
 
 /**
@@ -102,8 +117,9 @@ export const domainModule = new ContainerModule(({ bind }) => {
 /**
  * The runtime: the credential cache (told of user changes by the event
  * bus), and the interceptor chain every call of every style goes through,
- * outermost first — metrics see the final outcome, errors are normalised
- * and logged once, then authentication, then per-principal limits.
+ * outermost first — a trace span around everything (when tracing is on),
+ * metrics see the final outcome, errors are normalised and logged once,
+ * then authentication, then per-principal limits.
  */
 export const runtimeModule = new ContainerModule(({ bind }) => {
   bind(TYPES.Metrics).toConstantValue(new Registry());
@@ -124,11 +140,13 @@ export const runtimeModule = new ContainerModule(({ bind }) => {
       const perMinute = (name: string, points: number) => (points > 0 ? limiters({ name, points, windowSeconds: 60 }) : undefined);
       const calls = perMinute('calls', rateLimits.callsPerMinute);
       const writes = perMinute('writes', rateLimits.writesPerMinute);
+      const tracing = c.get(TYPES.Tracing, { optional: true });
       return new Runtime({
         services: c.get(TYPES.DomainServices),
         principals: c.get(TYPES.PrincipalCache),
         shutdown: c.get(TYPES.Shutdown).signal,
         interceptors: [
+          ...(tracing ? [tracingInterceptor(tracing.tracer)] : []),
           metricsInterceptor(c.get(TYPES.Metrics)),
           errorInterceptor,
           authInterceptor(c.get(TYPES.PrincipalCache)),
@@ -139,22 +157,63 @@ export const runtimeModule = new ContainerModule(({ bind }) => {
     .inSingletonScope();
 });
 
+/** The gateway's own links: probes, and /metrics when it is served on the front door. */
+const gatewayFace = (metricsOnFrontDoor: boolean): Face => ({
+  name: 'gateway',
+  title: 'Operations',
+  summary: 'Health and readiness probes and Prometheus metrics',
+  links: [
+    { rel: 'health', title: 'Liveness', href: '/healthz', type: 'application/json' },
+    { rel: 'ready', title: 'Readiness (storage reachable)', href: '/readyz', type: 'application/json' },
+    ...(metricsOnFrontDoor ? [{ rel: 'metrics', title: 'Prometheus metrics (admin credentials)', href: METRICS_PATH, type: 'text/plain' }] : []),
+  ],
+});
+
 /**
- * The front door: every registered style's binding behind one path table;
+ * The front door: every registered style's binding behind one path table,
+ * the landing page and /metrics beside them, and the hooks every request
+ * passes — tracing (when on), request metrics, CORS (when configured);
  * and, when gRPC is registered, the HTTP/2 host, which also takes the
  * front door's h2c connections.
  */
 export const hostModule = new ContainerModule(({ bind, isBound }) => {
+  bind(TYPES.GatewayMetrics)
+    .toDynamicValue((c) => new GatewayMetrics(c.get(TYPES.Metrics), () => c.get(TYPES.WsConnections).byEndpoint))
+    .inSingletonScope();
+  bind(TYPES.Faces)
+    .toDynamicValue((c) => {
+      const styles = c.getAll(TYPES.HttpBinding, { optional: true }).map((b) => b.face ?? derivedFace(b));
+      const others = c.getAll(TYPES.Face, { optional: true });
+      return [...styles, ...others, gatewayFace(c.get(TYPES.Config).metrics.port === undefined)];
+    })
+    .inSingletonScope();
   bind(TYPES.HttpHost)
     .toDynamicValue((c) => {
+      const config = c.get(TYPES.Config);
       const db = c.get(TYPES.Database);
       const grpc = isBound(TYPES.GrpcServices) ? c.get(TYPES.GrpcHost) : undefined;
-      return new HttpHost({
+      const metrics = c.get(TYPES.GatewayMetrics);
+      const tracing = c.get(TYPES.Tracing, { optional: true });
+      const server = c.get(TYPES.HttpServer, { optional: true });
+      const hooks: FrontDoorHook[] = [...(tracing ? [tracingHook(tracing.tracer)] : []), metrics.hook];
+      const cors = corsHook(config.cors);
+      if (cors) hooks.push(cors);
+      let host: HttpHost | undefined;
+      const landing = new LandingHttp(
+        () => c.get(TYPES.Faces),
+        () => (host?.server.listening ? urlOf(host.server, config.host) : `http://${config.host}:${config.port}`),
+      );
+      const pages = [landing, ...(config.metrics.port === undefined ? [new MetricsHttp(metrics.registry, c.get(TYPES.Runtime))] : [])];
+      host = new HttpHost({
         log: c.get(TYPES.Logger),
-        bindings: c.getAll(TYPES.HttpBinding, { optional: true }),
+        server,
+        hooks,
+        bindings: [...c.getAll(TYPES.HttpBinding, { optional: true }), ...pages],
         probes: { database: async () => void (await sql`select 1`.execute(db)) },
         ...(grpc ? { http2: (socket) => grpc.inject(socket) } : {}),
       });
+      metrics.watch(host.server);
+      return host;
     })
     .inSingletonScope();
   bind(TYPES.GrpcHost)

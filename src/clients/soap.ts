@@ -62,7 +62,8 @@ export class SoapClient implements ProtocolClient {
   private soapClient(): Promise<soap.Client> {
     this.client ??= soap.createClientAsync(this.wsdlUrl, {
       forceSoap12Headers: this.options.version === '1.2',
-      customDeserializer: { decimal: (text: string) => text },
+      // Keep the wire text: money as "50.00" (node-soap would make a binary float), timestamps as ISO strings (it would make Dates).
+      customDeserializer: { decimal: (text: string) => text, dateTime: (text: string) => text },
     });
     return this.client;
   }

@@ -9,8 +9,24 @@ import { divertHttp2, type PrefaceSniffer } from './h2c.js';
 
 const REQUEST_ID = /^[\w.:-]{1,128}$/;
 
+/**
+ * Runs around every request before its binding (CORS, traces, request
+ * metrics): call `next` to go on, or answer and return. `binding` names the
+ * style that owns the path, if any.
+ */
+export type FrontDoorHook = (req: IncomingMessage, res: ServerResponse, next: () => Promise<void>, route: { readonly binding: string | undefined }) => Promise<void>;
+
+/** The node:http server of the front door, made before the app so the port is bound before any secret is touched. */
+export function createHttpServer(): Server {
+  return createServer({ keepAliveTimeout: 5_000 });
+}
+
 export interface HttpHostOptions {
   log: Logger;
+  /** Already listening (bound early at start); its placeholder request listeners are replaced. */
+  server?: Server;
+  /** Outermost first. */
+  hooks?: readonly FrontDoorHook[];
   /** Asked in order for paths no exact entry claims. */
   bindings: readonly HttpBinding[];
   /** Readiness checks by name (storage, Redis…): each resolves when reachable. */
@@ -42,7 +58,9 @@ export class HttpHost {
       for (const p of b.prefixes ?? []) this.prefixes.push([p, b]);
     }
     const access = this.accessLog();
-    this.server = createServer({ keepAliveTimeout: 5_000 }, (req, res) => {
+    this.server = options.server ?? createHttpServer();
+    this.server.removeAllListeners('request');
+    this.server.on('request', (req: IncomingMessage, res: ServerResponse) => {
       if (this.stopping) res.setHeader('Connection', 'close');
       access(req, res);
       const notes = new AccessNotes();
@@ -56,7 +74,7 @@ export class HttpHost {
         if (this.stopping) req.socket.end();
       });
       const info: RequestInfo = { requestId: String(req.id), log: req.log, notes, signal: gone.signal, peer: req.socket.remoteAddress };
-      void this.dispatch(req, res, info);
+      void this.around(req, res, info);
     });
     this.h2c = options.http2 ? divertHttp2(this.server, options.http2) : undefined;
     this.server.on('upgrade', (req, socket, head) => {
@@ -86,6 +104,21 @@ export class HttpHost {
     if (hit) return hit;
     for (const [prefix, binding] of this.prefixes) if (pathname.startsWith(prefix)) return binding;
     return undefined;
+  }
+
+  /** The hooks, outermost first, then the path table. */
+  private async around(req: IncomingMessage, res: ServerResponse, info: RequestInfo): Promise<void> {
+    const hooks = this.options.hooks ?? [];
+    if (!hooks.length) return this.dispatch(req, res, info);
+    const route = { binding: this.bindingFor(pathOf(req.url))?.name };
+    const chain = hooks.reduceRight<() => Promise<void>>((next, hook) => () => hook(req, res, next, route), () => this.dispatch(req, res, info));
+    try {
+      await chain();
+    } catch (err) {
+      info.log.error({ err }, 'unhandled error in a front-door hook');
+      if (!res.headersSent) sendJson(res, 500, { type: 'about:blank', title: 'Internal Server Error', status: 500 }, 'application/problem+json');
+      else res.destroy();
+    }
   }
 
   private async dispatch(req: IncomingMessage, res: ServerResponse, info: RequestInfo): Promise<void> {

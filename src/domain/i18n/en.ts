@@ -128,6 +128,8 @@ export const EN = {
   'rest.cannotRemove': 'cannot be removed',
   'rest.readOnly': 'is read-only',
   'rest.patchArray': 'a JSON Patch document is an array of operations',
+  'rest.formRepeated': 'given more than once',
+  'rest.grantType': 'unsupported grant type; only "password" is supported',
   'rest.patchNotDocument': 'not a valid JSON Patch document',
   'rest.patchOperation': 'invalid operation: {detail}',
   'rest.patchResultObject': 'the result must be an object',

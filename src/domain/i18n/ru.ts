@@ -120,6 +120,8 @@ export const RU: Record<MessageKey, string> = {
   'rest.cannotRemove': 'нельзя удалить',
   'rest.readOnly': 'только для чтения',
   'rest.patchArray': 'документ JSON Patch — это массив операций',
+  'rest.formRepeated': 'указано больше одного раза',
+  'rest.grantType': 'неподдерживаемый тип гранта; поддерживается только "password"',
   'rest.patchNotDocument': 'некорректный документ JSON Patch',
   'rest.patchOperation': 'недопустимая операция: {detail}',
   'rest.patchResultObject': 'результатом должен быть объект',

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { byIdIn, expectedVersion, id, limit, offset, page, sortSpec } from '../shapes.js';
+import { byIdIn, expectedVersion, id, limit, offset, page, sortSpec, timestamp } from '../shapes.js';
 
 export { byIdIn };
 
@@ -16,8 +16,8 @@ export const userOut = z
     name: z.string(),
     email: z.string().optional().meta({ description: 'Shown only to the user themselves and to administrators' }),
     role: roleSchema,
-    createdAt: z.string().meta({ description: 'ISO 8601 timestamp' }),
-    updatedAt: z.string().meta({ description: 'ISO 8601 timestamp' }),
+    createdAt: timestamp,
+    updatedAt: timestamp,
     version: z.number().int().positive(),
   })
   .meta({ id: 'User' });

@@ -64,10 +64,12 @@ const sqlRoleCheck = () => sql`role in ('admin', 'user')`;
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };
 
-export async function migrate(db: Kysely<any>): Promise<void> {
+/** Applies every pending migration in order; returns the names it applied (none when up to date). */
+export async function migrate(db: Kysely<any>): Promise<string[]> {
   const { error, results } = await new Migrator({ db, provider }).migrateToLatest();
   if (error) {
     const failed = results?.find((r) => r.status === 'Error');
     throw new Error(`migration ${failed?.migrationName ?? '?'} failed`, { cause: error });
   }
+  return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
 }

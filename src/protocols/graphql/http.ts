@@ -8,14 +8,16 @@ import type { Runtime } from '../../runtime/invoker.js';
 import { negotiateLanguage } from '../../runtime/language.js';
 import type { Logger } from '../../runtime/log.js';
 import { publicMessage } from '../../runtime/public-error.js';
+import type { Face } from '../shared/face.js';
 import { BodyTooLargeError, pathOf, readBody, sendJson, writeReply, type HttpBinding, type RequestInfo } from '../shared/http.js';
 import { GraphqlContext } from './context.js';
+import { schemaSource } from './docs.js';
 import { DocumentCache } from './documents.js';
 import { formatError, GRAPHQL_CODES, REQUEST_CODES, requestError } from './errors.js';
-import { ASSET_PREFIX, EXPLORER_PAGE, ExplorerAssets, wantsExplorer } from './explorer.js';
+import { ASSET_PREFIX, EXPLORER_PAGE, ExplorerAssets, wantsExplorer, type ExplorerLogin } from './explorer.js';
 import { limitMessage, limitRules, localiseLimitErrors, type QueryLimits } from './limits.js';
 import { buildGraphqlSchema } from './schema.js';
-import { GRAPHQL_PATH } from './spec.js';
+import { GRAPHQL_PATH, SDL_PATH } from './spec.js';
 
 export interface GraphqlOptions extends QueryLimits {
   maxQueryLength: number;
@@ -23,6 +25,8 @@ export interface GraphqlOptions extends QueryLimits {
   bodyLimitBytes: number;
   /** For failures graphql-js reports outside any runtime call (an output that fails to serialise). */
   log: Logger;
+  /** The explorer's prefilled Login; without one it shows Alice with a password placeholder. */
+  explorerLogin?: ExplorerLogin | undefined;
 }
 
 /**
@@ -36,12 +40,24 @@ export interface GraphqlOptions extends QueryLimits {
  */
 export class GraphqlHttp implements HttpBinding {
   readonly name = 'graphql';
-  readonly paths = [GRAPHQL_PATH];
+  readonly paths = [GRAPHQL_PATH, SDL_PATH];
   readonly prefixes = [ASSET_PREFIX];
+  readonly face: Face = {
+    name: 'graphql',
+    title: 'GraphQL',
+    summary: 'GraphQL over HTTP on /graphql (POST, or GET ?query=), nested queries batched with DataLoader',
+    links: [
+      { rel: 'endpoint', title: 'Endpoint', href: GRAPHQL_PATH },
+      { rel: 'explorer', title: 'GraphiQL explorer (open in a browser)', href: GRAPHQL_PATH, type: 'text/html' },
+      { rel: 'contract', title: 'Schema (SDL)', href: SDL_PATH, type: 'text/plain' },
+    ],
+    contracts: [{ file: 'schema.graphql', mediaType: 'text/plain', render: () => this.sdl }],
+  };
+  private readonly sdl = schemaSource();
   readonly schema: GraphQLSchema;
   readonly documents: DocumentCache;
   private readonly handler: Handler<IncomingMessage, RequestInfo>;
-  private readonly assets = new ExplorerAssets();
+  private readonly assets: ExplorerAssets;
   /** Requests whose answer carries errors, in the language their Accept-Language chose (for Content-Language). */
   private readonly erred = new WeakSet<IncomingMessage>();
 
@@ -49,6 +65,7 @@ export class GraphqlHttp implements HttpBinding {
     runtime: Runtime,
     private readonly options: GraphqlOptions,
   ) {
+    this.assets = new ExplorerAssets(options.explorerLogin ?? { username: 'alice@example.com', password: undefined });
     this.schema = buildGraphqlSchema(runtime);
     this.documents = new DocumentCache(this.schema, limitRules(options), options.documentCacheSize);
     this.handler = createHandler<IncomingMessage, RequestInfo, OperationContext>({
@@ -103,6 +120,7 @@ export class GraphqlHttp implements HttpBinding {
   async handle(req: IncomingMessage, res: ServerResponse, info: RequestInfo): Promise<void> {
     const url = req.url ?? GRAPHQL_PATH;
     const pathname = pathOf(url);
+    if (pathname === SDL_PATH) return writeReply(res, this.sdlReply(req.method));
     if (pathname !== GRAPHQL_PATH) {
       const asset = this.assets.reply(pathname, req.method, req.headers['accept-encoding']);
       if (asset) writeReply(res, asset);
@@ -130,5 +148,11 @@ export class GraphqlHttp implements HttpBinding {
     if (text !== null) headers['Content-Length'] = Buffer.byteLength(text);
     res.writeHead(init.status ?? 200, init.statusText, headers);
     res.end(text);
+  }
+
+  private sdlReply(method: string | undefined) {
+    if (method !== 'GET' && method !== 'HEAD') return { status: 405, headers: { Allow: 'GET, HEAD' } };
+    const headers = { 'Content-Type': 'text/plain; charset=utf-8', 'Content-Length': Buffer.byteLength(this.sdl), 'Cache-Control': 'no-cache' };
+    return { status: 200, headers, body: method === 'HEAD' ? undefined : this.sdl };
   }
 }

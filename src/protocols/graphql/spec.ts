@@ -3,6 +3,9 @@ import type { ErrorKind } from '../../domain/errors.js';
 
 export const GRAPHQL_PATH = '/graphql';
 
+/** The schema in SDL, for browsers and code generators. */
+export const SDL_PATH = '/graphql/schema.graphql';
+
 /** DomainError kind → `extensions.code`; Apollo's names where one exists. */
 export const GRAPHQL_CODES: Record<ErrorKind, string> = {
   NOT_FOUND: 'NOT_FOUND',

@@ -5,6 +5,9 @@ import type { ErrorKind, FieldError } from '../../domain/errors.js';
 /** Where JSON-RPC is served: POST for HTTP, the same path for WebSocket. */
 export const RPC_PATH = '/rpc';
 
+/** The rpc.discover document over plain GET, for browsers and tools that do not speak JSON-RPC. */
+export const OPENRPC_PATH = '/rpc/openrpc.json';
+
 /** The OpenRPC service-discovery method (OpenRPC spec §"Service Discovery Method"). */
 export const DISCOVER = 'rpc.discover';
 

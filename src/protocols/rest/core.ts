@@ -14,7 +14,7 @@ import { coerceText } from '../shared/coerce.js';
 import { pathOf, type HttpReply } from '../shared/http.js';
 import { etagFor, ifMatchVersions, notModified } from './conditional.js';
 import { buildOpenApi } from './docs.js';
-import { HttpProblem, markTokenRejected, renderProblem } from './errors.js';
+import { HttpProblem, invalid, markTokenRejected, renderProblem } from './errors.js';
 import { DocsExplorer } from './explorer.js';
 import { negotiate, negotiateForProblem, readPayload, type Negotiated } from './media.js';
 import { bodyChanges, jsonPatchChanges } from './patch.js';
@@ -90,6 +90,19 @@ const ROOT_LINKS = {
 };
 
 const stale = () => new DomainError('PRECONDITION_FAILED', msg('rest.stale'));
+
+/**
+ * The token endpoint as an OAuth 2.0 password grant (RFC 6749 §4.3.2), so
+ * Swagger UI's Authorize dialog and OAuth clients can log in: a form with
+ * grant_type=password, username, password. Scope and client identification
+ * (client_id, client_secret, or Basic client credentials in Authorization,
+ * which login ignores) carry nothing here: there are no scopes or clients.
+ */
+function passwordGrant(form: Record<string, unknown>): Record<string, unknown> {
+  const { grant_type: grant, scope: _scope, client_id: _id, client_secret: _secret, ...rest } = form;
+  if (grant !== undefined && grant !== 'password') throw invalid('grant_type', msg('rest.grantType'));
+  return rest;
+}
 
 /**
  * The framework-free REST core: a request record in, a reply record out.
@@ -194,8 +207,11 @@ export class RestCore {
       else if (rawFields !== undefined) query.fields = rawFields;
       input = { ...(coerceText(p.schema, query) as Record<string, unknown>), ...params };
     } else {
-      const payload = await readPayload(req.headers, (limit) => req.body(limit), this.options.bodyLimitBytes, !!route.patch, this.xml, p.schema);
-      if (payload.kind === 'json-patch') {
+      const token = route.resource === 'token';
+      const payload = await readPayload(req.headers, (limit) => req.body(limit), this.options.bodyLimitBytes, !!route.patch, this.xml, p.schema, token);
+      if (payload.kind === 'form') {
+        input = { ...passwordGrant(payload.value), ...params };
+      } else if (payload.kind === 'json-patch') {
         const now = await current();
         if (versions && !versions.includes(now.version as number)) throw stale();
         const changes = jsonPatchChanges(now, payload.value, p.immutable);

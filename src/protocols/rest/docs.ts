@@ -175,6 +175,11 @@ function operationObject(route: RestRoute, schemas: Record<string, JsonSchema>):
     const types = route.patch ? ['application/merge-patch+json', 'application/json'] : DATA_MEDIA;
     const media = content(types, body);
     if (route.patch) media['application/json-patch+json'] = { schema: ref('JsonPatch') };
+    if (route.resource === 'token') {
+      // The same login as an OAuth 2.0 password grant (RFC 6749 §4.3.2), which Swagger UI's Authorize dialog sends.
+      const grant = { type: 'object', properties: { grant_type: { type: 'string', const: 'password' }, ...(body.properties as object) }, required: body.required };
+      media['application/x-www-form-urlencoded'] = { schema: grant };
+    }
     object.requestBody = { required: true, content: media };
   }
   return object;
@@ -272,12 +277,20 @@ export function buildOpenApi(): Record<string, unknown> {
         "A user's email is shown only to that user and to administrators.",
     },
     servers: [{ url: API_BASE }],
-    security: [{ bearerAuth: [] }],
+    // Either scheme is enough: a pasted token, or Swagger UI's username/password form (OAuth 2.0 password flow on the token endpoint).
+    security: [{ bearerAuth: [] }, { password: [] }],
     paths,
     components: {
       schemas,
       responses,
-      securitySchemes: { bearerAuth: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } },
+      securitySchemes: {
+        bearerAuth: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT', description: 'A token from POST /auth/token (or the login operation of any style)' },
+        password: {
+          type: 'oauth2',
+          description: 'Log in with a username (admin, or an email) and password; the token endpoint takes an OAuth 2.0 password grant',
+          flows: { password: { tokenUrl: `${API_BASE}/auth/token`, scopes: {} } },
+        },
+      },
     },
   };
 }

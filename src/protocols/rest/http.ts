@@ -1,14 +1,30 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Runtime } from '../../runtime/invoker.js';
+import type { Face } from '../shared/face.js';
 import { readBody, writeReply, type HttpBinding, type RequestInfo } from '../shared/http.js';
 import { RestCore, type RestOptions } from './core.js';
-import { DOCS_PATH } from './spec.js';
+import { buildOpenApi } from './docs.js';
+import { API_BASE, DOCS_PATH } from './spec.js';
+
+const FACE: Face = {
+  name: 'rest',
+  title: 'REST',
+  summary: 'Resources under /api/v1: JSON (or XML), problem+json errors, ETags, paging',
+  links: [
+    { rel: 'endpoint', title: 'API root', href: API_BASE, type: 'application/json' },
+    { rel: 'docs', title: 'API docs (Swagger UI)', href: DOCS_PATH, type: 'text/html' },
+    { rel: 'contract', title: 'OpenAPI 3.1 document', href: `${API_BASE}/openapi.json`, type: 'application/json' },
+    { rel: 'token', title: 'Token endpoint (POST)', href: `${API_BASE}/auth/token` },
+  ],
+  contracts: [{ file: 'openapi.json', mediaType: 'application/json', render: () => `${JSON.stringify(buildOpenApi(), null, 2)}\n` }],
+};
 
 /** REST on the node:http front door: owns /api/… and /docs, served by the framework-free core. */
 export class RestHttp implements HttpBinding {
   readonly name = 'rest';
   readonly paths = ['/api', DOCS_PATH];
   readonly prefixes = ['/api/', `${DOCS_PATH}/`];
+  readonly face = FACE;
   readonly core: RestCore;
 
   constructor(runtime: Runtime, options: RestOptions) {

@@ -25,12 +25,24 @@ const TEXT_XML_NEG: Negotiated = { ...XML_NEG, contentType: 'text/xml; charset=u
 
 export const RESPONSE_TYPES = ['application/json', 'application/xml', 'text/xml'] as const;
 
-/** Proactive negotiation (RFC 9110 §12.5.1) with `accepts`, as express does it; nothing acceptable → 406. */
+/** Media types a browser puts first when it navigates; it lists application/xml above any JSON. */
+const PAGE_TYPES = new Set(['text/html', 'application/xhtml+xml']);
+
+/**
+ * Proactive negotiation (RFC 9110 §12.5.1) with `accepts`, as express does
+ * it; nothing acceptable → 406. One exception: a browser navigating here
+ * asks for HTML first and ranks application/xml (q=0.9) above anything
+ * JSON (via *\/* at q=0.8), so it would get XML it never really asked for;
+ * when HTML comes first, the answer is JSON. XML goes to clients that ask
+ * for it explicitly.
+ */
 export function negotiate(headers: IncomingHttpHeaders): Negotiated {
   const accept = headers.accept;
   // The common cases skip the negotiator's parse.
   if (!accept || accept === '*/*' || accept === 'application/json') return JSON_NEG;
-  const chosen = accepts({ headers } as Parameters<typeof accepts>[0]).type(RESPONSE_TYPES as unknown as string[]);
+  const negotiator = accepts({ headers } as Parameters<typeof accepts>[0]);
+  if (PAGE_TYPES.has((negotiator.types() as string[])[0] ?? '')) return JSON_NEG;
+  const chosen = negotiator.type(RESPONSE_TYPES as unknown as string[]);
   if (chosen === 'application/json') return JSON_NEG;
   if (chosen === 'application/xml') return XML_NEG;
   if (chosen === 'text/xml') return TEXT_XML_NEG;
@@ -47,10 +59,11 @@ export function negotiateForProblem(headers: IncomingHttpHeaders): Negotiated {
 }
 
 export type Payload =
-  | { kind: 'json' | 'xml' | 'merge-patch'; value: Record<string, unknown> }
+  | { kind: 'json' | 'xml' | 'merge-patch' | 'form'; value: Record<string, unknown> }
   | { kind: 'json-patch'; value: unknown[] };
 
 const DATA_TYPES = ['application/json', 'application/xml', 'text/xml'];
+const FORM = 'application/x-www-form-urlencoded';
 const PATCH_TYPES = ['application/merge-patch+json', 'application/json-patch+json', 'application/json'];
 
 /**
@@ -65,9 +78,11 @@ export async function readPayload(
   patch: boolean,
   xml: XmlReader,
   schema: JsonSchema,
+  /** Also take an HTML/OAuth form body (the token endpoint: RFC 6749 §4.3.2 sends one). */
+  form = false,
 ): Promise<Payload> {
   const type = mediaType(headers['content-type']);
-  const accepted = patch ? PATCH_TYPES : DATA_TYPES;
+  const accepted = patch ? PATCH_TYPES : form ? [...DATA_TYPES, FORM] : DATA_TYPES;
   const hasBody = Number(headers['content-length'] ?? 0) > 0 || headers['transfer-encoding'] !== undefined;
   if (!type && !hasBody && !patch) return { kind: 'json', value: {} };
   if (!accepted.includes(type)) {
@@ -83,6 +98,7 @@ export async function readPayload(
   }
   const text = raw.toString('utf8');
   if (type === 'application/xml' || type === 'text/xml') return { kind: 'xml', value: xml.read(text, schema) };
+  if (type === FORM) return { kind: 'form', value: parseForm(text) };
   const value = parseJson(text);
   if (type === 'application/json-patch+json') {
     if (!Array.isArray(value)) throw invalid('(body)', msg('rest.patchArray'));
@@ -90,6 +106,16 @@ export async function readPayload(
   }
   if (!value || typeof value !== 'object' || Array.isArray(value)) throw invalid('(body)', msg('rest.bodyObject'));
   return { kind: type === 'application/json' && !patch ? 'json' : 'merge-patch', value: value as Record<string, unknown> };
+}
+
+/** application/x-www-form-urlencoded (WHATWG URL §5): each name at most once. */
+function parseForm(text: string): Record<string, unknown> {
+  const value: Record<string, unknown> = {};
+  for (const [name, v] of new URLSearchParams(text)) {
+    if (Object.hasOwn(value, name)) throw invalid(name, msg('rest.formRepeated'));
+    value[name] = v;
+  }
+  return value;
 }
 
 function parseJson(text: string): unknown {

@@ -4,6 +4,7 @@ import contentType from 'content-type';
 import getRawBody from 'raw-body';
 import type { AccessNotes } from '../../runtime/context.js';
 import type { Logger } from '../../runtime/log.js';
+import type { Face } from './face.js';
 
 /** What the front door knows about a request before any binding sees it. */
 export interface RequestInfo {
@@ -32,6 +33,8 @@ export interface HttpBinding {
   upgrade?(req: IncomingMessage, socket: Duplex, head: Buffer, info: Omit<RequestInfo, 'signal'>): boolean;
   /** Ends what the binding holds open (WebSockets, streams) at shutdown. */
   close?(): Promise<void>;
+  /** Its links and contract documents for the landing page, the startup block and export-contracts (face.ts). */
+  readonly face?: Face;
 }
 
 export class BodyTooLargeError extends Error {

@@ -30,18 +30,22 @@ export interface WsLimits {
  */
 export class WsConnections {
   private readonly byAddress = new Map<string, number>();
+  /** Open sockets per endpoint (its guard's name), for the open-connections metric. */
+  readonly byEndpoint = new Map<string, number>();
 
-  acquire(address: string, max: number): boolean {
+  acquire(address: string, max: number, endpoint = 'ws'): boolean {
     const n = this.byAddress.get(address) ?? 0;
     if (n >= max) return false;
     this.byAddress.set(address, n + 1);
+    this.byEndpoint.set(endpoint, (this.byEndpoint.get(endpoint) ?? 0) + 1);
     return true;
   }
 
-  release(address: string): void {
+  release(address: string, endpoint = 'ws'): void {
     const n = (this.byAddress.get(address) ?? 1) - 1;
     if (n > 0) this.byAddress.set(address, n);
     else this.byAddress.delete(address);
+    this.byEndpoint.set(endpoint, Math.max(0, (this.byEndpoint.get(endpoint) ?? 1) - 1));
   }
 
   count(address: string): number {
@@ -97,13 +101,13 @@ export class WsGuard {
   /** The handshake, unless the client address already holds its share of sockets (then HTTP 429 and the socket is closed). */
   upgrade(req: IncomingMessage, socket: Duplex, head: Buffer, onOpen: (ws: WebSocket) => void): void {
     const address = req.socket.remoteAddress ?? 'unknown';
-    if (!this.connections.acquire(address, this.limits.maxConnectionsPerAddress)) {
+    if (!this.connections.acquire(address, this.limits.maxConnectionsPerAddress, this.name)) {
       socket.end('HTTP/1.1 429 Too Many Requests\r\nRetry-After: 10\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
       return;
     }
     let released = false;
     const release = () => {
-      if (!released) this.connections.release(address);
+      if (!released) this.connections.release(address, this.name);
       released = true;
     };
     socket.once('close', release);
