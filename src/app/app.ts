@@ -52,6 +52,8 @@ export async function buildApp(
 
   const container = new Container({ defaultScope: 'Singleton' });
   await container.load(infraModule({ config, log, db, counter, settings, hasher, admin, jwtSecret }), domainModule, runtimeModule, ...STYLE_MODULES, hostModule);
+  const relay = container.get(TYPES.OutboxRelay);
+  await relay.start();
   const host = container.get(TYPES.HttpHost);
   const bindings = container.isBound(TYPES.HttpBinding) ? container.getAll(TYPES.HttpBinding) : [];
   const grpc = container.isBound(TYPES.GrpcServices) ? container.get(TYPES.GrpcHost) : undefined;
@@ -83,6 +85,7 @@ export async function buildApp(
       // Sockets a binding took over by upgrade (WebSockets) keep the server open until the binding ends them.
       await Promise.all(bindings.map((b) => b.close?.()));
       await stopped;
+      await relay.stop();
       await db.destroy();
     },
   };

@@ -77,7 +77,8 @@ export class GraphqlClient implements ProtocolClient {
       // Keys the schema does not know are sent anyway, so the server (not the client) refuses them.
       const vars = keys.map((k) => `$${k}: ${argTypes.get(k) ?? 'String'}`).join(', ');
       const args = keys.map((k) => `${k}: $${k}`).join(', ');
-      const output = operationSchemas(op).output;
+      // The SDL carries unions (an event's data) as one field per alternative: select the typed shape.
+      const output = operationSchemas(op).typedOutput;
       text = `${root === 'Query' ? 'query' : 'mutation'} ${pascalName(operation)}${vars ? `(${vars})` : ''} { ${field}${args ? `(${args})` : ''} ${selection(output, output)} }`;
       this.documents.set(cacheKey, text);
     }
@@ -103,7 +104,9 @@ export class GraphqlClient implements ProtocolClient {
     }
     const value = body.data?.[ROOT_FIELDS[operation].field];
     if (value === null || value === undefined) return { ok: false, kind: 'NOT_FOUND', fields: [] };
-    const output = operationSchemas(findOperation(operation)!).output;
-    return { ok: true, data: decode(output, output, value) };
+    const op = findOperation(operation)!;
+    const output = operationSchemas(op).typedOutput;
+    const data = decode(output, output, value);
+    return { ok: true, data: op.typed ? op.typed.to(data) : data };
   }
 }

@@ -64,7 +64,9 @@ export class RestClient implements ProtocolClient {
       body = JSON.stringify(rest);
     } else {
       const query = new URLSearchParams();
-      for (const [k, v] of Object.entries(rest)) if (v !== undefined) query.set(k, String(v));
+      const publicName = new Map(Object.entries(route.query ?? {}).map(([alias, field]) => [field, alias]));
+      // Lists go comma-separated (String([a, b]) is "a,b").
+      for (const [k, v] of Object.entries(rest)) if (v !== undefined) query.set(publicName.get(k) ?? k, String(v));
       if ([...query.keys()].length) url += `?${query.toString()}`;
     }
     const res = await fetch(url, { method: route.method.toUpperCase(), headers, ...(body === undefined ? {} : { body }) });
@@ -72,6 +74,10 @@ export class RestClient implements ProtocolClient {
     const text = await res.text();
     const json: unknown = text ? JSON.parse(text) : undefined;
     if (res.ok) {
+      if (route.feed) {
+        const { data, links } = json as { data: unknown[]; links: { next: string } };
+        return { ok: true, data: { events: stripLinks(data), next: new URL(links.next, this.baseUrl).searchParams.get('after') } };
+      }
       if (route.page) {
         const { data, page } = json as { data: unknown[]; page: { total: number; limit: number; offset: number } };
         return { ok: true, data: { items: stripLinks(data), total: page.total, limit: page.limit, offset: page.offset } };

@@ -76,10 +76,12 @@ export class SoapClient implements ProtocolClient {
     const headers: Record<string, string> = token ? { Authorization: `Bearer ${token}` } : {};
     try {
       const [result] = await method.call(client, input, {}, headers);
-      const { output } = operationSchemas(op);
+      // SOAP carries unions (an event's data) as one element per alternative: read the typed shape, then undo it.
+      const output = operationSchemas(op).typedOutput;
       const defs = (output.$defs ?? {}) as Record<string, JsonSchema>;
       const element = (output.$ref as string).replace('#/$defs/', '');
-      return { ok: true, data: normalise(output, defs, result[element]) };
+      const data = normalise(output, defs, result[element]);
+      return { ok: true, data: op.typed ? op.typed.to(data) : data };
     } catch (err) {
       const fault = (err as SoapError).root?.Envelope?.Body?.Fault;
       const detail = (fault?.detail ?? fault?.Detail)?.ServiceFault as { kind?: string; fields?: unknown } | undefined;

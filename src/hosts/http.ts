@@ -9,6 +9,9 @@ import { divertHttp2, type PrefaceSniffer } from './h2c.js';
 
 const REQUEST_ID = /^[\w.:-]{1,128}$/;
 
+/** Access lines never carry a bearer token sent in the URL (EventSource and WebSocket clients send `access_token=`). */
+const redactTokens = (url: string | undefined): string | undefined => url?.replace(/([?&]access_token=)[^&#]*/gi, '$1[redacted]');
+
 export interface HttpHostOptions {
   log: Logger;
   /** Asked in order for paths no exact entry claims. */
@@ -82,8 +85,10 @@ export class HttpHost {
   }
 
   private bindingFor(pathname: string): HttpBinding | undefined {
-    const hit = this.exact.get(pathname);
-    if (hit) return hit;
+    return this.exact.get(pathname) ?? this.prefixFor(pathname);
+  }
+
+  private prefixFor(pathname: string): HttpBinding | undefined {
     for (const [prefix, binding] of this.prefixes) if (pathname.startsWith(prefix)) return binding;
     return undefined;
   }
@@ -93,8 +98,11 @@ export class HttpHost {
     try {
       if (pathname === '/healthz') return sendJson(res, 200, { status: 'ok' });
       if (pathname === '/readyz') return await this.ready(res);
-      const binding = this.bindingFor(pathname);
-      if (binding) return await binding.handle(req, res, info);
+      const exact = this.exact.get(pathname);
+      // An exact path may be shared by content negotiation: a binding that declines (false) hands over to the prefix owner.
+      if (exact && (await exact.handle(req, res, info)) !== false) return;
+      const binding = this.prefixFor(pathname);
+      if (binding) return void (await binding.handle(req, res, info));
       sendJson(res, 404, { type: 'about:blank', title: 'Not Found', status: 404, detail: `No resource at ${pathname}` }, 'application/problem+json');
     } catch (err) {
       info.log.error({ err }, 'unhandled error in a binding');
@@ -130,7 +138,7 @@ export class HttpHost {
       const notes = this.notes.get(req);
       return {
         method: req.method,
-        url: req.url,
+        url: redactTokens(req.url),
         status: res.statusCode,
         ms,
         ...(notes?.summary ? { operation: notes.summary } : {}),

@@ -1,7 +1,7 @@
 import { requireAdmin, requireCaller, requireSelfOrAdmin } from '../access.js';
 import type { DomainContext } from '../context.js';
 import { DomainError, notFound } from '../errors.js';
-import { NO_EVENTS, type EventBus } from '../events.js';
+import type { UnitOfWork } from '../events.js';
 import type { PasswordHasher, UserChanges, UserRecord, UserRepository, WriteResult } from '../ports.js';
 import type { Deleted, Page } from '../shapes.js';
 import { parseSort } from '../sort.js';
@@ -40,7 +40,8 @@ export class UserService {
   constructor(
     private readonly users: UserRepository,
     private readonly hasher: PasswordHasher,
-    private readonly events: EventBus = NO_EVENTS,
+    /** Writes run here: the change and its event commit together or not at all. */
+    private readonly uow: UnitOfWork,
   ) {}
 
   async get(ctx: DomainContext, input: unknown): Promise<User> {
@@ -62,10 +63,11 @@ export class UserService {
     requireAdmin(ctx.caller);
     const v = validate(createUserIn, input);
     const passwordHash = v.password === undefined ? null : await this.hasher.hash(v.password);
-    const result = await this.users.insert({ name: v.name, email: v.email, role: v.role, passwordHash });
-    const user = toUser(unwrap(result, 'User', 0));
-    await this.events.publish({ type: 'user.created', data: user });
-    return user;
+    return this.uow.run(async (w) => {
+      const user = toUser(unwrap(await w.users.insert({ name: v.name, email: v.email, role: v.role, passwordHash }), 'User', 0));
+      await w.record({ type: 'user.created', data: user });
+      return user;
+    });
   }
 
   /** Full replacement of the mutable fields (role and password kept when omitted). */
@@ -82,9 +84,11 @@ export class UserService {
   async delete(ctx: DomainContext, input: unknown): Promise<Deleted> {
     const v = validate(deleteUserIn, input);
     requireSelfOrAdmin(ctx.caller, v.id);
-    unwrap(await this.users.delete(v.id, v.expectedVersion), 'User', v.id);
-    await this.events.publish({ type: 'user.deleted', data: { id: v.id } });
-    return { deleted: true, id: v.id };
+    return this.uow.run(async (w) => {
+      unwrap(await w.users.delete(v.id, v.expectedVersion), 'User', v.id);
+      await w.record({ type: 'user.deleted', data: { id: v.id } });
+      return { deleted: true as const, id: v.id };
+    });
   }
 
   private async change(
@@ -94,18 +98,22 @@ export class UserService {
     expectedVersion: number | undefined,
   ): Promise<User> {
     const p = requireSelfOrAdmin(ctx.caller, id);
-    const current = await this.users.findById(id);
-    if (!current) throw notFound('User', id);
-    if (fields.role !== undefined && fields.role !== current.role && p.role !== 'admin') {
-      throw new DomainError('FORBIDDEN', 'Only administrators may change roles');
-    }
-    const changes: UserChanges = {};
-    if (fields.name !== undefined) changes.name = fields.name;
-    if (fields.email !== undefined) changes.email = fields.email;
-    if (fields.role !== undefined) changes.role = fields.role;
-    if (fields.password !== undefined) changes.passwordHash = await this.hasher.hash(fields.password);
-    const user = toUser(unwrap(await this.users.update(id, changes, expectedVersion), 'User', id));
-    await this.events.publish({ type: 'user.updated', data: user });
-    return user;
+    // Hashing is deliberately slow: done before the transaction, which holds the (single) SQLite connection.
+    const passwordHash = fields.password === undefined ? undefined : await this.hasher.hash(fields.password);
+    return this.uow.run(async (w) => {
+      const current = await w.users.findById(id);
+      if (!current) throw notFound('User', id);
+      if (fields.role !== undefined && fields.role !== current.role && p.role !== 'admin') {
+        throw new DomainError('FORBIDDEN', 'Only administrators may change roles');
+      }
+      const changes: UserChanges = {};
+      if (fields.name !== undefined) changes.name = fields.name;
+      if (fields.email !== undefined) changes.email = fields.email;
+      if (fields.role !== undefined) changes.role = fields.role;
+      if (passwordHash !== undefined) changes.passwordHash = passwordHash;
+      const user = toUser(unwrap(await w.users.update(id, changes, expectedVersion), 'User', id));
+      await w.record({ type: 'user.updated', data: user });
+      return user;
+    });
   }
 }

@@ -1,6 +1,6 @@
 import { sql, type Kysely, type Selectable } from 'kysely';
 import type { NewUser, Slice, UserChanges, UserFilter, UserRecord, UserRepository, WriteResult } from '../../domain/ports.js';
-import { containsPattern, isUniqueViolation } from './database.js';
+import { containsPattern, inTransaction, isUniqueViolation } from './database.js';
 import type { Database, UsersTable } from './schema.js';
 
 const SORT_COLUMNS = {
@@ -96,7 +96,7 @@ export class SqlUserRepository implements UserRepository {
   }
 
   delete(id: number, expectedVersion?: number): Promise<WriteResult<true>> {
-    return this.db.transaction().execute(async (tx) => {
+    return inTransaction(this.db, async (tx) => {
       const row = await tx.selectFrom('users').select('version').where('id', '=', id).executeTakeFirst();
       if (!row) return { ok: false, reason: 'missing' } as const;
       if (expectedVersion !== undefined && row.version !== expectedVersion) return { ok: false, reason: 'stale' } as const;

@@ -1,19 +1,22 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { GraphQLSchema } from 'graphql';
+import type { ExecutionArgs, GraphQLSchema } from 'graphql';
 import { createHandler, type Handler, type OperationContext } from 'graphql-http';
 import { createContext } from '../../runtime/context.js';
 import { fromAuthorization } from '../../runtime/credentials.js';
 import type { Runtime } from '../../runtime/invoker.js';
 import type { Logger } from '../../runtime/log.js';
-import { publicMessage } from '../../runtime/public-error.js';
+import type { Duplex } from 'node:stream';
 import { BodyTooLargeError, pathOf, readBody, sendJson, writeReply, type HttpBinding, type RequestInfo } from '../shared/http.js';
-import { GraphqlContext } from './context.js';
+import type { WsGuard } from '../shared/ws.js';
 import { DocumentCache } from './documents.js';
-import { formatError, GRAPHQL_CODES, REQUEST_CODES, requestError } from './errors.js';
+import { formatError, REQUEST_CODES, requestError } from './errors.js';
 import { ASSET_PREFIX, EXPLORER_PAGE, ExplorerAssets, wantsExplorer } from './explorer.js';
 import { limitRules, type QueryLimits } from './limits.js';
+import { GraphqlPreparer } from './prepare.js';
 import { buildGraphqlSchema } from './schema.js';
+import { GraphqlSse } from './sse.js';
 import { GRAPHQL_PATH } from './spec.js';
+import { GraphqlWebSocket } from './ws.js';
 
 export interface GraphqlOptions extends QueryLimits {
   maxQueryLength: number;
@@ -21,6 +24,12 @@ export interface GraphqlOptions extends QueryLimits {
   bodyLimitBytes: number;
   /** For failures graphql-js reports outside any runtime call (an output that fails to serialise). */
   log: Logger;
+  /** The shared WebSocket limits for graphql-transport-ws on this path. */
+  ws: WsGuard;
+  /** Operations at once on one WebSocket. */
+  maxOperationsPerConnection: number;
+  /** A Server-Sent Events reader stuck this long is cut off. */
+  slowPeerMs: number;
 }
 
 /**
@@ -40,6 +49,9 @@ export class GraphqlHttp implements HttpBinding {
   readonly documents: DocumentCache;
   private readonly handler: Handler<IncomingMessage, RequestInfo>;
   private readonly assets = new ExplorerAssets();
+  private readonly preparer: GraphqlPreparer;
+  private readonly sse: GraphqlSse;
+  private readonly socket: GraphqlWebSocket;
 
   constructor(
     runtime: Runtime,
@@ -47,37 +59,16 @@ export class GraphqlHttp implements HttpBinding {
   ) {
     this.schema = buildGraphqlSchema(runtime);
     this.documents = new DocumentCache(this.schema, limitRules(options), options.documentCacheSize);
+    this.preparer = new GraphqlPreparer(runtime, this.schema, this.documents, options.maxQueryLength);
+    this.sse = new GraphqlSse(runtime, this.preparer, options);
+    this.socket = new GraphqlWebSocket(runtime, this.preparer, { guard: options.ws, maxOperationsPerConnection: options.maxOperationsPerConnection, log: options.log });
     this.handler = createHandler<IncomingMessage, RequestInfo, OperationContext>({
       schema: this.schema,
       onSubscribe: async (req, params) => {
-        if (params.query.length > options.maxQueryLength) {
-          return [
-            requestError(`Query is ${params.query.length} characters long, more than the maximum of ${options.maxQueryLength}`, REQUEST_CODES.validationFailed, {
-              limit: 'maxQueryLength',
-              max: options.maxQueryLength,
-              actual: params.query.length,
-            }),
-          ];
-        }
-        const compiled = this.documents.get(params.query);
-        if (!compiled.ok) return compiled.errors;
-        if (params.operationName) req.context.notes.operation(params.operationName);
         const call = createContext({ style: 'graphql', ...req.context, credentials: fromAuthorization(req.raw.headers.authorization) });
-        // A bad token fails the whole request; no token lets public fields (login, introspection) run.
-        try {
-          await runtime.authenticate(call);
-        } catch (err) {
-          const e = runtime.normalise(err, call);
-          return [requestError(publicMessage(e), GRAPHQL_CODES[e.kind])];
-        }
-        return {
-          schema: this.schema,
-          document: compiled.document,
-          operationName: params.operationName,
-          variableValues: params.variables,
-          // graphql-http types contexts as plain records; resolvers receive the class instance.
-          contextValue: new GraphqlContext(call, runtime) as unknown as OperationContext,
-        };
+        const prepared = await this.preparer.prepare(params, call);
+        // graphql-http types contexts as plain records; resolvers receive the class instance.
+        return prepared as ExecutionArgs & { contextValue: OperationContext };
       },
       formatError: (err) => formatError(err, (cause) => runtime.normalise(cause, { log: options.log, requestId: '' }, 'graphql')),
     });
@@ -93,6 +84,8 @@ export class GraphqlHttp implements HttpBinding {
       return;
     }
     if (wantsExplorer(req.method, req.headers.accept)) return writeReply(res, EXPLORER_PAGE);
+    // graphql-sse's distinct connections mode: exactly this Accept, as its clients and EventSource send it.
+    if (req.headers.accept === 'text/event-stream') return this.sse.handle(req, res, info);
 
     let body: string | null = null;
     if (req.method === 'POST') {
@@ -110,5 +103,15 @@ export class GraphqlHttp implements HttpBinding {
     if (text !== null) headers['Content-Length'] = Buffer.byteLength(text);
     res.writeHead(init.status ?? 200, init.statusText, headers);
     res.end(text);
+  }
+
+  /** graphql-transport-ws (graphql-ws) on the same path. */
+  upgrade(req: IncomingMessage, socket: Duplex, head: Buffer, info: Omit<RequestInfo, 'signal'>): boolean {
+    this.socket.upgrade(req, socket, head, info);
+    return true;
+  }
+
+  close(): Promise<void> {
+    return this.socket.close();
   }
 }

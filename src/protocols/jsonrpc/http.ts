@@ -16,6 +16,8 @@ export interface JsonRpcOptions {
   bodyLimitBytes: number;
   /** The WebSocket limits for /rpc (shared rules, see protocols/shared/ws.ts). */
   ws: WsGuard;
+  /** Subscriptions at once on one WebSocket. */
+  maxSubscriptionsPerConnection: number;
 }
 
 /** Media types JSON-RPC clients send in practice; anything else is 415. */
@@ -41,7 +43,7 @@ export class JsonRpcHttp implements HttpBinding {
   ) {
     const document = buildOpenRpcDocument();
     this.core = new RpcCore(runtime, options.maxBatch, () => document);
-    this.ws = new RpcWebSocket(this.core, options.ws);
+    this.ws = new RpcWebSocket(this.core, options.ws, runtime, options.maxSubscriptionsPerConnection);
   }
 
   async handle(req: IncomingMessage, res: ServerResponse, info: RequestInfo): Promise<void> {

@@ -4,6 +4,7 @@ import FindMyWay from 'find-my-way';
 import { operationSchemas, type JsonSchema } from '../../contract/json-schema.js';
 import { findOperation, type Operation } from '../../contract/operations.js';
 import { DomainError } from '../../domain/errors.js';
+import type { DomainEvent } from '../../domain/events.js';
 import type { Page } from '../../domain/shapes.js';
 import { createContext, type CallContext, type ContextInit } from '../../runtime/context.js';
 import { fromAuthorization } from '../../runtime/credentials.js';
@@ -16,7 +17,7 @@ import { HttpProblem, markTokenRejected, renderProblem } from './errors.js';
 import { DocsExplorer } from './explorer.js';
 import { negotiate, negotiateForProblem, readPayload, type Negotiated } from './media.js';
 import { bodyChanges, jsonPatchChanges } from './patch.js';
-import { pageView, parseFields, withLinks } from './representation.js';
+import { feedView, pageView, parseFields, withLinks } from './representation.js';
 import { allowedMethods, API_BASE, DOCS_PATH, GETTERS, pathParams, RESOURCE_PATHS, routerPath, ROUTES, XML_ROOTS, type RestRoute } from './spec.js';
 import { toXml, XmlReader } from './xml.js';
 
@@ -181,7 +182,7 @@ export class RestCore {
     let result: unknown;
 
     if (route.input === 'query') {
-      const { fields: rawFields, ...query } = parseQuery(queryOf(req.url)) as Record<string, unknown>;
+      const { fields: rawFields, ...query } = publicQuery(parseQuery(queryOf(req.url)) as Record<string, unknown>, route, p.schema);
       if (route.page) fields = parseFields(rawFields, route.resource);
       else if (rawFields !== undefined) query.fields = rawFields;
       input = { ...(coerceText(p.schema, query) as Record<string, unknown>), ...params };
@@ -215,6 +216,12 @@ export class RestCore {
     if (route.successStatus === 204) return { status: 204, headers: {} };
     const headers: Record<string, string> = { Vary: 'Accept' };
     const roots = XML_ROOTS[route.resource];
+    if (route.feed) {
+      const view = feedView(result as { events: DomainEvent[]; next: string }, pathOf(req.url), new URLSearchParams(queryOf(req.url)));
+      headers.Link = view.link;
+      headers['Cache-Control'] = 'no-store';
+      return this.send(route.successStatus, neg, roots.many, view.body, headers);
+    }
     if (route.page) {
       const view = pageView(route.resource, result as Page<unknown>, pathOf(req.url), new URLSearchParams(queryOf(req.url)), fields);
       headers.Link = view.link;
@@ -245,6 +252,23 @@ export class RestCore {
     const text = neg.format === 'xml' ? toXml('problem', problem.body, 'urn:ietf:rfc:7807') : JSON.stringify(problem.body);
     return { status: problem.status, headers: { ...problem.headers, 'Content-Type': neg.problemType, 'Cache-Control': 'no-store' }, body: text };
   }
+}
+
+/**
+ * Query parameters as the input names them: a route's public names
+ * (`wait` → waitSeconds) are renamed, and a list field given as one
+ * comma-separated value (`types=user.created,order.created`) or repeated
+ * (`types=a&types=b`) becomes a list.
+ */
+function publicQuery(query: Record<string, unknown>, route: RestRoute, schema: JsonSchema): Record<string, unknown> {
+  const props = (schema.properties ?? {}) as Record<string, JsonSchema>;
+  const out: Record<string, unknown> = {};
+  for (const [name, value] of Object.entries(query)) {
+    const field = route.query?.[name] ?? name;
+    const list = props[field]?.type === 'array';
+    out[field] = list ? [value].flat().flatMap((v) => String(v).split(',')).filter((v) => v !== '') : value;
+  }
+  return out;
 }
 
 function queryOf(url: string): string {

@@ -62,6 +62,9 @@ function restShape(name: string, def: JsonSchema): JsonSchema {
       required: ['data', 'page', 'links'],
     };
   }
+  if (props.events && props.next) {
+    return { type: 'object', properties: { data: props.events, links: ref('Links') }, required: ['data', 'links'], description: 'links.next continues after the last event' };
+  }
   if (LINKED.has(name)) {
     return { ...def, properties: { ...props, links: ref('Links') }, required: [...((def.required as string[]) ?? []), 'links'] };
   }
@@ -91,9 +94,13 @@ function operationObject(route: RestRoute, schemas: Record<string, JsonSchema>):
   const params = pathParams(route.path);
   const parameters: Record<string, unknown>[] = params.map((name) => ({ name, in: 'path', required: true, schema: props[name] }));
   if (route.input === 'query') {
+    const publicName = new Map(Object.entries(route.query ?? {}).map(([alias, field]) => [field, alias]));
     for (const [name, schema] of Object.entries(props)) {
       // expectedVersion is accepted in the query too, but If-Match is the documented way.
-      if (!params.includes(name) && name !== 'expectedVersion') parameters.push({ name, in: 'query', required: required.includes(name), schema });
+      if (params.includes(name) || name === 'expectedVersion') continue;
+      // Lists travel comma-separated (types=a,b), RFC 6570 form style without explode.
+      const list = schema.type === 'array' ? { style: 'form', explode: false } : {};
+      parameters.push({ name: publicName.get(name) ?? name, in: 'query', required: required.includes(name), schema: rewriteRefs(schema), ...list });
     }
   }
   if (route.page) {
@@ -125,6 +132,7 @@ function operationObject(route: RestRoute, schemas: Record<string, JsonSchema>):
   if (route.successStatus === 201) headers.Location = { schema: { type: 'string' }, description: 'Path of the new resource' };
   if (route.versioned) headers.ETag = { schema: { type: 'string' }, description: '"v<version>" ("v<version>.xml" for XML)' };
   if (route.page) headers.Link = { schema: { type: 'string' }, description: 'RFC 8288 first, last, prev, next' };
+  if (route.feed) headers.Link = { schema: { type: 'string' }, description: 'RFC 8288 next: the same poll after the last event' };
   const responses: Record<string, unknown> = {
     [route.successStatus]: {
       description: route.successStatus === 204 ? 'Done; no body' : 'Success',
@@ -132,6 +140,12 @@ function operationObject(route: RestRoute, schemas: Record<string, JsonSchema>):
       ...(responseSchema ? { content: content(DATA_MEDIA, responseSchema) } : {}),
     },
   };
+  if (route.feed) {
+    // The same URL streams the same events as Server-Sent Events (WHATWG HTML §9.2) for Accept: text/event-stream.
+    (responses[200] as { content: Record<string, unknown> }).content['text/event-stream'] = {
+      schema: { type: 'string', description: 'id:/event:/data: frames, data being one Event as JSON; Last-Event-ID resumes; `: ping` comments as heartbeat' },
+    };
+  }
   if (route.versioned && route.method === 'get') responses[304] = { description: 'Not modified since the ETag in If-None-Match' };
   const statuses = new Set<number>([406, 500, ...op.errors.map((k: ErrorKind) => KIND_STATUS[k].status)]);
   if (route.input === 'body') [400, 413, 415].forEach((s) => statuses.add(s));

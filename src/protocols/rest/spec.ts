@@ -7,7 +7,7 @@ export const API_BASE = '/api/v1';
 export type HttpMethod = 'get' | 'post' | 'put' | 'patch' | 'delete';
 
 /** What a route's successful answer is: shapes decide links, paging and XML element names. */
-export type Resource = 'user' | 'product' | 'order' | 'token';
+export type Resource = 'user' | 'product' | 'order' | 'token' | 'event';
 
 export interface RestRoute {
   readonly method: HttpMethod;
@@ -32,6 +32,10 @@ export interface RestRoute {
    * `expectedVersion` (derived from its schema, not flagged here).
    */
   readonly versioned?: true;
+  /** A batch of events after a cursor: `{data, links: {self, next}}`, where `next` continues after the last one. */
+  readonly feed?: true;
+  /** Query parameter names that differ from the input field they fill (public name → field). */
+  readonly query?: Readonly<Record<string, string>>;
 }
 
 /**
@@ -72,6 +76,8 @@ export const ROUTES: readonly RestRoute[] = [
   { method: 'get', path: '/products/{id}', operation: 'getProduct', successStatus: 200, input: 'query', resource: 'product' },
   { method: 'put', path: '/products/{id}', operation: 'updateProduct', successStatus: 200, input: 'body', resource: 'product' },
   { method: 'delete', path: '/products/{id}', operation: 'deleteProduct', successStatus: 204, input: 'query', resource: 'product' },
+  // Long polling. The same URL streams Server-Sent Events for `Accept: text/event-stream` (protocols/events/).
+  { method: 'get', path: '/events', operation: 'getEvents', successStatus: 200, input: 'query', resource: 'event', feed: true, query: { wait: 'waitSeconds' } },
 ];
 
 /** Names of the `{placeholders}` in a path template, in order. */
@@ -105,6 +111,7 @@ export const RESOURCE_PATHS: Record<Resource, string | null> = {
   product: `${API_BASE}/products/`,
   order: `${API_BASE}/orders/`,
   token: null,
+  event: null,
 };
 
 /** Element names for XML documents: one resource, and a page of them. */
@@ -113,6 +120,7 @@ export const XML_ROOTS: Record<Resource, { one: string; many: string }> = {
   product: { one: 'product', many: 'products' },
   order: { one: 'order', many: 'orders' },
   token: { one: 'token', many: 'tokens' },
+  event: { one: 'events', many: 'events' },
 };
 
 /** The read that returns a resource's current state (for If-Match lists and JSON Patch). */
@@ -121,6 +129,7 @@ export const GETTERS: Record<Resource, OperationName | null> = {
   product: 'getProduct',
   order: 'getOrder',
   token: null,
+  event: null,
 };
 
 /**
