@@ -5,6 +5,11 @@ import { schemaSource } from '../protocols/graphql/docs.js';
 import { operationSchemas, type JsonSchema } from '../contract/json-schema.js';
 import { findOperation, pascalName, type OperationName } from '../contract/operations.js';
 import type { ErrorKind } from '../domain/errors.js';
+import { createClient as createSseClient } from 'graphql-sse';
+import { createClient as createWsClient } from 'graphql-ws';
+import WebSocket from 'ws';
+import type { DomainEvent, EventType } from '../domain/events.js';
+import { EventChannel, EventStreamError, type EventSubscription, type SubscribeOptions } from './stream.js';
 import type { Outcome, ProtocolClient } from './types.js';
 
 const KIND_BY_CODE = new Map<string, ErrorKind>(Object.entries(GRAPHQL_CODES).map(([kind, code]) => [code, kind as ErrorKind]));
@@ -54,15 +59,24 @@ function decode(schema: JsonSchema, root: JsonSchema, value: unknown): unknown {
  * A null answer to a single-item query is the GraphQL idiom for "no such
  * item" and comes back as NOT_FOUND.
  */
+export interface GraphqlClientOptions {
+  path?: string;
+  /** How subscriptions travel: graphql-transport-ws over WebSocket (default) or graphql-sse (distinct connections). */
+  subscriptions?: 'ws' | 'sse';
+}
+
 export class GraphqlClient implements ProtocolClient {
   readonly protocol = 'graphql' as const;
   private readonly schema = buildSchema(schemaSource());
   private readonly documents = new Map<string, string>();
+  private readonly path: string;
 
   constructor(
     private readonly baseUrl: string,
-    private readonly path = '/graphql',
-  ) {}
+    private readonly options: GraphqlClientOptions = {},
+  ) {
+    this.path = options.path ?? '/graphql';
+  }
 
   /** The query text the client sends for an operation and input keys (exposed for tests and docs). */
   document(operation: OperationName, keys: readonly string[]): string {
@@ -71,7 +85,7 @@ export class GraphqlClient implements ProtocolClient {
     if (!text) {
       const op = findOperation(operation)!;
       const { root, field } = ROOT_FIELDS[operation];
-      const rootType = root === 'Query' ? this.schema.getQueryType() : this.schema.getMutationType();
+      const rootType = root === 'Query' ? this.schema.getQueryType() : root === 'Mutation' ? this.schema.getMutationType() : this.schema.getSubscriptionType();
       const def = (rootType as GraphQLObjectType).getFields()[field] as GraphQLField<unknown, unknown>;
       const argTypes = new Map(def.args.map((a) => [a.name, a.type.toString()]));
       // Keys the schema does not know are sent anyway, so the server (not the client) refuses them.
@@ -79,7 +93,7 @@ export class GraphqlClient implements ProtocolClient {
       const args = keys.map((k) => `${k}: $${k}`).join(', ');
       // The SDL carries unions (an event's data) as one field per alternative: select the typed shape.
       const output = operationSchemas(op).typedOutput;
-      text = `${root === 'Query' ? 'query' : 'mutation'} ${pascalName(operation)}${vars ? `(${vars})` : ''} { ${field}${args ? `(${args})` : ''} ${selection(output, output)} }`;
+      text = `${root.toLowerCase()} ${pascalName(operation)}${vars ? `(${vars})` : ''} { ${field}${args ? `(${args})` : ''} ${selection(output, output)} }`;
       this.documents.set(cacheKey, text);
     }
     return text;
@@ -109,4 +123,66 @@ export class GraphqlClient implements ProtocolClient {
     const data = decode(output, output, value);
     return { ok: true, data: op.typed ? op.typed.to(data) : data };
   }
+
+  /**
+   * `subscription { events(types, after) { … } }` over graphql-ws (the
+   * connection_init payload carries the token) or graphql-sse; each result
+   * is turned back into the domain envelope. graphql-transport-ws has no
+   * per-subscription acknowledgement: `ready` means the connection was
+   * acknowledged (for SSE, the stream opened); pass `after` not to miss
+   * what happens in between.
+   */
+  subscribe(types: readonly EventType[], options: SubscribeOptions): EventSubscription {
+    const op = findOperation('watchEvents')!;
+    const variables: Record<string, unknown> = { types: [...types] };
+    if (options.after !== undefined) variables.after = options.after;
+    const query = this.document('watchEvents', Object.keys(variables).sort());
+    const output = operationSchemas(op).typedOutput;
+    const authorization = `Bearer ${options.token}`;
+    let dispose: () => void = () => {};
+    const channel = new EventChannel(() => dispose());
+    const sink = {
+      next: (result: { data?: Record<string, unknown> | null; errors?: readonly GraphqlError[] }) => {
+        const error = result.errors?.[0];
+        if (error) channel.fail(new EventStreamError(error.message, error.extensions?.code ?? 'GRAPHQL_ERROR'));
+        else channel.push(op.typed!.to(decode(output, output, result.data?.events)) as DomainEvent);
+      },
+      error: (err: unknown) => channel.fail(streamError(err)),
+      complete: () => channel.end(),
+    };
+    const payload = { query, variables, operationName: 'WatchEvents' };
+    if (this.options.subscriptions === 'sse') {
+      const client = createSseClient({ url: this.baseUrl + this.path, headers: { Authorization: authorization }, retryAttempts: 0 });
+      const stop = client.subscribe(payload, sink as never, { connected: () => channel.opened() });
+      dispose = () => {
+        stop();
+        client.dispose();
+      };
+    } else {
+      const client = createWsClient({
+        url: this.baseUrl.replace(/^http/, 'ws') + this.path,
+        webSocketImpl: WebSocket,
+        connectionParams: { Authorization: authorization },
+        retryAttempts: 0,
+        on: { connected: () => channel.opened() },
+      });
+      const stop = client.subscribe(payload, sink as never);
+      dispose = () => {
+        stop();
+        void client.dispose();
+      };
+    }
+    return channel;
+  }
+}
+
+/** graphql-ws reports a closed socket as a CloseEvent-like object, errors as GraphQL error lists. */
+function streamError(err: unknown): EventStreamError {
+  if (Array.isArray(err)) {
+    const first = err[0] as GraphqlError | undefined;
+    return new EventStreamError(first?.message ?? 'GraphQL error', first?.extensions?.code ?? 'GRAPHQL_ERROR');
+  }
+  const close = err as { code?: number; reason?: string };
+  if (typeof close?.code === 'number') return new EventStreamError(close.reason || `closed with ${close.code}`, close.code);
+  return new EventStreamError(err instanceof Error ? err.message : String(err), 'TRANSPORT');
 }
