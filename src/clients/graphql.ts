@@ -138,7 +138,7 @@ export class GraphqlClient implements ProtocolClient {
     if (options.after !== undefined) variables.after = options.after;
     const query = this.document('watchEvents', Object.keys(variables).sort());
     const output = operationSchemas(op).typedOutput;
-    const authorization = `Bearer ${options.token}`;
+    const auth: Record<string, string> = options.token ? { Authorization: `Bearer ${options.token}` } : {};
     let dispose: () => void = () => {};
     const channel = new EventChannel(() => dispose());
     const sink = {
@@ -147,12 +147,12 @@ export class GraphqlClient implements ProtocolClient {
         if (error) channel.fail(new EventStreamError(error.message, error.extensions?.code ?? 'GRAPHQL_ERROR'));
         else channel.push(op.typed!.to(decode(output, output, result.data?.events)) as DomainEvent);
       },
-      error: (err: unknown) => channel.fail(streamError(err)),
+      error: (err: unknown) => void streamError(err).then((e) => channel.fail(e)),
       complete: () => channel.end(),
     };
     const payload = { query, variables, operationName: 'WatchEvents' };
     if (this.options.subscriptions === 'sse') {
-      const client = createSseClient({ url: this.baseUrl + this.path, headers: { Authorization: authorization }, retryAttempts: 0 });
+      const client = createSseClient({ url: this.baseUrl + this.path, headers: auth, retryAttempts: 0 });
       const stop = client.subscribe(payload, sink as never, { connected: () => channel.opened() });
       dispose = () => {
         stop();
@@ -162,7 +162,7 @@ export class GraphqlClient implements ProtocolClient {
       const client = createWsClient({
         url: this.baseUrl.replace(/^http/, 'ws') + this.path,
         webSocketImpl: WebSocket,
-        connectionParams: { Authorization: authorization },
+        connectionParams: auth,
         retryAttempts: 0,
         on: { connected: () => channel.opened() },
       });
@@ -176,8 +176,18 @@ export class GraphqlClient implements ProtocolClient {
   }
 }
 
-/** graphql-ws reports a closed socket as a CloseEvent-like object, errors as GraphQL error lists. */
-function streamError(err: unknown): EventStreamError {
+/**
+ * graphql-ws reports a closed socket as a CloseEvent-like object and errors
+ * as GraphQL error lists; graphql-sse a refused request as a NetworkError
+ * holding the response, whose body has the GraphQL errors.
+ */
+async function streamError(err: unknown): Promise<EventStreamError> {
+  const response = (err as { response?: { status: number; json(): Promise<unknown> } }).response;
+  if (response) {
+    const body = (await response.json().catch(() => ({}))) as { errors?: GraphqlError[] };
+    const first = body.errors?.[0];
+    return new EventStreamError(first?.message ?? `HTTP ${response.status}`, first?.extensions?.code ?? response.status);
+  }
   if (Array.isArray(err)) {
     const first = err[0] as GraphqlError | undefined;
     return new EventStreamError(first?.message ?? 'GraphQL error', first?.extensions?.code ?? 'GRAPHQL_ERROR');

@@ -58,7 +58,7 @@ export class JsonRpcClient implements ProtocolClient {
    * EventStreamError. `ready` resolves with the `subscribe` answer.
    */
   subscribe(types: readonly EventType[], options: SubscribeOptions): EventSubscription {
-    const ws = new WebSocket(this.wsUrl, { headers: { Authorization: `Bearer ${options.token}` } });
+    const ws = new WebSocket(this.wsUrl, { headers: options.token ? { Authorization: `Bearer ${options.token}` } : {} });
     const channel = new EventChannel(() => {
       if (ws.readyState === WebSocket.OPEN || ws.readyState === WebSocket.CONNECTING) ws.close(1000);
     });

@@ -102,7 +102,8 @@ export class RestClient implements ProtocolClient {
   subscribe(types: readonly EventType[], options: SubscribeOptions): EventSubscription {
     const abort = new AbortController();
     const channel = new EventChannel(() => abort.abort());
-    const headers: Record<string, string> = { Accept: EVENT_STREAM, Authorization: `Bearer ${options.token}` };
+    const headers: Record<string, string> = { Accept: EVENT_STREAM };
+    if (options.token) headers.Authorization = `Bearer ${options.token}`;
     if (options.after !== undefined) headers['Last-Event-ID'] = options.after;
     const url = `${this.baseUrl}${EVENTS_PATH}${types.length ? `?types=${types.join(',')}` : ''}`;
     let closing: string | undefined;

@@ -1,8 +1,8 @@
 import type { DomainEvent, EventType } from '../domain/events.js';
 
 export interface SubscribeOptions {
-  /** Bearer token of the subscriber. */
-  token: string;
+  /** Bearer token of the subscriber (none: anonymous, which every style refuses). */
+  token?: string | undefined;
   /** Replay retained events after this id first (resuming, or not missing what happens while connecting). */
   after?: string | undefined;
 }

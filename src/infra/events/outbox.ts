@@ -15,6 +15,8 @@ export interface OutboxRelayOptions {
 
 /** Rows read per publishing step. */
 const BATCH = 500;
+/** Events published before letting other work run: subscribers drain their queues between chunks, so a burst is not an overflow. */
+const CHUNK = 32;
 
 /**
  * Outbox → bus. After each commit it reads the outbox past the last id it
@@ -82,7 +84,8 @@ export class OutboxRelay {
         this.dirty = false;
         for (;;) {
           const rows = await this.o.store.read({ after: this.cursor, limit: BATCH });
-          for (const event of rows) {
+          for (const [n, event] of rows.entries()) {
+            if (n > 0 && n % CHUNK === 0) await new Promise((resolve) => setImmediate(resolve));
             this.cursor = event.id;
             this.o.bus.publish(event);
           }
