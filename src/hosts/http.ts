@@ -10,7 +10,7 @@ import { divertHttp2, type PrefaceSniffer } from './h2c.js';
 const REQUEST_ID = /^[\w.:-]{1,128}$/;
 
 /** Access lines never carry a bearer token sent in the URL (EventSource and WebSocket clients send `access_token=`). */
-const redactTokens = (url: string | undefined): string | undefined => url?.replace(/([?&]access_token=)[^&#]*/gi, '$1[redacted]');
+export const redactTokens = (url: string | undefined): string | undefined => url?.replace(/([?&]access_token=)[^&#]*/gi, '$1[redacted]');
 
 export interface HttpHostOptions {
   log: Logger;
