@@ -134,7 +134,7 @@ export class GraphqlClient implements ProtocolClient {
    */
   subscribe(types: readonly EventType[], options: SubscribeOptions): EventSubscription {
     const op = findOperation('watchEvents')!;
-    const variables: Record<string, unknown> = { types: [...types] };
+    const variables: Record<string, unknown> = types.length ? { types: [...types] } : {};
     if (options.after !== undefined) variables.after = options.after;
     const query = this.document('watchEvents', Object.keys(variables).sort());
     const output = operationSchemas(op).typedOutput;

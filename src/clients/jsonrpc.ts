@@ -64,7 +64,8 @@ export class JsonRpcClient implements ProtocolClient {
     });
     let subscription: string | undefined;
     ws.on('open', () => {
-      const params: Record<string, unknown> = { types: [...types] };
+      // No types: every type (an empty list is not a filter the server accepts).
+      const params: Record<string, unknown> = types.length ? { types: [...types] } : {};
       if (options.after !== undefined) params.after = options.after;
       ws.send(JSON.stringify({ jsonrpc: '2.0', method: SUBSCRIBE, params, id: 1 }));
     });

@@ -108,7 +108,7 @@ export class SoapClient implements ProtocolClient {
     });
     const wait = Math.min(30, Math.max(1, this.options.pollWaitSeconds ?? 10));
     const poll = async (after: string | undefined, waitSeconds: number) => {
-      const input: Record<string, unknown> = { max: 100, waitSeconds, types: [...types] };
+      const input: Record<string, unknown> = { max: 100, waitSeconds, ...(types.length ? { types: [...types] } : {}) };
       if (after !== undefined) input.after = after;
       const out = await this.call('getEvents', input, options.token);
       if (!out.ok) throw new EventStreamError(`GetEvents failed: ${out.kind}`, out.kind);

@@ -61,6 +61,11 @@ export class Subscription implements AsyncIterableIterator<DomainEvent> {
     return this;
   }
 
+  /** Events held for this subscriber right now (queue and replay page): never more than queueMax + one page. */
+  get pending(): number {
+    return this.queue.length + this.backlog.length;
+  }
+
   /** The id of the last event delivered (or the starting cursor). */
   get position(): string {
     return this.cursor;
