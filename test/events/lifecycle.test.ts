@@ -63,7 +63,13 @@ describe('limits on subscriptions', () => {
     // Someone else is not affected.
     const alice = new RestClient(s.url).subscribe([], { token: await s.token(ALICE) });
     await alice.ready;
-    await Promise.all([...open, alice].map((x) => x.close()));
+    // Closing one frees a slot.
+    await open[0]!.close();
+    const feed = s.app.container.get(TYPES.FeedService);
+    for (let n = 0; n < 100 && feed.openFor('user:2') > 2; n++) await new Promise((r) => setTimeout(r, 10));
+    const again = new RestClient(s.url).subscribe([], { token: bob });
+    await again.ready;
+    await Promise.all([...open, alice, again].map((x) => x.close()));
   });
 
   it('per JSON-RPC connection: a third subscribe on one socket answers -32029; unsubscribe frees a slot', async () => {
@@ -71,7 +77,7 @@ describe('limits on subscriptions', () => {
     await new Promise((r) => ws.once('open', r));
     const answers = new Map<number, { result?: unknown; error?: { code: number; message: string } }>();
     ws.on('message', (d) => {
-      const m = JSON.parse(d.toString()) as { id?: number };
+      const m = JSON.parse(d.toString()) as { id?: number; result?: unknown; error?: { code: number; message: string } };
       if (typeof m.id === 'number') answers.set(m.id, m);
     });
     const call = async (id: number, method: string, params: unknown) => {
