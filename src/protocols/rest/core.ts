@@ -82,6 +82,7 @@ const ROOT_LINKS = {
     token: `${API_BASE}/auth/token`,
     users: `${API_BASE}/users`,
     products: `${API_BASE}/products`,
+    events: `${API_BASE}/events`,
     openapi: `${API_BASE}/openapi.json`,
     docs: DOCS_PATH,
   },
