@@ -115,3 +115,17 @@ describe('access: a subscriber receives only what it could read', () => {
     }
   });
 });
+
+describe('GraphQL subscriptions over plain HTTP', () => {
+  it('are refused with a message saying where they are served', async () => {
+    const res = await fetch(`${s.url}/graphql`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json', Accept: 'application/graphql-response+json', Authorization: `Bearer ${await s.token()}` },
+      body: JSON.stringify({ query: 'subscription { events { id } }' }),
+    });
+    expect(res.status).toBe(400);
+    expect(await res.json()).toEqual({
+      errors: [{ message: expect.stringContaining('WebSocket (graphql-transport-ws) or Server-Sent Events'), extensions: { code: 'BAD_REQUEST' } }],
+    });
+  });
+});

@@ -136,3 +136,54 @@ describe('shutdown ends every stream cleanly', () => {
     expect(await soapPoll).toMatchObject({ ok: true, data: { events: [] } });
   });
 });
+
+describe('GraphQL over WebSocket (graphql-transport-ws), raw', () => {
+  let s: TestServer;
+  beforeAll(async () => {
+    s = await startServer({ events: { ...testConfig().events, maxPerConnection: 6, maxPerPrincipal: 20 } });
+  });
+  afterAll(() => s.close());
+
+  async function connect(payload: Record<string, unknown>) {
+    const ws = new WebSocket(`${s.url.replace('http', 'ws')}/graphql`, 'graphql-transport-ws');
+    const messages: { type: string; id?: string; payload?: any }[] = [];
+    ws.on('message', (d) => messages.push(JSON.parse(d.toString())));
+    await new Promise((r) => ws.once('open', r));
+    ws.send(JSON.stringify({ type: 'connection_init', payload }));
+    const waitFor = async (pred: (m: (typeof messages)[number]) => boolean) => {
+      for (let n = 0; n < 300; n++) {
+        const hit = messages.find(pred);
+        if (hit) return hit;
+        await new Promise((r) => setTimeout(r, 10));
+      }
+      throw new Error(`no such message in ${JSON.stringify(messages)}`);
+    };
+    await waitFor((m) => m.type === 'connection_ack');
+    return { ws, messages, waitFor, send: (m: unknown) => ws.send(JSON.stringify(m)) };
+  }
+
+  it('many subscriptions on one socket do not stop it from reading; past the per-connection cap an operation gets RATE_LIMITED', async () => {
+    const c = await connect({ Authorization: `Bearer ${await s.token()}` });
+    // More open subscriptions than WS_MAX_IN_FLIGHT (4): each stops counting as in flight once it is a stream.
+    for (let n = 1; n <= 6; n++) c.send({ type: 'subscribe', id: `sub${n}`, payload: { query: 'subscription { events(types: ["product.created"]) { id } }' } });
+    c.send({ type: 'subscribe', id: 'over', payload: { query: '{ product(id: 1) { name } }' } });
+    expect(await c.waitFor((m) => m.id === 'over')).toMatchObject({ type: 'error', payload: [{ extensions: { code: 'RATE_LIMITED' } }] });
+    c.send({ type: 'complete', id: 'sub1' });
+    await new Promise((r) => setTimeout(r, 100));
+    c.send({ type: 'subscribe', id: 'q', payload: { query: '{ product(id: 1) { name } }' } });
+    expect(await c.waitFor((m) => m.id === 'q' && m.type === 'next')).toMatchObject({ payload: { data: { product: { name: 'Laptop' } } } });
+    await s.app.container.get(TYPES.DomainServices).products.create(ADMIN_CTX, { name: 'Six ways', price: '1.00' });
+    for (let n = 2; n <= 6; n++) expect(await c.waitFor((m) => m.id === `sub${n}` && m.type === 'next')).toMatchObject({ payload: { data: { events: { id: expect.any(String) } } } });
+    expect(c.messages.some((m) => m.id === 'sub1' && m.type === 'next')).toBe(false);
+    c.ws.close();
+  });
+
+  it('without a token in connection_init, a subscription answers UNAUTHENTICATED; queries and login still work', async () => {
+    const c = await connect({});
+    c.send({ type: 'subscribe', id: 'a', payload: { query: 'subscription { events { id } }' } });
+    expect(await c.waitFor((m) => m.id === 'a' && m.type === 'next')).toMatchObject({ payload: { errors: [{ extensions: { code: 'UNAUTHENTICATED' } }] } });
+    c.send({ type: 'subscribe', id: 'b', payload: { query: 'mutation { login(username: "admin", password: "admin-password") { token_type } }' } });
+    expect(await c.waitFor((m) => m.id === 'b' && m.type === 'next')).toMatchObject({ payload: { data: { login: { token_type: 'Bearer' } } } });
+    c.ws.close();
+  });
+});

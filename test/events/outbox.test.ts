@@ -121,3 +121,28 @@ describe('the transactional outbox', () => {
     }
   });
 });
+
+describe('the hand-over from replay to live', () => {
+  it('loses nothing and repeats nothing while changes keep committing', async () => {
+    const s = await startServer();
+    try {
+      const { products } = s.app.container.get(TYPES.DomainServices);
+      const after = await cursor(s);
+      const writes = (async () => {
+        for (let n = 0; n < 150; n++) await products.create(ADMIN_CTX, { name: `Flow ${n}`, price: '1.00' });
+      })();
+      // Joins while the writes are under way: part replay, part live.
+      await new Promise((r) => setTimeout(r, 20));
+      const sub = new RestClient(s.url).subscribe(['product.created'], { token: await s.token(), after });
+      const events = await take(sub, 150, 15_000);
+      await writes;
+      expect(events.map((e) => (e.data as { name: string }).name)).toEqual(Array.from({ length: 150 }, (_, n) => `Flow ${n}`));
+      const ids = events.map((e) => BigInt(e.id));
+      for (let n = 1; n < ids.length; n++) expect(ids[n]! > ids[n - 1]!).toBe(true);
+      await quiet(sub);
+      await sub.close();
+    } finally {
+      await s.close();
+    }
+  });
+});

@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { ExecutionArgs, GraphQLSchema } from 'graphql';
+import { getOperationAST, type ExecutionArgs, type GraphQLSchema } from 'graphql';
 import { createHandler, type Handler, type OperationContext } from 'graphql-http';
 import { createContext } from '../../runtime/context.js';
 import { fromAuthorization } from '../../runtime/credentials.js';
@@ -67,6 +67,10 @@ export class GraphqlHttp implements HttpBinding {
       onSubscribe: async (req, params) => {
         const call = createContext({ style: 'graphql', ...req.context, credentials: fromAuthorization(req.raw.headers.authorization) });
         const prepared = await this.preparer.prepare(params, call);
+        // One answer per request cannot carry a stream: say where subscriptions are served.
+        if (!Array.isArray(prepared) && getOperationAST((prepared as ExecutionArgs).document, params.operationName)?.operation === 'subscription') {
+          return [requestError('Subscriptions are served over WebSocket (graphql-transport-ws) or Server-Sent Events (Accept: text/event-stream) on /graphql', REQUEST_CODES.badRequest)];
+        }
         // graphql-http types contexts as plain records; resolvers receive the class instance.
         return prepared as ExecutionArgs & { contextValue: OperationContext };
       },
