@@ -11,6 +11,7 @@
 import { buildApp } from '../src/app/app.js';
 import { TYPES } from '../src/app/tokens.js';
 import { GraphqlClient } from '../src/clients/graphql.js';
+import { GrpcClient } from '../src/clients/grpc.js';
 import { JsonRpcClient } from '../src/clients/jsonrpc.js';
 import { RestClient } from '../src/clients/rest.js';
 import { SoapClient } from '../src/clients/soap.js';
@@ -77,6 +78,7 @@ const pushes = [
   push('WebSocket: GraphQL subscription (graphql-ws)', new GraphqlClient(url).subscribe(types, { token })),
   push('WebSocket: JSON-RPC `subscribe` notifications', new JsonRpcClient(url).subscribe(types, { token })),
   push('SSE: GraphQL subscription (graphql-sse)', new GraphqlClient(url, { subscriptions: 'sse' }).subscribe(types, { token })),
+  push('HTTP/2 stream: gRPC `EventService/Watch` (h2c)', new GrpcClient(url).subscribe(types, { token })),
 ];
 await Promise.all(pushes.map((p) => p.ready));
 /** SOAP's polls happen inside its client: counted on the server, from the runtime's call metric. */

@@ -49,13 +49,13 @@ export interface UnaryOperation extends OperationBase {
 
 /**
  * A stream of values (domain events, server-streamed lists) that ends when
- * the context's signal aborts. `run` resolves once the stream is set up, so
- * refusals (authentication, validation, limits) arrive before any value;
- * `output` describes one item.
+ * the context's signal aborts; `output` describes one item. `run` may
+ * resolve once the stream is set up, so that refusals (authentication,
+ * validation, limits) arrive before any value rather than as the first one.
  */
 export interface SubscriptionOperation extends OperationBase {
   readonly kind: 'subscription';
-  run(services: DomainServices, ctx: DomainContext, input: unknown): Promise<AsyncIterable<unknown>>;
+  run(services: DomainServices, ctx: DomainContext, input: unknown): AsyncIterable<unknown> | Promise<AsyncIterable<unknown>>;
 }
 
 export type Operation = UnaryOperation | SubscriptionOperation;

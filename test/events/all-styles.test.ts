@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { GraphqlClient } from '../../src/clients/graphql.js';
+import { GrpcClient } from '../../src/clients/grpc.js';
 import { JsonRpcClient } from '../../src/clients/jsonrpc.js';
 import { RestClient } from '../../src/clients/rest.js';
 import { SoapClient } from '../../src/clients/soap.js';
@@ -11,7 +12,7 @@ import { cursor, ending, quiet, take } from './support.js';
 /**
  * Every style that can subscribe, side by side: Server-Sent Events (REST),
  * GraphQL over WebSocket and over SSE, JSON-RPC notifications over
- * WebSocket, and SOAP long polls (GetEvents).
+ * WebSocket, SOAP long polls (GetEvents) and gRPC server streams (EventService/Watch).
  */
 const STYLES: Record<string, (url: string) => ProtocolClient> = {
   'rest (SSE)': (url) => new RestClient(url),
@@ -19,6 +20,7 @@ const STYLES: Record<string, (url: string) => ProtocolClient> = {
   'graphql (graphql-sse)': (url) => new GraphqlClient(url, { subscriptions: 'sse' }),
   'jsonrpc (WebSocket)': (url) => new JsonRpcClient(url),
   'soap (GetEvents long poll)': (url) => new SoapClient(url, { version: '1.2', pollWaitSeconds: 2 }),
+  'grpc (EventService/Watch, h2c)': (url) => new GrpcClient(url),
 };
 
 let s: TestServer;

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TYPES } from '../../src/app/tokens.js';
 import { GraphqlClient } from '../../src/clients/graphql.js';
+import { GrpcClient } from '../../src/clients/grpc.js';
 import { JsonRpcClient } from '../../src/clients/jsonrpc.js';
 import { RestClient } from '../../src/clients/rest.js';
 import { DomainError } from '../../src/domain/errors.js';
@@ -8,7 +9,7 @@ import type { Subscription } from '../../src/domain/feed/subscription.js';
 import { testConfig } from '../../src/infra/config.js';
 import type { InProcessEventBus } from '../../src/infra/events/memory-bus.js';
 import { startServer, type TestServer } from '../support/server.js';
-import { ADMIN_CTX, ending, take } from './support.js';
+import { ADMIN_CTX, cursor, ending, take } from './support.js';
 
 /** Many events in one transaction: the relay publishes them in one pass, faster than any subscriber reads. */
 async function burst(s: TestServer, n: number): Promise<void> {
@@ -78,14 +79,17 @@ describe('each style says why it cut a slow subscriber off', () => {
   });
   afterAll(() => s.close());
 
-  it('SSE ends with a comment naming the reason; graphql-ws and graphql-sse with a RATE_LIMITED error; JSON-RPC closes with 1013', async () => {
+  it('SSE ends with a comment naming the reason; graphql-ws and graphql-sse with a RATE_LIMITED error; JSON-RPC closes with 1013; gRPC ends with RESOURCE_EXHAUSTED', async () => {
     const token = await s.token();
     const types = ['product.updated'] as const;
+    // From a cursor: graphql-ws acknowledges the connection, not the subscription, so "now" could be too late.
+    const after = await cursor(s);
     const subs = {
-      sse: new RestClient(s.url).subscribe(types, { token }),
-      graphqlWs: new GraphqlClient(s.url).subscribe(types, { token }),
-      graphqlSse: new GraphqlClient(s.url, { subscriptions: 'sse' }).subscribe(types, { token }),
-      jsonrpc: new JsonRpcClient(s.url).subscribe(types, { token }),
+      sse: new RestClient(s.url).subscribe(types, { token, after }),
+      graphqlWs: new GraphqlClient(s.url).subscribe(types, { token, after }),
+      graphqlSse: new GraphqlClient(s.url, { subscriptions: 'sse' }).subscribe(types, { token, after }),
+      jsonrpc: new JsonRpcClient(s.url).subscribe(types, { token, after }),
+      grpc: new GrpcClient(s.url).subscribe(types, { token, after }),
     };
     await Promise.all(Object.values(subs).map((x) => x.ready));
     // Every subscription is live once one event went through.
@@ -96,6 +100,7 @@ describe('each style says why it cut a slow subscriber off', () => {
     expect(await ending(subs.graphqlWs)).toMatchObject({ reason: 'RATE_LIMITED', message: expect.stringContaining('Resume after event') });
     expect(await ending(subs.graphqlSse)).toMatchObject({ reason: 'RATE_LIMITED' });
     expect(await ending(subs.jsonrpc)).toMatchObject({ reason: 1013, message: 'subscriber fell behind; resubscribe with after' });
+    expect(await ending(subs.grpc)).toMatchObject({ reason: 'RATE_LIMITED', message: expect.stringContaining('Resume after event') });
     await Promise.all(Object.values(subs).map((x) => x.close()));
     const deadline = Date.now() + 2_000;
     while (s.app.container.get(TYPES.FeedService).openFor('admin') > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));

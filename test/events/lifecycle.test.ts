@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { TYPES } from '../../src/app/tokens.js';
 import { GraphqlClient } from '../../src/clients/graphql.js';
+import { GrpcClient } from '../../src/clients/grpc.js';
 import { JsonRpcClient } from '../../src/clients/jsonrpc.js';
 import { RestClient } from '../../src/clients/rest.js';
 import { SoapClient } from '../../src/clients/soap.js';
@@ -18,11 +19,13 @@ describe('subscriptions keep going through the same guard as queries', () => {
 
   it('a password change revokes the subscriber’s token: its streams end with UNAUTHENTICATED in every style', async () => {
     const alice = await s.token(ALICE);
+    const after = await cursor(s);
     const subs = {
-      sse: new RestClient(s.url).subscribe(['product.created'], { token: alice }),
-      graphqlWs: new GraphqlClient(s.url).subscribe(['product.created'], { token: alice }),
-      graphqlSse: new GraphqlClient(s.url, { subscriptions: 'sse' }).subscribe(['product.created'], { token: alice }),
-      jsonrpc: new JsonRpcClient(s.url).subscribe(['product.created'], { token: alice }),
+      sse: new RestClient(s.url).subscribe(['product.created'], { token: alice, after }),
+      graphqlWs: new GraphqlClient(s.url).subscribe(['product.created'], { token: alice, after }),
+      graphqlSse: new GraphqlClient(s.url, { subscriptions: 'sse' }).subscribe(['product.created'], { token: alice, after }),
+      jsonrpc: new JsonRpcClient(s.url).subscribe(['product.created'], { token: alice, after }),
+      grpc: new GrpcClient(s.url).subscribe(['product.created'], { token: alice, after }),
     };
     await Promise.all(Object.values(subs).map((x) => x.ready));
     const { users, products } = s.app.container.get(TYPES.DomainServices);
@@ -35,6 +38,7 @@ describe('subscriptions keep going through the same guard as queries', () => {
     expect(await ending(subs.graphqlWs)).toMatchObject({ reason: 'UNAUTHENTICATED' });
     expect(await ending(subs.graphqlSse)).toMatchObject({ reason: 'UNAUTHENTICATED' });
     expect(await ending(subs.jsonrpc)).toMatchObject({ reason: 'UNAUTHENTICATED' });
+    expect(await ending(subs.grpc)).toMatchObject({ reason: 'UNAUTHENTICATED' });
     await Promise.all(Object.values(subs).map((x) => x.close()));
   });
 });
@@ -115,7 +119,8 @@ describe('shutdown ends every stream cleanly', () => {
     const graphqlWs = new GraphqlClient(s.url).subscribe([], { token: admin });
     const graphqlSse = new GraphqlClient(s.url, { subscriptions: 'sse' }).subscribe([], { token: admin });
     const jsonrpc = new JsonRpcClient(s.url).subscribe([], { token: admin });
-    await Promise.all([sse, graphqlWs, graphqlSse, jsonrpc].map((x) => x.ready));
+    const grpc = new GrpcClient(s.url).subscribe([], { token: admin });
+    await Promise.all([sse, graphqlWs, graphqlSse, jsonrpc, grpc].map((x) => x.ready));
     const raw = await fetch(`${s.url}/api/v1/events`, { headers: { Accept: 'text/event-stream', Authorization: `Bearer ${admin}` } });
     const poll = fetch(`${s.url}/api/v1/events?after=${after}&wait=30`, { headers: { Accept: 'application/json', Authorization: `Bearer ${admin}` } });
     const soapPoll = new SoapClient(s.url).call('getEvents', { after, waitSeconds: 30 }, admin);
@@ -130,6 +135,7 @@ describe('shutdown ends every stream cleanly', () => {
     expect(await ending(graphqlWs)).toMatchObject({ reason: 1001 });
     expect(await ending(graphqlSse)).toBe('ended');
     expect(await ending(jsonrpc)).toMatchObject({ reason: 1001 });
+    expect(await ending(grpc)).toBe('ended');
     const answered = await poll;
     expect(answered.status).toBe(200);
     expect(await answered.json()).toMatchObject({ data: [] });

@@ -15,10 +15,9 @@ export const cursor = z
 
 const types = z
   .array(eventType)
-  .min(1)
   .max(EVENT_TYPES.length * 2)
   .optional()
-  .meta({ description: 'Only these event types (all when omitted)' });
+  .meta({ description: 'Only these event types (all when omitted or empty)' });
 
 export const watchEventsIn = z.strictObject({
   types,

@@ -138,5 +138,6 @@ export class FeedService {
 
 /** The access rule as an outbox query, so invisible events are skipped by the database rather than read and dropped. */
 function filterFor(p: Principal, types: EventQuery['types']): Omit<EventQuery, 'after' | 'limit'> {
-  return { types, visibleTo: p.role === 'admin' ? undefined : (p.userId ?? -1) };
+  // An empty list filters nothing out (protobuf cannot tell an empty repeated field from an absent one).
+  return { types: types?.length ? types : undefined, visibleTo: p.role === 'admin' ? undefined : (p.userId ?? -1) };
 }

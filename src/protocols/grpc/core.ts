@@ -65,6 +65,7 @@ export class GrpcCore {
       if (!service) throw new Error(`No gRPC service serves ${rpc.operation.name} (spec.ts SERVICE_OF)`);
       const path = `/${FULL_PACKAGE}.${service}/${rpc.method}`;
       const name = rpc.operation.name;
+      const shape = rpc.operation.typed ? rpc.operation.typed.from : (value: unknown) => value;
       if (rpc.serverStreaming) {
         return {
           path,
@@ -73,7 +74,7 @@ export class GrpcCore {
             const ctx = this.context(call);
             const source = await this.guard(ctx, () => runtime.stream(name, ctx, toDomain(rpc.request, request)));
             const messages = (async function* () {
-              for await (const value of source) yield fromDomain(rpc.response, value as Message);
+              for await (const value of source) yield fromDomain(rpc.response, shape(value) as Message);
             })();
             return { messages, trailers: () => ({}) };
           },
@@ -85,7 +86,7 @@ export class GrpcCore {
         handle: async (request, call) => {
           const ctx = this.context(call);
           const value = await this.guard(ctx, () => runtime.call(name, ctx, toDomain(rpc.request, request)));
-          return fromDomain(rpc.response, value as Message);
+          return fromDomain(rpc.response, shape(value) as Message);
         },
       };
     });
