@@ -123,6 +123,15 @@ function operationObject(route: RestRoute, schemas: Record<string, JsonSchema>):
       'x-input-field': 'expectedVersion',
     });
   }
+  if (route.feed) {
+    parameters.push({
+      name: 'Last-Event-ID',
+      in: 'header',
+      required: false,
+      description: 'With Accept: text/event-stream: replay the events after this id first (what EventSource sends when it reconnects)',
+      schema: { type: 'string' },
+    });
+  }
   if (route.versioned && route.method === 'get') {
     parameters.push({ name: 'If-None-Match', in: 'header', required: false, description: 'ETag held; 304 when still current', schema: { type: 'string' } });
   }
