@@ -9,7 +9,7 @@ import { fromAuthorization, fromToken, type Credentials } from '../../runtime/cr
 import type { Runtime } from '../../runtime/invoker.js';
 import type { Logger } from '../../runtime/log.js';
 import type { RequestInfo } from '../shared/http.js';
-import type { WsGuard } from '../shared/ws.js';
+import { CLOSE_TRY_AGAIN_LATER, FELL_BEHIND_REASON, type WsGuard } from '../shared/ws.js';
 import { formatError, GRAPHQL_CODES } from './errors.js';
 import type { GraphqlPreparer } from './prepare.js';
 
@@ -31,9 +31,6 @@ interface Extra {
   /** Open subscriptions, each holding the socket open against the idle timeout. */
   readonly held: Map<string, () => void>;
 }
-
-/** WebSocket close code 1013 (RFC 6455 §7.4.1 via IANA: Try Again Later) for a subscriber that fell behind. */
-export const CLOSE_TRY_AGAIN_LATER = 1013;
 
 /**
  * GraphQL over WebSocket, the graphql-transport-ws protocol (graphql-ws's
@@ -90,7 +87,7 @@ export class GraphqlWebSocket {
         const cause = errors[0]?.originalError;
         // A subscriber that fell behind is cut off, as on every streaming transport; it resumes with `after`.
         if (cause instanceof DomainError && cause.kind === 'RATE_LIMITED') {
-          setTimeout(() => ctx.extra.ws.close(CLOSE_TRY_AGAIN_LATER, 'subscriber fell behind; resubscribe with after'), 0);
+          setTimeout(() => ctx.extra.ws.close(CLOSE_TRY_AGAIN_LATER, FELL_BEHIND_REASON), 0);
         }
         return format(errors);
       },

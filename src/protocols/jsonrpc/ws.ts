@@ -6,13 +6,10 @@ import { createContext, type CallContext } from '../../runtime/context.js';
 import { bearer, fromAuthorization, fromToken, type Credentials } from '../../runtime/credentials.js';
 import type { Runtime } from '../../runtime/invoker.js';
 import type { RequestInfo } from '../shared/http.js';
-import type { WsGuard } from '../shared/ws.js';
+import { CLOSE_TRY_AGAIN_LATER, FELL_BEHIND_REASON, type WsGuard } from '../shared/ws.js';
 import type { RpcCore, RpcSubscriptions } from './core.js';
 import { toErrorObject } from './errors.js';
 import { ENDED_NOTIFICATION, EVENT_NOTIFICATION } from './spec.js';
-
-/** WebSocket close code 1013 (Try Again Later, IANA registry for RFC 6455): the subscriber fell behind. */
-export const CLOSE_TRY_AGAIN_LATER = 1013;
 
 /**
  * JSON-RPC over WebSocket on the same path: each text (or binary) message is
@@ -122,7 +119,7 @@ class SocketSubscriptions implements RpcSubscriptions {
       }
     } catch (err) {
       const e = this.runtime.normalise(err, ctx, 'subscribe');
-      if (e.kind === 'RATE_LIMITED') this.ws.close(CLOSE_TRY_AGAIN_LATER, 'subscriber fell behind; resubscribe with after');
+      if (e.kind === 'RATE_LIMITED') this.ws.close(CLOSE_TRY_AGAIN_LATER, FELL_BEHIND_REASON);
       else if (!stopped.aborted) {
         await this.guard.send(this.ws, JSON.stringify({ jsonrpc: '2.0', method: ENDED_NOTIFICATION, params: { subscription: id, error: toErrorObject(e) } }));
       }

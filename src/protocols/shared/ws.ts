@@ -65,6 +65,12 @@ interface Peer {
   streams: number;
 }
 
+/** Close code 1013, Try Again Later (IANA WebSocket registry, RFC 6455 §11.7): a peer too slow for what it asked to receive. */
+export const CLOSE_TRY_AGAIN_LATER = 1013;
+
+/** Why a subscriber was disconnected for falling behind, as every WebSocket endpoint says it. */
+export const FELL_BEHIND_REASON = 'subscriber fell behind; resubscribe with after';
+
 /** How long a peer gets to answer our close frame before its socket is cut. */
 const CLOSE_GRACE_MS = 1_000;
 
@@ -236,7 +242,7 @@ export class WsGuard {
     const now = Date.now();
     for (const [ws, peer] of this.peers) {
       if (peer.slowSince && now - peer.slowSince > this.limits.slowPeerMs) {
-        this.shut(ws, 1013, 'too slow to read');
+        this.shut(ws, CLOSE_TRY_AGAIN_LATER, 'too slow to read');
       } else if (!peer.streams && now - peer.lastActivity > this.limits.idleTimeoutMs) {
         this.shut(ws, 1000, 'idle timeout');
       } else if (!peer.alive) {
