@@ -6,6 +6,7 @@ import { ProductService } from '../domain/catalog/service.js';
 import { FeedService } from '../domain/feed/service.js';
 import { OrderService } from '../domain/orders/service.js';
 import type { AdminCredentials, PasswordHasher, SettingsRepository } from '../domain/ports.js';
+import { UserBulkService } from '../domain/users/bulk.js';
 import { UserService } from '../domain/users/service.js';
 import { GrpcHost } from '../hosts/grpc.js';
 import { HttpHost } from '../hosts/http.js';
@@ -111,6 +112,9 @@ export const domainModule = new ContainerModule(({ bind }) => {
       return new FeedService(c.get(TYPES.EventStore), c.get(TYPES.EventBus), limits, c.get(TYPES.Shutdown).signal);
     })
     .inSingletonScope();
+  bind(TYPES.UserBulkService)
+    .toDynamicValue((c) => new UserBulkService(c.get(TYPES.PasswordHasher), c.get(TYPES.UnitOfWork)))
+    .inSingletonScope();
   bind(TYPES.DomainServices)
     .toDynamicValue((c) => ({
       auth: c.get(TYPES.AuthService),
@@ -118,6 +122,7 @@ export const domainModule = new ContainerModule(({ bind }) => {
       products: c.get(TYPES.ProductService),
       orders: c.get(TYPES.OrderService),
       feed: c.get(TYPES.FeedService),
+      userBulk: c.get(TYPES.UserBulkService),
     }))
     .inSingletonScope();
 });

@@ -4,7 +4,7 @@ import type { Registry } from 'prom-client';
 import type { DomainServices } from '../contract/operation.js';
 import type { AuthService } from '../domain/auth/service.js';
 import type { ProductService } from '../domain/catalog/service.js';
-import type { EventBus, UnitOfWork } from '../domain/events.js';
+import type { EventBus } from '../domain/events.js';
 import type { FeedService } from '../domain/feed/service.js';
 import type { OrderService } from '../domain/orders/service.js';
 import type {
@@ -16,8 +16,10 @@ import type {
   RateLimiterFactory,
   SettingsRepository,
   TokenCodec,
+  UnitOfWork,
   UserRepository,
 } from '../domain/ports.js';
+import type { UserBulkService } from '../domain/users/bulk.js';
 import type { UserService } from '../domain/users/service.js';
 import type { GrpcHost } from '../hosts/grpc.js';
 import type { HttpHost } from '../hosts/http.js';
@@ -62,6 +64,7 @@ export const TYPES = {
   ProductService: t<ProductService>('ProductService'),
   OrderService: t<OrderService>('OrderService'),
   FeedService: t<FeedService>('FeedService'),
+  UserBulkService: t<UserBulkService>('UserBulkService'),
   DomainServices: t<DomainServices>('DomainServices'),
   Metrics: t<Registry>('Metrics'),
   PrincipalCache: t<PrincipalCache>('PrincipalCache'),

@@ -39,14 +39,23 @@ function selection(schema: JsonSchema, root: JsonSchema): string {
     .join(' ')} }`;
 }
 
-/** GraphQL IDs come back as strings; the domain's shape has integers there. */
+/**
+ * GraphQL IDs come back as strings; the domain's shape has integers there.
+ * A field the domain leaves out (optional, or hidden from this caller)
+ * comes back as null; the domain's shape omits it.
+ */
 function decode(schema: JsonSchema, root: JsonSchema, value: unknown): unknown {
   const s = deref(schema, root);
   if (value === null || value === undefined) return value;
   if (s.type === 'array' && Array.isArray(value)) return value.map((v) => decode(s.items as JsonSchema, root, v));
   if (s.type === 'object' && typeof value === 'object') {
     const props = s.properties as Record<string, JsonSchema>;
-    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, props[k] ? decode(props[k], root, v) : v]));
+    const required = new Set((s.required as string[] | undefined) ?? []);
+    return Object.fromEntries(
+      Object.entries(value)
+        .filter(([k, v]) => v !== null || required.has(k))
+        .map(([k, v]) => [k, props[k] ? decode(props[k], root, v) : v]),
+    );
   }
   if (s.type === 'integer' && typeof value === 'string' && /^\d+$/.test(value)) return Number(value);
   return value;

@@ -82,6 +82,11 @@ export class RestClient implements ProtocolClient {
         const { data, links } = json as { data: unknown[]; links: { next: string } };
         return { ok: true, data: { events: stripLinks(data), next: new URL(links.next, this.baseUrl).searchParams.get('after') } };
       }
+      if (route.bulk) {
+        // Each item's HTTP `status` is REST's own addition to the domain's result.
+        const result = json as { items: Record<string, unknown>[] };
+        return { ok: true, data: stripLinks({ ...result, items: result.items.map(({ status: _status, ...item }) => item) }) };
+      }
       if (route.page) {
         const { data, page } = json as { data: unknown[]; page: { total: number; limit: number; offset: number } };
         return { ok: true, data: { items: stripLinks(data), total: page.total, limit: page.limit, offset: page.offset } };

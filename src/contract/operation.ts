@@ -5,6 +5,7 @@ import type { DomainContext } from '../domain/context.js';
 import type { ErrorKind } from '../domain/errors.js';
 import type { FeedService } from '../domain/feed/service.js';
 import type { OrderService } from '../domain/orders/service.js';
+import type { UserBulkService } from '../domain/users/bulk.js';
 import type { UserService } from '../domain/users/service.js';
 
 export interface DomainServices {
@@ -13,6 +14,7 @@ export interface DomainServices {
   products: ProductService;
   orders: OrderService;
   feed: FeedService;
+  userBulk: UserBulkService;
 }
 
 /** Who may call: documentation for contracts; the domain enforces the rule. `public` calls ignore credentials. */

@@ -1,4 +1,5 @@
 import * as s from '../domain/orders/schemas.js';
+import * as stats from '../domain/orders/stats.js';
 import { byIdIn } from '../domain/shapes.js';
 import { AUTHED, type Operation } from './operation.js';
 
@@ -32,5 +33,15 @@ export const ORDER_OPERATIONS = [
     output: s.orderOut,
     errors: [...AUTHED, 'FORBIDDEN', 'NOT_FOUND'],
     run: (d, c, i) => d.orders.create(c, i),
+  },
+  {
+    name: 'getOrderStats',
+    summary: "Order statistics: count, units, revenue, best-selling products and optionally totals per day (everyone's for administrators, otherwise your own)",
+    kind: 'query',
+    access: 'authenticated',
+    input: stats.orderStatsIn,
+    output: stats.orderStatsOut,
+    errors: [...AUTHED, 'FORBIDDEN'],
+    run: (d, c, i) => d.orders.stats(c, i),
   },
 ] as const satisfies readonly Operation[];

@@ -1,3 +1,4 @@
+import * as bulk from '../domain/users/bulk.js';
 import * as s from '../domain/users/schemas.js';
 import { deletedOut } from '../domain/shapes.js';
 import { AUTHED, type Operation } from './operation.js';
@@ -15,12 +16,12 @@ export const USER_OPERATIONS = [
   },
   {
     name: 'listUsers',
-    summary: 'List users with filters, sorting and paging',
+    summary: 'List users with filters, sorting and paging (only administrators may filter or sort by email)',
     kind: 'query',
     access: 'authenticated',
     input: s.listUsersIn,
     output: s.userPageOut,
-    errors: AUTHED,
+    errors: [...AUTHED, 'FORBIDDEN'],
     run: (d, c, i) => d.users.list(c, i),
   },
   {
@@ -62,5 +63,35 @@ export const USER_OPERATIONS = [
     output: deletedOut,
     errors: [...AUTHED, 'FORBIDDEN', 'NOT_FOUND', 'PRECONDITION_FAILED'],
     run: (d, c, i) => d.users.delete(c, i),
+  },
+  {
+    name: 'bulkCreateUsers',
+    summary: 'Create several users: all or none (handling=strict), or each on its own (lenient), with a result per item',
+    kind: 'mutation',
+    access: 'admin',
+    input: bulk.bulkCreateUsersIn,
+    output: bulk.userBulkResultOut,
+    errors: [...AUTHED, 'FORBIDDEN', 'CONFLICT'],
+    run: (d, c, i) => d.userBulk.create(c, i),
+  },
+  {
+    name: 'bulkPatchUsers',
+    summary: 'Change some fields of several users: all or none (handling=strict), or each on its own (lenient), with a result per item',
+    kind: 'mutation',
+    access: 'self-or-admin',
+    input: bulk.bulkPatchUsersIn,
+    output: bulk.userBulkResultOut,
+    errors: [...AUTHED, 'FORBIDDEN', 'NOT_FOUND', 'CONFLICT', 'PRECONDITION_FAILED'],
+    run: (d, c, i) => d.userBulk.patch(c, i),
+  },
+  {
+    name: 'bulkDeleteUsers',
+    summary: 'Delete several users and their orders: all or none (handling=strict), or each on its own (lenient), with a result per item',
+    kind: 'mutation',
+    access: 'self-or-admin',
+    input: bulk.bulkDeleteUsersIn,
+    output: bulk.userBulkResultOut,
+    errors: [...AUTHED, 'FORBIDDEN', 'NOT_FOUND', 'PRECONDITION_FAILED'],
+    run: (d, c, i) => d.userBulk.delete(c, i),
   },
 ] as const satisfies readonly Operation[];

@@ -1,3 +1,4 @@
+import type { Language } from './i18n/index.js';
 import type { Caller } from './principal.js';
 
 /**
@@ -9,4 +10,10 @@ import type { Caller } from './principal.js';
 export interface DomainContext {
   readonly caller: Caller;
   readonly signal?: AbortSignal;
+  /**
+   * The language the caller reads. Errors are rendered by the styles, so
+   * the domain needs it only where text is part of a result (a bulk
+   * call's per-item errors). Absent: English.
+   */
+  readonly language?: Language;
 }

@@ -1,5 +1,3 @@
-import type { OrderRepository, ProductRepository, UserRepository } from './ports.js';
-
 /**
  * Domain events: what changed, as the change's read operation would return
  * it (`{ id }` for deletions). Services record them in the same storage
@@ -77,23 +75,4 @@ export interface EventStore {
   read(query: EventQuery): Promise<DomainEvent[]>;
   /** The newest event's id ('0' when there is none): where a subscriber starting "now" begins. */
   head(): Promise<string>;
-}
-
-/** What a unit of work offers: repositories bound to its transaction, and the outbox. */
-export interface Writes {
-  readonly users: UserRepository;
-  readonly products: ProductRepository;
-  readonly orders: OrderRepository;
-  /** Writes the event to the outbox inside the transaction; it is published only if the transaction commits. */
-  record(event: NewDomainEvent): Promise<DomainEvent>;
-}
-
-/**
- * One storage transaction for a change and its events. A failure anywhere
- * inside `work` (a refused write, a thrown DomainError) rolls back the change
- * and its events together, so a failed write emits nothing; a committed one
- * is in the outbox even if the process dies before publishing it.
- */
-export interface UnitOfWork {
-  run<T>(work: (writes: Writes) => Promise<T>): Promise<T>;
 }

@@ -27,7 +27,7 @@ export const moneyInput = z
   .transform((v, ctx) => {
     const cents = parseMoney(v);
     if (cents === null) {
-      ctx.addIssue({ code: 'custom', message: 'must be a non-negative decimal with at most two fractional digits' });
+      ctx.addIssue({ code: 'custom', message: 'field.money' });
       return z.NEVER;
     }
     return cents;

@@ -1,3 +1,4 @@
+import type { DomainEvent, NewDomainEvent } from './events.js';
 import type { Role } from './principal.js';
 
 /** Storage records: what repositories hold, before the domain shapes them. */
@@ -104,6 +105,63 @@ export interface OrderRepository {
   listByUsers(userIds: readonly number[]): Promise<Map<number, OrderRecord[]>>;
   /** Order and items in one transaction. */
   insert(order: Omit<OrderRecord, 'id' | 'createdAt'>): Promise<OrderRecord>;
+  /** Aggregates over the orders a filter selects, computed by storage (a few grouped queries, however many orders). */
+  stats(filter: OrderStatsFilter): Promise<OrderStatsRecord>;
+}
+
+export interface OrderStatsFilter {
+  userId?: number | undefined;
+  /** ISO 8601 bounds on createdAt: from inclusive, until exclusive. */
+  from?: string | undefined;
+  until?: string | undefined;
+  /** Most products listed (the best sellers by revenue). */
+  topProducts: number;
+  byDay: boolean;
+}
+
+export interface OrderTotalsRecord {
+  orders: number;
+  units: number;
+  revenueCents: number;
+}
+
+export interface OrderStatsRecord extends OrderTotalsRecord {
+  products: (OrderTotalsRecord & { productId: number; name: string })[];
+  /** Per UTC day (YYYY-MM-DD), days without orders left out; empty unless byDay. */
+  days: (OrderTotalsRecord & { date: string })[];
+}
+
+/** What a unit of work offers: repositories bound to its transaction, the outbox, and savepoints. */
+export interface Writes {
+  readonly users: UserRepository;
+  readonly products: ProductRepository;
+  readonly orders: OrderRepository;
+  /**
+   * Writes the event to the outbox inside the transaction; it is published
+   * only if the transaction commits (and the step it was recorded in, if
+   * any, was not rolled back).
+   */
+  record(event: NewDomainEvent): Promise<DomainEvent>;
+  /**
+   * Runs part of the work so that, if it throws, only that part is undone
+   * — its writes and the events it recorded (a savepoint) — and the
+   * transaction stays usable for the rest. The error is rethrown.
+   */
+  step<T>(work: () => Promise<T>): Promise<T>;
+}
+
+/**
+ * One storage transaction for a change and its events (the transactional
+ * outbox). `work` returning commits; `work` throwing (a refused write, a
+ * DomainError, a strict bulk call that had a failed item) rolls back the
+ * changes and their events together and rethrows, so a failed write emits
+ * nothing and a committed one is in the outbox even if the process dies
+ * before publishing it. Nothing else may touch storage while `work` runs:
+ * the transaction holds the connection, so work uses the given
+ * repositories only (slow things such as password hashing happen before).
+ */
+export interface UnitOfWork {
+  run<T>(work: (writes: Writes) => Promise<T>): Promise<T>;
 }
 
 /** Small persistent key/value store for generated secrets. */

@@ -17,16 +17,18 @@ export const expectedVersion = z
   .optional()
   .meta({ description: 'Optimistic concurrency: fail with PRECONDITION_FAILED unless the record is at this version' });
 
-export const sortSpec = (fields: readonly string[]) =>
-  z
+export const sortSpec = (fields: readonly string[]) => {
+  const grammar = new RegExp(`^-?(${fields.join('|')})(,-?(${fields.join('|')}))*$`);
+  // A custom issue (not .regex) so the message can name the fields in any language; the pattern stays in the JSON Schema.
+  return z
     .string()
     .max(200)
-    .regex(
-      new RegExp(`^-?(${fields.join('|')})(,-?(${fields.join('|')}))*$`),
-      `comma-separated fields from ${fields.join(', ')}; prefix with - for descending`,
-    )
+    .superRefine((v, ctx) => {
+      if (!grammar.test(v)) ctx.addIssue({ code: 'custom', message: 'field.sort', params: { fields: fields.join(', ') } });
+    })
     .optional()
-    .meta({ description: `Sort keys, e.g. "${fields[0]},-${fields[1] ?? fields[0]}"` });
+    .meta({ pattern: grammar.source, description: `Sort keys, e.g. "${fields[0]},-${fields[1] ?? fields[0]}"` });
+};
 
 export const page = <T extends z.ZodType>(item: T, title: string) =>
   z

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { DomainContext } from '../domain/context.js';
+import { DEFAULT_LANGUAGE, type Language } from '../domain/i18n/index.js';
 import type { Caller } from '../domain/principal.js';
 import { NO_CREDENTIALS, type Credentials } from './credentials.js';
 import type { Logger } from './log.js';
@@ -53,6 +54,8 @@ export interface CallContext extends DomainContext {
   readonly notes: AccessNotes;
   /** The client's address, for limits keyed by address. */
   readonly peer: string | undefined;
+  /** The language error messages are rendered in (language.ts negotiates it from Accept-Language). */
+  readonly language: Language;
 }
 
 export interface ContextInit {
@@ -65,6 +68,8 @@ export interface ContextInit {
   peer?: string | undefined;
   /** Milliseconds the call may take before its signal aborts (a gRPC deadline, a request timeout). */
   timeoutMs?: number | undefined;
+  /** From negotiateLanguage(Accept-Language); English when absent. */
+  language?: Language | undefined;
 }
 
 const NEVER = new AbortController().signal;
@@ -84,5 +89,6 @@ export function createContext(init: ContextInit): CallContext {
     caller: null,
     notes: init.notes ?? new AccessNotes(),
     peer: init.peer,
+    language: init.language ?? DEFAULT_LANGUAGE,
   };
 }

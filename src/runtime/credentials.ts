@@ -1,3 +1,5 @@
+import { msg, type Text } from '../domain/i18n/index.js';
+
 /**
  * What a transport carried to say who is calling, before anyone checked
  * it. Every style reduces its own carriers to one of these — a bearer token
@@ -11,7 +13,7 @@ export type Credentials =
   | { readonly scheme: 'bearer'; readonly token: string }
   | { readonly scheme: 'password'; readonly username: string; readonly password: string }
   /** Something was sent but cannot be credentials (e.g. `Authorization: Basic …`); refused unless the call is public. */
-  | { readonly scheme: 'invalid'; readonly reason: string };
+  | { readonly scheme: 'invalid'; readonly reason: Text };
 
 export const NO_CREDENTIALS: Credentials = Object.freeze({ scheme: 'none' });
 
@@ -25,7 +27,7 @@ const BEARER = /^Bearer\s+(\S+)\s*$/i;
 export function fromAuthorization(header: string | undefined): Credentials {
   if (!header) return NO_CREDENTIALS;
   const match = BEARER.exec(header);
-  if (!match) return { scheme: 'invalid', reason: 'Authorization must use the Bearer scheme' };
+  if (!match) return { scheme: 'invalid', reason: msg('auth.bearerOnly') };
   return bearer(match[1]!);
 }
 

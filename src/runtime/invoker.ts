@@ -2,6 +2,7 @@ import type { Loader } from '../contract/loaders.js';
 import type { DomainServices, Operation } from '../contract/operation.js';
 import { OPERATIONS } from '../contract/operations.js';
 import { DomainError } from '../domain/errors.js';
+import { msg } from '../domain/i18n/index.js';
 import type { Caller } from '../domain/principal.js';
 import type { CallContext } from './context.js';
 import { normalise } from './interceptors/errors.js';
@@ -44,7 +45,7 @@ export class Runtime {
   /** A unary operation: its value, or a DomainError. */
   async call(name: string, ctx: CallContext, input: unknown): Promise<unknown> {
     const op = this.find(name, ctx);
-    if (op.kind === 'subscription') throw new DomainError('VALIDATION', `${name} is a subscription; subscribe to it instead`);
+    if (op.kind === 'subscription') throw new DomainError('VALIDATION', msg('operation.isSubscription', { name }));
     return this.chain({ procedure: op, ctx, input });
   }
 
@@ -64,7 +65,7 @@ export class Runtime {
    */
   async stream(name: string, ctx: CallContext, input: unknown): Promise<AsyncIterable<unknown>> {
     const op = this.find(name, ctx);
-    if (op.kind !== 'subscription') throw new DomainError('VALIDATION', `${name} is not a subscription`);
+    if (op.kind !== 'subscription') throw new DomainError('VALIDATION', msg('operation.notSubscription', { name }));
     // The stream's own signal: the client went away, the server shuts down, or the binding returned the iterator.
     const own = new AbortController();
     const signals = [ctx.signal, this.options.shutdown, own.signal].filter((s): s is AbortSignal => s !== undefined);
@@ -103,7 +104,7 @@ export class Runtime {
 
   private find(name: string, ctx: CallContext): Operation {
     const op = this.byName.get(name);
-    if (!op) throw this.normalise(new DomainError('NOT_FOUND', `Unknown operation ${name}`), ctx);
+    if (!op) throw this.normalise(new DomainError('NOT_FOUND', msg('operation.unknown', { name })), ctx);
     return op;
   }
 }

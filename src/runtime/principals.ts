@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { LRUCache } from 'lru-cache';
 import { DomainError } from '../domain/errors.js';
+import { msg } from '../domain/i18n/index.js';
 import type { DomainEvent } from '../domain/events.js';
 import type { Caller, Principal } from '../domain/principal.js';
 import type { Credentials } from './credentials.js';
@@ -131,7 +132,7 @@ export class PrincipalCache {
     try {
       return await this.source.verifyPassword({ username, password });
     } catch (err) {
-      if (err instanceof DomainError && err.kind === 'VALIDATION') throw new DomainError('UNAUTHENTICATED', 'Invalid username or password');
+      if (err instanceof DomainError && err.kind === 'VALIDATION') throw new DomainError('UNAUTHENTICATED', msg('auth.badCredentials'));
       throw err;
     }
   }

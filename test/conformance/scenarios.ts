@@ -50,6 +50,27 @@ const newUser = (input: Record<string, unknown>, extra: Record<string, unknown> 
   version: 1,
   ...extra,
 });
+const withoutEmail = ({ email: _hidden, ...user }: typeof ALICE) => user;
+const bulkResult = (handling: 'strict' | 'lenient', items: Record<string, unknown>[]) => ({
+  handling,
+  succeeded: items.filter((i) => i.ok).length,
+  failed: items.filter((i) => !i.ok).length,
+  items,
+});
+const ALICE_STATS = {
+  userId: 1,
+  from: '2026-01-01',
+  to: '2026-01-31',
+  orders: 2,
+  units: 4,
+  revenue: '126.50',
+  averageOrderValue: '63.25',
+  products: [
+    { productId: 2, name: 'Mouse', orders: 2, units: 3, revenue: '76.50' },
+    { productId: 1, name: 'Laptop', orders: 1, units: 1, revenue: '50.00' },
+  ],
+  days: [{ date: '2026-01-15', orders: 2, units: 4, revenue: '126.50' }],
+};
 const changedUser = (input: Record<string, unknown>, version: number) => ({
   id: input.id,
   name: input.name ?? expect.any(String),
@@ -66,14 +87,18 @@ export const SCENARIOS: Scenario[] = [
   { operation: 'login', case: 'UNAUTHENTICATED', as: 'anonymous', input: () => ({ username: 'alice@example.com', password: 'wrong-password' }), fields: [] },
   { operation: 'login', case: 'VALIDATION', as: 'anonymous', input: () => ({ username: '', password: 'x' }), fields: ['username'] },
 
-  // getUser
-  { operation: 'getUser', case: 'success', as: 'bob', input: () => ({ id: 1 }), data: () => ALICE },
+  // getUser: another user's record without their email; your own, or any as an admin, whole
+  { operation: 'getUser', case: 'success', as: 'bob', input: () => ({ id: 1 }), data: () => withoutEmail(ALICE) },
+  { operation: 'getUser', case: 'success', as: 'alice', input: () => ({ id: 1 }), data: () => ALICE },
+  { operation: 'getUser', case: 'success', as: 'admin', input: () => ({ id: 2 }), data: () => BOB },
   { operation: 'getUser', case: 'NOT_FOUND', as: 'alice', input: () => ({ id: 999999 }), fields: [] },
   { operation: 'getUser', case: 'VALIDATION', as: 'alice', input: () => ({ id: 0 }), fields: ['id'] },
   { operation: 'getUser', case: 'UNAUTHENTICATED', as: 'anonymous', input: () => ({ id: 1 }), fields: [] },
 
   // listUsers
-  { operation: 'listUsers', case: 'success', as: 'alice', input: () => ({ limit: 2, offset: 0, name: 'BO', role: 'user', sort: '-name,id' }), data: () => ({ items: [BOB], total: 1, limit: 2, offset: 0 }) },
+  { operation: 'listUsers', case: 'success', as: 'alice', input: () => ({ limit: 2, offset: 0, name: 'BO', role: 'user', sort: '-name,id' }), data: () => ({ items: [withoutEmail(BOB)], total: 1, limit: 2, offset: 0 }) },
+  { operation: 'listUsers', case: 'success', as: 'admin', input: () => ({ email: 'bob@example.com', sort: 'email' }), data: () => ({ items: [BOB], total: 1, limit: 10, offset: 0 }) },
+  { operation: 'listUsers', case: 'FORBIDDEN', as: 'alice', input: () => ({ email: 'bob@example.com' }), fields: [] },
   { operation: 'listUsers', case: 'VALIDATION', as: 'alice', input: () => ({ limit: 500 }), fields: ['limit'] },
   { operation: 'listUsers', case: 'UNAUTHENTICATED', as: 'anonymous', input: () => ({}), fields: [] },
 
@@ -110,6 +135,70 @@ export const SCENARIOS: Scenario[] = [
   { operation: 'deleteUser', case: 'FORBIDDEN', as: 'bob', input: () => ({ id: 1 }), fields: [] },
   { operation: 'deleteUser', case: 'UNAUTHENTICATED', as: 'anonymous', input: () => ({ id: 1 }), fields: [] },
 
+  // bulkCreateUsers: strict (all or nothing) and lenient (item by item)
+  {
+    operation: 'bulkCreateUsers',
+    case: 'success',
+    as: 'admin',
+    input: (_f, tag) => ({ items: [{ name: 'Bulk A', email: email(`${tag}-a`) }, { name: 'Bulk B', email: email(`${tag}-b`), role: 'admin' }] }),
+    data: (i) => bulkResult('strict', (i.items as Record<string, unknown>[]).map((item, n) => ({ index: n, ok: true, id: anyId, user: newUser(item) }))),
+  },
+  {
+    operation: 'bulkCreateUsers',
+    case: 'success',
+    as: 'admin',
+    input: (_f, tag) => ({ items: [{ name: 'Bulk C', email: email(`${tag}-c`) }, { name: 'Dup', email: 'alice@example.com' }], handling: 'lenient' }),
+    data: (i) =>
+      bulkResult('lenient', [
+        { index: 0, ok: true, id: anyId, user: newUser((i.items as Record<string, unknown>[])[0]!) },
+        { index: 1, ok: false, error: { kind: 'CONFLICT', message: 'User conflicts with an existing record', fields: [{ field: 'email', message: 'already in use' }] } },
+      ]),
+  },
+  { operation: 'bulkCreateUsers', case: 'CONFLICT', as: 'admin', input: (_f, tag) => ({ items: [{ name: 'Bulk D', email: email(tag) }, { name: 'Dup', email: 'bob@example.com' }] }), fields: ['items.1.email'] },
+  { operation: 'bulkCreateUsers', case: 'VALIDATION', as: 'admin', input: (_f, tag) => ({ items: [{ name: 'Bad', email: 'not-an-email' }, { name: 'Good', email: email(tag) }] }), fields: ['items.0.email'] },
+  { operation: 'bulkCreateUsers', case: 'FORBIDDEN', as: 'alice', input: (_f, tag) => ({ items: [{ name: 'Sneaky', email: email(tag) }] }), fields: [] },
+  { operation: 'bulkCreateUsers', case: 'UNAUTHENTICATED', as: 'anonymous', input: (_f, tag) => ({ items: [{ name: 'Anon', email: email(tag) }] }), fields: [] },
+
+  // bulkPatchUsers
+  {
+    operation: 'bulkPatchUsers',
+    case: 'success',
+    as: 'admin',
+    input: async (f, tag) => ({ items: [{ id: (await f.user(`${tag}-a`)).id, name: 'Patched A' }, { id: (await f.user(`${tag}-b`)).id, role: 'admin', expectedVersion: 1 }] }),
+    data: (i) => bulkResult('strict', (i.items as Record<string, unknown>[]).map((item, n) => ({ index: n, ok: true, id: item.id, user: changedUser(item, 2) }))),
+  },
+  {
+    operation: 'bulkPatchUsers',
+    case: 'success',
+    as: 'admin',
+    input: async (f, tag) => ({ items: [{ id: 999999, name: 'Nobody' }, { id: (await f.user(tag)).id, name: 'Patched' }], handling: 'lenient' }),
+    data: (i) =>
+      bulkResult('lenient', [
+        { index: 0, ok: false, id: 999999, error: { kind: 'NOT_FOUND', message: 'User 999999 not found', fields: [] } },
+        { index: 1, ok: true, id: (i.items as { id: number }[])[1]!.id, user: changedUser((i.items as Record<string, unknown>[])[1]!, 2) },
+      ]),
+  },
+  { operation: 'bulkPatchUsers', case: 'NOT_FOUND', as: 'admin', input: async (f, tag) => ({ items: [{ id: (await f.user(tag)).id, name: 'Kept' }, { id: 999999, name: 'Nobody' }] }), fields: ['items.1'] },
+  { operation: 'bulkPatchUsers', case: 'CONFLICT', as: 'admin', input: async (f, tag) => ({ items: [{ id: (await f.user(tag)).id, email: 'bob@example.com' }] }), fields: ['items.0.email'] },
+  { operation: 'bulkPatchUsers', case: 'VALIDATION', as: 'admin', input: async (f, tag) => ({ items: [{ id: (await f.user(tag)).id, email: 'broken' }] }), fields: ['items.0.email'] },
+  { operation: 'bulkPatchUsers', case: 'PRECONDITION_FAILED', as: 'admin', input: async (f, tag) => { const u = await f.user(tag); await f.touch(u.id); return { items: [{ id: u.id, name: 'Stale', expectedVersion: 1 }] }; }, fields: ['items.0'] },
+  { operation: 'bulkPatchUsers', case: 'FORBIDDEN', as: 'alice', input: () => ({ items: [{ id: 2, name: 'Hijacked' }] }), fields: ['items.0'] },
+  { operation: 'bulkPatchUsers', case: 'UNAUTHENTICATED', as: 'anonymous', input: () => ({ items: [{ id: 1, name: 'Anon' }] }), fields: [] },
+
+  // bulkDeleteUsers
+  {
+    operation: 'bulkDeleteUsers',
+    case: 'success',
+    as: 'admin',
+    input: async (f, tag) => ({ items: [{ id: (await f.user(`${tag}-a`)).id }, { id: (await f.user(`${tag}-b`)).id, expectedVersion: 1 }] }),
+    data: (i) => bulkResult('strict', (i.items as { id: number }[]).map((item, n) => ({ index: n, ok: true, id: item.id }))),
+  },
+  { operation: 'bulkDeleteUsers', case: 'NOT_FOUND', as: 'admin', input: async (f, tag) => ({ items: [{ id: (await f.user(tag)).id }, { id: 999999 }] }), fields: ['items.1'] },
+  { operation: 'bulkDeleteUsers', case: 'VALIDATION', as: 'admin', input: () => ({ items: [{ id: -5 }] }), fields: ['items.0.id'] },
+  { operation: 'bulkDeleteUsers', case: 'PRECONDITION_FAILED', as: 'admin', input: async (f, tag) => { const u = await f.user(tag); await f.touch(u.id); return { items: [{ id: u.id, expectedVersion: 1 }] }; }, fields: ['items.0'] },
+  { operation: 'bulkDeleteUsers', case: 'FORBIDDEN', as: 'bob', input: () => ({ items: [{ id: 1 }] }), fields: ['items.0'] },
+  { operation: 'bulkDeleteUsers', case: 'UNAUTHENTICATED', as: 'anonymous', input: () => ({ items: [{ id: 1 }] }), fields: [] },
+
   // listUserOrders
   { operation: 'listUserOrders', case: 'success', as: 'alice', input: () => ({ userId: 1, limit: 5, offset: 0 }), data: () => ({ items: [ORDER_2, ORDER_1], total: 2, limit: 5, offset: 0 }) },
   { operation: 'listUserOrders', case: 'NOT_FOUND', as: 'admin', input: () => ({ userId: 999999 }), fields: [] },
@@ -145,6 +234,13 @@ export const SCENARIOS: Scenario[] = [
   { operation: 'createOrder', case: 'VALIDATION', as: 'alice', input: () => ({ userId: 1, items: [{ productId: 1, quantity: 0 }] }), fields: ['items.0.quantity'] },
   { operation: 'createOrder', case: 'FORBIDDEN', as: 'alice', input: () => ({ userId: 2, items: [{ productId: 1, quantity: 1 }] }), fields: [] },
   { operation: 'createOrder', case: 'UNAUTHENTICATED', as: 'anonymous', input: () => ({ userId: 1, items: [{ productId: 1, quantity: 1 }] }), fields: [] },
+
+  // getOrderStats: your own orders (Alice's two seeded ones), or anyone's for an admin
+  { operation: 'getOrderStats', case: 'success', as: 'alice', input: () => ({ from: '2026-01-01', to: '2026-01-31', byDay: true }), data: () => ALICE_STATS },
+  { operation: 'getOrderStats', case: 'success', as: 'admin', input: () => ({ userId: 1, from: '2026-01-01', to: '2026-01-31', top: 1 }), data: () => ({ ...ALICE_STATS, products: ALICE_STATS.products.slice(0, 1), days: [] }) },
+  { operation: 'getOrderStats', case: 'FORBIDDEN', as: 'bob', input: () => ({ userId: 1 }), fields: [] },
+  { operation: 'getOrderStats', case: 'VALIDATION', as: 'alice', input: () => ({ from: '2026-02-30', byDay: true }), fields: ['byDay', 'from'] },
+  { operation: 'getOrderStats', case: 'UNAUTHENTICATED', as: 'anonymous', input: () => ({}), fields: [] },
 
   // listProducts
   { operation: 'listProducts', case: 'success', as: 'bob', input: () => ({ limit: 10, offset: 0, minPrice: '20.00', sort: '-price' }), data: () => ({ items: [LAPTOP, MOUSE], total: 2, limit: 10, offset: 0 }) },
@@ -203,7 +299,7 @@ export function domainFixtures(d: DomainServices): Fixtures {
   return {
     async user(tag) {
       const u = await d.users.create(admin, { name: 'Fixture', email: email(`fx-${tag}`) });
-      return { id: u.id, email: u.email, version: u.version };
+      return { id: u.id, email: u.email!, version: u.version };
     },
     async product(tag) {
       const p = await d.products.create(admin, { name: `Fixture ${tag}`.slice(0, 100), price: '1.00' });

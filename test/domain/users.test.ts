@@ -36,7 +36,7 @@ describe('UserService', () => {
     await d.users.create(admin, { name: 'Alicia', email: 'alicia@example.com', role: 'admin' });
     expect((await d.users.list(alice, { name: 'ALI' })).items.map((u) => u.name)).toEqual(['Alice', 'Alicia']);
     expect((await d.users.list(alice, { role: 'admin' })).items.map((u) => u.name)).toEqual(['Alicia']);
-    expect((await d.users.list(alice, { email: 'BOB@example.com' })).items.map((u) => u.id)).toEqual([2]);
+    expect((await d.users.list(admin, { email: 'BOB@example.com' })).items.map((u) => u.id)).toEqual([2]);
     expect((await d.users.list(alice, { sort: '-name' })).items.map((u) => u.name)).toEqual(['Charlie', 'Bob', 'Alicia', 'Alice']);
     const second = await d.users.list(alice, { limit: 2, offset: 2, sort: 'name' });
     expect(second.items.map((u) => u.name)).toEqual(['Bob', 'Charlie']);

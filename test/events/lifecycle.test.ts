@@ -124,7 +124,10 @@ describe('shutdown ends every stream cleanly', () => {
     const raw = await fetch(`${s.url}/api/v1/events`, { headers: { Accept: 'text/event-stream', Authorization: `Bearer ${admin}` } });
     const poll = fetch(`${s.url}/api/v1/events?after=${after}&wait=30`, { headers: { Accept: 'application/json', Authorization: `Bearer ${admin}` } });
     const soapPoll = new SoapClient(s.url).call('getEvents', { after, waitSeconds: 30 }, admin);
-    await new Promise((r) => setTimeout(r, 200));
+    // Every stream and both polls are open and waiting (the SOAP client reads the WSDL first, so it takes a moment).
+    const feed = s.app.container.get(TYPES.FeedService);
+    for (let n = 0; n < 500 && feed.openFor('admin') < 8; n++) await new Promise((r) => setTimeout(r, 10));
+    expect(feed.openFor('admin')).toBe(8);
 
     const started = Date.now();
     await s.close();

@@ -63,6 +63,19 @@ describe('JsonRpcClient (json-rpc-2.0 JSONRPCClient over fetch)', () => {
     expect(r).toMatchObject({ ok: true, data: { userId: 1, items: [{ productId: 1, quantity: 2, unitPrice: '50.00', lineTotal: '100.00' }], totalAmount: '100.00' } });
   });
 
+  it('several objects and aggregates: bulkCreateUsers, bulkPatchUsers, bulkDeleteUsers, getOrderStats', async () => {
+    const created = await call('bulkCreateUsers', { items: [{ name: 'Ann', email: 'ann@example.com' }, { name: 'Ben', email: 'ben@example.com' }] }, admin);
+    expect(created).toMatchObject({ ok: true, data: { handling: 'strict', succeeded: 2, failed: 0 } });
+    const ids = (created as { data: { items: { id: number }[] } }).data.items.map((i) => i.id);
+    const patched = await call('bulkPatchUsers', { items: ids.map((id) => ({ id, role: 'admin' })), handling: 'lenient' }, admin);
+    expect(patched).toMatchObject({ ok: true, data: { handling: 'lenient', succeeded: 2, items: [{ user: { role: 'admin' } }, { user: { role: 'admin' } }] } });
+    expect(await call('bulkDeleteUsers', { items: ids.map((id) => ({ id })) }, admin)).toEqual({
+      ok: true,
+      data: { handling: 'strict', succeeded: 2, failed: 0, items: ids.map((id, index) => ({ index, ok: true, id })) },
+    });
+    expect(await call('getOrderStats', { to: '2026-01-31' }, alice)).toMatchObject({ ok: true, data: { userId: 1, orders: 2, revenue: '126.50', days: [] } });
+  });
+
   it('errors come back as the canonical kind with sorted field names', async () => {
     expect(await call('getUser', { id: 1 })).toEqual({ ok: false, kind: 'UNAUTHENTICATED', fields: [] });
     expect(await call('getUser', { id: 1 }, 'bad-token')).toEqual({ ok: false, kind: 'UNAUTHENTICATED', fields: [] });

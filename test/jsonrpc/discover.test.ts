@@ -89,7 +89,27 @@ describe('rpc.discover', () => {
     }
     expect(JSON.stringify(doc)).not.toContain('$defs');
     expect(Object.keys(doc.components.schemas).sort()).toEqual(
-      ['Deleted', 'DeletedRef', 'Event', 'EventBatch', 'Order', 'OrderItem', 'OrderPage', 'Product', 'ProductPage', 'Token', 'User', 'UserPage'].sort(),
+      [
+        'DayStats',
+        'Deleted',
+        'DeletedRef',
+        'Event',
+        'EventBatch',
+        'FieldError',
+        'ItemError',
+        'Order',
+        'OrderItem',
+        'OrderPage',
+        'OrderStats',
+        'Product',
+        'ProductPage',
+        'ProductStats',
+        'Token',
+        'User',
+        'UserBulkItem',
+        'UserBulkResult',
+        'UserPage',
+      ].sort(),
     );
   });
 

@@ -34,9 +34,9 @@ export const notify = (method: string, params?: unknown) =>
   params === undefined ? { jsonrpc: '2.0', method } : { jsonrpc: '2.0', method, params };
 
 /** A WebSocket on /rpc that hands out incoming messages in order. */
-export async function openSocket(url: string, opts: { token?: string; query?: string } = {}) {
+export async function openSocket(url: string, opts: { token?: string; query?: string; headers?: Record<string, string> } = {}) {
   const ws = new WebSocket(`${url.replace(/^http/, 'ws')}/rpc${opts.query ?? ''}`, {
-    headers: opts.token ? { Authorization: `Bearer ${opts.token}` } : {},
+    headers: { ...(opts.token ? { Authorization: `Bearer ${opts.token}` } : {}), ...opts.headers },
   });
   const inbox: string[] = [];
   const waiting: ((m: string) => void)[] = [];

@@ -54,6 +54,13 @@ describe('RestClient (ProtocolClient over REST)', () => {
 
     expect(await track('deleteUser', { id: created.id, expectedVersion: 3 }, admin)).toEqual({ deleted: true, id: created.id });
 
+    const bulk = await track('bulkCreateUsers', { items: [{ name: 'Bulk Bea', email: 'bea@example.com' }, { name: 'Dup', email: 'bob@example.com' }], handling: 'lenient' }, admin);
+    expect(bulk).toMatchObject({ handling: 'lenient', succeeded: 1, failed: 1, items: [{ index: 0, ok: true }, { index: 1, ok: false, error: { kind: 'CONFLICT' } }] });
+    const bea = bulk.items[0].id as number;
+    expect(await track('bulkPatchUsers', { items: [{ id: bea, name: 'Bea' }] }, admin)).toMatchObject({ succeeded: 1, items: [{ user: { name: 'Bea', version: 2 } }] });
+    expect(await track('bulkDeleteUsers', { items: [{ id: bea, expectedVersion: 2 }] }, admin)).toEqual({ handling: 'strict', succeeded: 1, failed: 0, items: [{ index: 0, ok: true, id: bea }] });
+    expect(await track('getOrderStats', { userId: 2, top: 1 }, admin)).toMatchObject({ userId: 2, orders: 1, revenue: '100.00', products: [{ name: 'Laptop' }] });
+
     const product = await track('createProduct', { name: 'Cable', price: 9.5 }, admin);
     expect(product).toMatchObject({ name: 'Cable', price: '9.50' });
     expect(await track('getProduct', { id: product.id }, alice)).toEqual(product);

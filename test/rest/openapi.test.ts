@@ -21,6 +21,10 @@ const SAMPLE_BODIES: Record<string, unknown> = {
   createOrder: { items: [{ productId: 2, quantity: 1 }] },
   createProduct: { name: 'Keyboard', price: '30.00' },
   updateProduct: { name: 'Mouse', price: '26.00' },
+  bulkCreateUsers: { items: [{ name: 'Bulk Walker', email: 'bulk.walker@example.com' }] },
+  // One item fails, so the answer is 207 Multi-Status and its body is checked against the schema too.
+  bulkPatchUsers: { items: [{ id: 2, name: 'Bob' }, { id: 99999, name: 'Nobody' }], handling: 'lenient' },
+  getOrderStats: undefined,
 };
 /** Ids per operation; deletes get their own fresh records. */
 const ids: Record<string, number> = {};
@@ -59,6 +63,7 @@ describe('OpenAPI 3.1 document', () => {
     const adminCaller = { caller: await services.auth.authenticate(admin) };
     ids.deleteUser = (await services.users.create(adminCaller, { name: 'To Delete', email: 'to.delete@example.com' })).id;
     ids.deleteProduct = (await services.products.create(adminCaller, { name: 'Spare', price: '1.00' })).id;
+    SAMPLE_BODIES.bulkDeleteUsers = { items: [{ id: (await services.users.create(adminCaller, { name: 'Bulk Delete', email: 'bulk.delete@example.com' })).id }] };
 
     const ajv = new Ajv2020({ strict: false, allErrors: true });
     ajv.addSchema({ $id: 'doc', components: doc.components });

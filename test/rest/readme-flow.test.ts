@@ -24,7 +24,7 @@ describe("README's REST walk-through (the source material's client flow), run as
 
   it('authenticates, lists, creates Charlie, patches his email, deletes him; the extra examples work too', async () => {
     const blocks = readmeRestBlocks();
-    expect(blocks).toHaveLength(2);
+    expect(blocks).toHaveLength(3);
     const script = blocks.join('\n').replaceAll('http://127.0.0.1:3000', s.url);
     const { stdout } = await run('bash', ['-euo', 'pipefail', '-c', script], { timeout: 30_000 });
     const lines = stdout.split('\n').filter(Boolean);
@@ -45,6 +45,10 @@ describe("README's REST walk-through (the source material's client flow), run as
     expect(picked.data).toEqual([{ id: 1, name: 'Alice', links: { self: '/api/v1/users/1', orders: '/api/v1/users/1/orders' } }]);
     expect(lines[5]).toBe('304');
     expect(lines[6]).toContain('<product><id>1</id><name>Laptop</name><price>50.00</price>');
+
+    const bulk = JSON.parse(lines[7]!) as { items: { status: number }[] };
+    expect(bulk).toMatchObject({ handling: 'lenient', succeeded: 1, failed: 1, items: [{ status: 201, user: { name: 'Dana' } }, { status: 409 }] });
+    expect(JSON.parse(lines[8]!)).toMatchObject({ title: 'Не найдено', status: 404, detail: 'Пользователь 999 не найден' });
 
     const token = await s.token({ username: 'admin', password: 'change-me' });
     const gone = await fetch(`${s.url}/api/v1/users/3`, { headers: { Authorization: `Bearer ${token}` } });

@@ -59,7 +59,8 @@ async function settled(read: () => number): Promise<void> {
 
 describe('WebSocket resource control', () => {
   it('a client that floods batches of rpc.discover and never reads gets only a bounded amount of work, then is cut off', async () => {
-    const server = await start({ slowPeerMs: 300, maxInFlight: 2 });
+    // The message rate is set out of reach so that only backpressure can stop the flood (unguarded, all 100 run).
+    const server = await start({ slowPeerMs: 300, maxInFlight: 2, maxMessagesPerSecond: 10_000 });
     const handled = vi.spyOn(rpcBinding(server).core, 'handleText');
     const ws = await open(server);
     // Stop reading: every reply the server writes stays queued on its side.
@@ -67,10 +68,11 @@ describe('WebSocket resource control', () => {
     const before = process.memoryUsage().rss;
     const batch = JSON.stringify(Array.from({ length: 50 }, (_, i) => ({ jsonrpc: '2.0', method: 'rpc.discover', id: i })));
     for (let i = 0; i < 100; i++) ws.send(batch);
-    // Each answer is ~1.5 MB; unguarded, all 100 were handled and queued (~150 MB). Wait for the work to stop.
+    // Each answer is ~1.5 MB; unguarded, all 100 were handled and queued (~150 MB). Guarded, the work stops once
+    // the kernel's socket buffers (a few MB on loopback, more or less with load) and the in-flight cap are full.
     await settled(() => handled.mock.calls.length);
     expect(handled.mock.calls.length).toBeGreaterThan(0);
-    expect(handled.mock.calls.length).toBeLessThan(25);
+    expect(handled.mock.calls.length).toBeLessThan(50);
     expect(process.memoryUsage().rss - before).toBeLessThan(80 * 1024 * 1024);
     // And the peer that never reads is cut off, freeing its share of connections.
     const connections = server.app.container.get(TYPES.WsConnections);

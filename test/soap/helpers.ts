@@ -49,11 +49,17 @@ export async function post(
 /** The body's single child of a reply. */
 export const bodyOf = (r: SoapHttpReply) => r.xml.Envelope.Body;
 
+/** The xml:lang of a fault's faultstring (1.1) or Reason/Text (1.2). */
+export const faultLanguage = (r: SoapHttpReply): string => {
+  const f = bodyOf(r).Fault;
+  return (f.faultstring ?? f.Reason.Text)['@_lang'];
+};
+
 /** Code, reason and the typed ServiceFault detail of a fault reply, whatever the version. */
 export function faultOf(r: SoapHttpReply): { code: string; reason: string; kind: string; message: string; fields: string[] } {
   const f = bodyOf(r).Fault;
   const detail = (f.detail ?? f.Detail).ServiceFault;
-  const reason = f.faultstring ?? f.Reason.Text['#text'];
+  const reason = (f.faultstring ?? f.Reason.Text)['#text'];
   return {
     code: f.faultcode ?? f.Code.Value,
     reason,

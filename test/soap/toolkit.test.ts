@@ -57,6 +57,25 @@ const STEPS: Record<Exclude<OperationName, 'watchEvents'>, Step> = {
     input: (c) => ({ id: c.created.user }),
     check: (r, c) => expect(r.Deleted).toEqual({ deleted: true, id: c.created.user }),
   },
+  bulkCreateUsers: {
+    input: (c) => ({ items: [{ name: 'Dora', email: `dora-${c.version}@example.com` }, { name: 'Dup', email: 'bob@example.com' }], handling: 'lenient' }),
+    check: (r, c) => {
+      expect(r.UserBulkResult).toMatchObject({ handling: 'lenient', succeeded: 1, failed: 1 });
+      const [created, refused] = r.UserBulkResult.items;
+      expect(created).toMatchObject({ index: 0, ok: true, id: expect.any(Number), user: { name: 'Dora', role: 'user', version: 1 } });
+      // A one-element repeated <fields> still comes back as an array.
+      expect(refused).toEqual({ index: 1, ok: false, error: { kind: 'CONFLICT', message: expect.any(String), fields: [{ field: 'email', message: 'already in use' }] } });
+      c.created.bulk = created.id;
+    },
+  },
+  bulkPatchUsers: {
+    input: (c) => ({ items: [{ id: c.created.bulk, name: 'Dora B.', expectedVersion: 1 }] }),
+    check: (r, c) => expect(r.UserBulkResult).toMatchObject({ handling: 'strict', succeeded: 1, failed: 0, items: [{ index: 0, ok: true, id: c.created.bulk, user: { name: 'Dora B.', version: 2 } }] }),
+  },
+  bulkDeleteUsers: {
+    input: (c) => ({ items: [{ id: c.created.bulk }], handling: 'strict' }),
+    check: (r, c) => expect(r.UserBulkResult).toEqual({ handling: 'strict', succeeded: 1, failed: 0, items: [{ index: 0, ok: true, id: c.created.bulk }] }),
+  },
   listUserOrders: {
     input: () => ({ userId: 1, limit: 5 }),
     check: (r) => {
@@ -79,6 +98,24 @@ const STEPS: Record<Exclude<OperationName, 'watchEvents'>, Step> = {
   createOrder: {
     input: () => ({ userId: 2, items: [{ productId: 1, quantity: 1 }, { productId: 2, quantity: 2 }] }),
     check: (r) => expect(r.Order).toMatchObject({ userId: 2, totalAmount: 101, items: [{ lineTotal: 50 }, { lineTotal: 51 }] }),
+  },
+  getOrderStats: {
+    input: () => ({ userId: 1, from: '2026-01-01', to: '2026-01-31', byDay: true }),
+    check: (r) =>
+      expect(r.OrderStats).toEqual({
+        userId: 1,
+        from: '2026-01-01',
+        to: '2026-01-31',
+        orders: 2,
+        units: 4,
+        revenue: 126.5,
+        averageOrderValue: 63.25,
+        products: [
+          { productId: 2, name: 'Mouse', orders: 2, units: 3, revenue: 76.5 },
+          { productId: 1, name: 'Laptop', orders: 1, units: 1, revenue: 50 },
+        ],
+        days: [{ date: '2026-01-15', orders: 2, units: 4, revenue: 126.5 }],
+      }),
   },
   listProducts: {
     input: () => ({ minPrice: '30', sort: 'price' }),

@@ -89,7 +89,27 @@ describe('WSDL', () => {
     expect(elements).toEqual([...OP_NAMES.flatMap((n) => [n, `${n}Response`]), 'ServiceFault']);
     const types = asList(schema.complexType).map((t: any) => t.name);
     expect(types.sort()).toEqual(
-      ['Deleted', 'Event', 'EventBatch', 'FieldError', 'Order', 'OrderItem', 'OrderPage', 'Product', 'ProductPage', 'ServiceFault', 'Token', 'User', 'UserPage'].sort(),
+      [
+        'DayStats',
+        'Deleted',
+        'Event',
+        'EventBatch',
+        'FieldError',
+        'ItemError',
+        'Order',
+        'OrderItem',
+        'OrderPage',
+        'OrderStats',
+        'Product',
+        'ProductPage',
+        'ProductStats',
+        'ServiceFault',
+        'Token',
+        'User',
+        'UserBulkItem',
+        'UserBulkResult',
+        'UserPage',
+      ].sort(),
     );
     const byName = Object.fromEntries(asList(schema.element).map((e: any) => [e.name, e]));
     // GetEvents(after, max, waitSeconds, types): long polling; an event names its payload by kind (no xsd:choice needed).

@@ -1,12 +1,11 @@
 import { DomainError } from '../errors.js';
+import { msg, type MessageKey } from '../i18n/index.js';
 import { ADMIN_SUBJECT, type Principal } from '../principal.js';
 import type { AdminCredentials, PasswordHasher, TokenCodec, UserRepository } from '../ports.js';
 import { validate } from '../validate.js';
 import { loginIn, type Token } from './schemas.js';
 
-const BAD_CREDENTIALS = 'Invalid username or password';
-
-const unauthenticated = (message: string) => new DomainError('UNAUTHENTICATED', message);
+const unauthenticated = (key: MessageKey) => new DomainError('UNAUTHENTICATED', msg(key));
 
 /**
  * Who a caller is. Every answer comes from storage as it is now: a token
@@ -44,15 +43,15 @@ export class AuthService {
   /** A bearer token to the principal as storage says it is now; UNAUTHENTICATED when bad, expired or revoked. */
   async authenticate(token: string): Promise<Principal> {
     const claims = await this.tokens.verify(token);
-    if (!claims) throw unauthenticated('Invalid or expired token');
+    if (!claims) throw unauthenticated('auth.badToken');
     if (claims.userId === null) {
-      if (claims.subject !== ADMIN_SUBJECT || claims.role !== 'admin') throw unauthenticated('Invalid or expired token');
+      if (claims.subject !== ADMIN_SUBJECT || claims.role !== 'admin') throw unauthenticated('auth.badToken');
       return { subject: ADMIN_SUBJECT, role: 'admin', userId: null };
     }
     const user = await this.users.findById(claims.userId);
-    if (!user) throw unauthenticated('The account behind this token no longer exists');
+    if (!user) throw unauthenticated('auth.accountGone');
     if (user.credentialsVersion !== claims.credentialsVersion) {
-      throw unauthenticated('This token was revoked because the account\'s role or password changed; log in again');
+      throw unauthenticated('auth.revoked');
     }
     return { subject: claims.subject, role: user.role, userId: user.id };
   }
@@ -61,7 +60,7 @@ export class AuthService {
     const { username, password } = validate(loginIn, input);
     if (username === ADMIN_SUBJECT) {
       if (await this.admin.verify(password)) return { principal: { subject: ADMIN_SUBJECT, role: 'admin', userId: null } };
-      throw unauthenticated(BAD_CREDENTIALS);
+      throw unauthenticated('auth.badCredentials');
     }
     const user = await this.users.findByEmail(username.trim().toLowerCase());
     if (user?.passwordHash) {
@@ -72,6 +71,6 @@ export class AuthService {
       this.decoy ??= this.hasher.hash('decoy-password');
       await this.hasher.verify(password, await this.decoy);
     }
-    throw unauthenticated(BAD_CREDENTIALS);
+    throw unauthenticated('auth.badCredentials');
   }
 }

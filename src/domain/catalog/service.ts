@@ -1,7 +1,7 @@
 import { requireAdmin, requireCaller } from '../access.js';
 import type { DomainContext } from '../context.js';
 import { notFound } from '../errors.js';
-import type { UnitOfWork } from '../events.js';
+import type { UnitOfWork } from '../ports.js';
 import { formatMoney } from '../money.js';
 import type { ProductRecord, ProductRepository } from '../ports.js';
 import { byIdIn, type Deleted, type Page } from '../shapes.js';

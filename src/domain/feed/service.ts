@@ -2,6 +2,7 @@ import { requireCaller } from '../access.js';
 import type { DomainContext } from '../context.js';
 import { DomainError } from '../errors.js';
 import { eventOwner, isAfter, type DomainEvent, type EventBus, type EventQuery, type EventStore } from '../events.js';
+import { msg } from '../i18n/index.js';
 import type { Principal } from '../principal.js';
 import { validate } from '../validate.js';
 import { getEventsIn, watchEventsIn } from './schemas.js';
@@ -120,9 +121,7 @@ export class FeedService {
   private claim(p: Principal): () => void {
     const n = this.open.get(p.subject) ?? 0;
     if (n >= this.limits.maxPerPrincipal) {
-      throw new DomainError('RATE_LIMITED', `At most ${this.limits.maxPerPrincipal} open subscriptions and waiting polls per caller; close one first`, {
-        retryAfter: 1,
-      });
+      throw new DomainError('RATE_LIMITED', msg('events.perCaller', { max: this.limits.maxPerPrincipal }), { retryAfter: 1 });
     }
     this.open.set(p.subject, n + 1);
     let released = false;

@@ -1,5 +1,6 @@
 import { DomainError } from '../errors.js';
 import { isAfter, type DomainEvent, type EventBus, type EventQuery, type EventStore } from '../events.js';
+import { msg } from '../i18n/index.js';
 
 /** Outbox rows read per replay step: replay memory stays at one page whatever the backlog. */
 export const REPLAY_PAGE = 100;
@@ -139,8 +140,5 @@ export class Subscription implements AsyncIterableIterator<DomainEvent> {
 
 /** Why a live subscriber was cut off: every style turns RATE_LIMITED into its own idiom (1013, RESOURCE_EXHAUSTED, …). */
 export function fellBehind(queueMax: number, cursor: string): DomainError {
-  return new DomainError(
-    'RATE_LIMITED',
-    `Subscriber fell behind: more than ${queueMax} events were waiting for it. Resume after event ${cursor} (Last-Event-ID / after).`,
-  );
+  return new DomainError('RATE_LIMITED', msg('events.fellBehind', { max: queueMax, cursor }));
 }

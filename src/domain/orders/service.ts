@@ -1,12 +1,13 @@
 import { requireCaller, requireSelfOrAdmin } from '../access.js';
 import type { DomainContext } from '../context.js';
 import { DomainError, notFound } from '../errors.js';
-import type { UnitOfWork } from '../events.js';
+import { msg } from '../i18n/index.js';
 import { formatMoney } from '../money.js';
-import type { OrderRecord, OrderRepository, UserRepository } from '../ports.js';
+import type { OrderRecord, OrderRepository, UnitOfWork, UserRepository } from '../ports.js';
 import { byIdIn, type Page } from '../shapes.js';
 import { validate } from '../validate.js';
 import { createOrderIn, listUserOrdersIn, type Order } from './schemas.js';
+import { orderStats, type OrderStats } from './stats.js';
 
 /** Totals are sums of integer cents: exact, whatever the number of lines. */
 export function toOrder(r: OrderRecord): Order {
@@ -56,6 +57,10 @@ export class OrderService {
     return userIds.map((id) => (byUser.get(id) ?? []).map(toOrder));
   }
 
+  stats(ctx: DomainContext, input: unknown): Promise<OrderStats> {
+    return orderStats(this.orders, ctx, input);
+  }
+
   async create(ctx: DomainContext, input: unknown): Promise<Order> {
     const v = validate(createOrderIn, input);
     requireSelfOrAdmin(ctx.caller, v.userId);
@@ -64,8 +69,8 @@ export class OrderService {
       if (!(await w.users.findById(v.userId))) throw notFound('User', v.userId);
       const wanted = [...new Set(v.items.map((i) => i.productId))];
       const prices = new Map((await w.products.findByIds(wanted)).map((p) => [p.id, p.priceCents]));
-      const missing = v.items.flatMap((i, n) => (prices.has(i.productId) ? [] : [{ field: `items.${n}.productId`, message: `product ${i.productId} not found` }]));
-      if (missing.length) throw new DomainError('VALIDATION', 'Order refers to unknown products', { fields: missing });
+      const missing = v.items.flatMap((i, n) => (prices.has(i.productId) ? [] : [{ field: `items.${n}.productId`, message: msg('field.productNotFound', { id: String(i.productId) }) }]));
+      if (missing.length) throw new DomainError('VALIDATION', msg('order.unknownProducts'), { fields: missing });
       // The unit price is captured at order time so later price changes do not rewrite history.
       const items = v.items.map((i) => ({ productId: i.productId, quantity: i.quantity, unitPriceCents: prices.get(i.productId)! }));
       const order = toOrder(await w.orders.insert({ userId: v.userId, items }));

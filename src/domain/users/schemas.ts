@@ -14,7 +14,7 @@ export const userOut = z
   .object({
     id,
     name: z.string(),
-    email: z.string(),
+    email: z.string().optional().meta({ description: 'Shown only to the user themselves and to administrators' }),
     role: roleSchema,
     createdAt: z.string().meta({ description: 'ISO 8601 timestamp' }),
     updatedAt: z.string().meta({ description: 'ISO 8601 timestamp' }),
@@ -55,7 +55,7 @@ export const patchUserIn = z
     expectedVersion,
   })
   .refine((v) => v.name !== undefined || v.email !== undefined || v.role !== undefined || v.password !== undefined, {
-    message: 'at least one of name, email, role, password is required',
+    message: 'field.patchNeedsOne',
   });
 export const deleteUserIn = z.strictObject({ id, expectedVersion });
 

@@ -1,5 +1,5 @@
-import type { Kysely } from 'kysely';
-import type { OrderItemRecord, OrderRecord, OrderRepository, Slice } from '../../domain/ports.js';
+import { sql, type Kysely } from 'kysely';
+import type { OrderItemRecord, OrderRecord, OrderRepository, OrderStatsFilter, OrderStatsRecord, OrderTotalsRecord, Slice } from '../../domain/ports.js';
 import { inTransaction } from './database.js';
 import type { Database } from './schema.js';
 
@@ -53,6 +53,40 @@ export class SqlOrderRepository implements OrderRepository {
     });
   }
 
+  /**
+   * Three grouped queries (totals, best-selling products, days) over order
+   * lines joined to their orders; money is summed as integer cents. The
+   * day is the first ten characters of the ISO timestamp (UTC), which
+   * `substr` gives in SQLite and PostgreSQL alike.
+   */
+  async stats(f: OrderStatsFilter): Promise<OrderStatsRecord> {
+    let lines = this.db.selectFrom('order_items as i').innerJoin('orders as o', 'o.id', 'i.order_id');
+    if (f.userId !== undefined) lines = lines.where('o.user_id', '=', f.userId);
+    if (f.from !== undefined) lines = lines.where('o.created_at', '>=', f.from);
+    if (f.until !== undefined) lines = lines.where('o.created_at', '<', f.until);
+    const orders = sql<number>`count(distinct o.id)`.as('orders');
+    const units = sql<number>`coalesce(sum(i.quantity), 0)`.as('units');
+    const revenue = sql<number>`coalesce(sum(i.quantity * i.unit_price_cents), 0)`.as('revenue');
+    const day = sql<string>`substr(o.created_at, 1, 10)`;
+    const [all, products, days] = await Promise.all([
+      lines.select([orders, units, revenue]).executeTakeFirstOrThrow(),
+      lines
+        .innerJoin('products as p', 'p.id', 'i.product_id')
+        .select(['i.product_id as productId', 'p.name as name', orders, units, revenue])
+        .groupBy(['i.product_id', 'p.name'])
+        .orderBy('revenue', 'desc')
+        .orderBy('i.product_id')
+        .limit(f.topProducts)
+        .execute(),
+      f.byDay ? lines.select([day.as('date'), orders, units, revenue]).groupBy(day).orderBy(day).execute() : Promise.resolve([]),
+    ]);
+    return {
+      ...totals(all),
+      products: products.map((p) => ({ productId: p.productId, name: p.name, ...totals(p) })),
+      days: days.map((d) => ({ date: d.date, ...totals(d) })),
+    };
+  }
+
   /** One query for the items of any number of orders. */
   private async withItems(rows: OrderRow[]): Promise<OrderRecord[]> {
     if (rows.length === 0) return [];
@@ -71,3 +105,10 @@ export class SqlOrderRepository implements OrderRepository {
     return rows.map((r) => ({ id: r.id, userId: r.user_id, createdAt: r.created_at, items: byOrder.get(r.id) ?? [] }));
   }
 }
+
+/** Counts and sums arrive as strings from PostgreSQL (bigint) and as numbers from SQLite. */
+const totals = (r: { orders: number | string; units: number | string; revenue: number | string }): OrderTotalsRecord => ({
+  orders: Number(r.orders),
+  units: Number(r.units),
+  revenueCents: Number(r.revenue),
+});

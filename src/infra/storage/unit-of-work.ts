@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely';
-import type { DomainEvent, NewDomainEvent, UnitOfWork, Writes } from '../../domain/events.js';
-import type { Clock } from '../../domain/ports.js';
+import type { DomainEvent, NewDomainEvent } from '../../domain/events.js';
+import type { Clock, UnitOfWork, Writes } from '../../domain/ports.js';
 import { SqlEventStore } from './events-repo.js';
 import { SqlOrderRepository } from './orders-repo.js';
 import { SqlProductRepository } from './products-repo.js';
@@ -8,11 +8,18 @@ import type { Database } from './schema.js';
 import { SqlUserRepository } from './users-repo.js';
 
 /**
- * A Kysely transaction with repositories bound to it and the outbox: the
- * change and its events commit together. After the commit `committed` runs
- * (the outbox relay, which publishes in id order); after a rollback nothing
- * does. Repositories are plain objects around the transaction, so making
- * them per unit costs nothing worth caching.
+ * Kysely's controlled transaction (`startTransaction`) with repositories
+ * bound to it and the outbox: a change and its events commit together.
+ * After the commit `committed` runs (the outbox relay, which publishes in
+ * id order); after a rollback nothing does.
+ *
+ * `step` is a savepoint (SQL:1999, in SQLite and PostgreSQL alike): a
+ * refused step is rolled back to it — its rows and its outbox rows — and
+ * the events it recorded are dropped from what will be handed to the relay,
+ * so the transaction stays usable (PostgreSQL refuses every statement after
+ * an error until a rollback) and an item that did not stay emits nothing.
+ * Repositories are plain objects around the transaction, so making them
+ * per unit costs nothing worth caching.
  */
 export class SqlUnitOfWork implements UnitOfWork {
   constructor(
@@ -22,20 +29,41 @@ export class SqlUnitOfWork implements UnitOfWork {
   ) {}
 
   async run<T>(work: (writes: Writes) => Promise<T>): Promise<T> {
+    const trx = await this.db.startTransaction().execute();
     const recorded: DomainEvent[] = [];
-    const value = await this.db.transaction().execute(async (tx) => {
-      const writes: Writes = {
-        users: new SqlUserRepository(tx),
-        products: new SqlProductRepository(tx),
-        orders: new SqlOrderRepository(tx),
-        record: async (event: NewDomainEvent) => {
-          const stored = await SqlEventStore.append(tx, event, this.clock.now().toISOString());
-          recorded.push(stored);
-          return stored;
-        },
-      };
-      return work(writes);
-    });
+    let steps = 0;
+    const writes: Writes = {
+      users: new SqlUserRepository(trx),
+      products: new SqlProductRepository(trx),
+      orders: new SqlOrderRepository(trx),
+      record: async (event: NewDomainEvent) => {
+        const stored = await SqlEventStore.append(trx, event, this.clock.now().toISOString());
+        recorded.push(stored);
+        return stored;
+      },
+      async step(fn) {
+        const name = `step_${steps++}`;
+        const mark = recorded.length;
+        const saved = await trx.savepoint(name).execute();
+        try {
+          const value = await fn();
+          await saved.releaseSavepoint(name).execute();
+          return value;
+        } catch (err) {
+          await saved.rollbackToSavepoint(name).execute();
+          recorded.length = mark;
+          throw err;
+        }
+      },
+    };
+    let value: T;
+    try {
+      value = await work(writes);
+      await trx.commit().execute();
+    } catch (err) {
+      if (!trx.isCommitted && !trx.isRolledBack) await trx.rollback().execute();
+      throw err;
+    }
     if (recorded.length) this.committed(recorded);
     return value;
   }

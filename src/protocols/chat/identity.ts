@@ -1,4 +1,5 @@
 import { DomainError } from '../../domain/errors.js';
+import { msg } from '../../domain/i18n/index.js';
 import type { Principal } from '../../domain/principal.js';
 import type { CallContext } from '../../runtime/context.js';
 import type { Runtime } from '../../runtime/invoker.js';
@@ -18,7 +19,7 @@ export interface ChatIdentity {
  */
 export async function identify(runtime: Runtime, ctx: CallContext): Promise<ChatIdentity> {
   const principal = await runtime.authenticate(ctx);
-  if (!principal) throw new DomainError('UNAUTHENTICATED', 'Authentication required');
+  if (!principal) throw new DomainError('UNAUTHENTICATED', msg('auth.required'));
   if (principal.userId === null) return { principal, user: { id: null, name: principal.subject } };
   const account = (await runtime.call('getUser', ctx, { id: principal.userId })) as { name: string };
   return { principal, user: { id: principal.userId, name: account.name } };

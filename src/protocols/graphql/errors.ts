@@ -1,6 +1,7 @@
 import { GraphQLError, type GraphQLErrorExtensions } from 'graphql';
 import { DomainError } from '../../domain/errors.js';
-import { INTERNAL_MESSAGE, publicMessage } from '../../runtime/public-error.js';
+import { msg, render, type Language } from '../../domain/i18n/index.js';
+import { publicError } from '../../runtime/public-error.js';
 import { GRAPHQL_CODES, REQUEST_CODES } from './spec.js';
 
 export { GRAPHQL_CODES, REQUEST_CODES };
@@ -17,11 +18,12 @@ export function withCode(err: GraphQLError, code: string, more: GraphQLErrorExte
   });
 }
 
-function fromDomain(err: GraphQLError, e: DomainError): GraphQLError {
+function fromDomain(err: GraphQLError, e: DomainError, lang: Language): GraphQLError {
+  const { message, fields } = publicError(e, lang);
   const extensions: GraphQLErrorExtensions = { code: GRAPHQL_CODES[e.kind] };
-  if (e.fields.length) extensions.fields = e.fields.map((f) => ({ field: f.field, message: f.message }));
+  if (fields.length) extensions.fields = fields.map((f) => ({ field: f.field, message: f.message }));
   if (e.retryAfter !== undefined) extensions.retryAfter = e.retryAfter;
-  return new GraphQLError(publicMessage(e), { nodes: err.nodes, path: err.path, extensions });
+  return new GraphQLError(message, { nodes: err.nodes, path: err.path, extensions });
 }
 
 /**
@@ -29,18 +31,20 @@ function fromDomain(err: GraphQLError, e: DomainError): GraphQLError {
  * Domain failures use the table above; a resolver crash becomes a fixed
  * INTERNAL_SERVER_ERROR (logged by `onInternal`, never shown); a GraphQL
  * error raised while coercing input (variables, Decimal) is BAD_USER_INPUT.
+ * Domain messages are written in the request's language; graphql-js's own
+ * (syntax, validation, coercion) are English only.
  */
-export function formatError(err: Error | GraphQLError, onInternal: (cause: unknown) => void): GraphQLError {
+export function formatError(err: Error | GraphQLError, onInternal: (cause: unknown) => void, lang: Language = 'en'): GraphQLError {
   if (!(err instanceof GraphQLError)) {
     // graphql-http's request-parameter errors ("Missing query"): its own, safe messages.
     return new GraphQLError(err.message, { extensions: { code: REQUEST_CODES.badRequest } });
   }
   if (typeof err.extensions.code === 'string') return err;
   const original = err.originalError;
-  if (original instanceof DomainError) return fromDomain(err, original);
+  if (original instanceof DomainError) return fromDomain(err, original, lang);
   if (original === undefined || original instanceof GraphQLError) return withCode(err, GRAPHQL_CODES.VALIDATION);
   onInternal(original);
-  return new GraphQLError(INTERNAL_MESSAGE, { nodes: err.nodes, path: err.path, extensions: { code: GRAPHQL_CODES.INTERNAL } });
+  return new GraphQLError(render(msg('internal.server'), lang), { nodes: err.nodes, path: err.path, extensions: { code: GRAPHQL_CODES.INTERNAL } });
 }
 
 /** A request-level error (no `data`): graphql-http picks 200 or 400 by the accepted media type. */

@@ -1,13 +1,16 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { getOperationAST, type ExecutionArgs, type GraphQLSchema } from 'graphql';
+import type { Duplex } from 'node:stream';
+import { getOperationAST, type ExecutionArgs, type GraphQLError, type GraphQLSchema } from 'graphql';
 import { createHandler, type Handler, type OperationContext } from 'graphql-http';
+import { msg, render } from '../../domain/i18n/index.js';
 import { createContext } from '../../runtime/context.js';
 import { fromAuthorization } from '../../runtime/credentials.js';
 import type { Runtime } from '../../runtime/invoker.js';
+import { negotiateLanguage } from '../../runtime/language.js';
 import type { Logger } from '../../runtime/log.js';
-import type { Duplex } from 'node:stream';
 import { BodyTooLargeError, pathOf, readBody, sendJson, writeReply, type HttpBinding, type RequestInfo } from '../shared/http.js';
 import type { WsGuard } from '../shared/ws.js';
+import type { GraphqlContext } from './context.js';
 import { DocumentCache } from './documents.js';
 import { formatError, REQUEST_CODES, requestError } from './errors.js';
 import { ASSET_PREFIX, EXPLORER_PAGE, ExplorerAssets, wantsExplorer } from './explorer.js';
@@ -52,6 +55,8 @@ export class GraphqlHttp implements HttpBinding {
   private readonly preparer: GraphqlPreparer;
   private readonly sse: GraphqlSse;
   private readonly socket: GraphqlWebSocket;
+  /** Requests whose answer carries errors, in the language their Accept-Language chose (for Content-Language). */
+  private readonly erred = new WeakSet<IncomingMessage>();
 
   constructor(
     runtime: Runtime,
@@ -65,14 +70,27 @@ export class GraphqlHttp implements HttpBinding {
     this.handler = createHandler<IncomingMessage, RequestInfo, OperationContext>({
       schema: this.schema,
       onSubscribe: async (req, params) => {
-        const call = createContext({ style: 'graphql', ...req.context, credentials: fromAuthorization(req.raw.headers.authorization) });
+        const language = negotiateLanguage(req.raw.headers['accept-language']);
+        const call = createContext({ style: 'graphql', ...req.context, credentials: fromAuthorization(req.raw.headers.authorization), language });
         const prepared = await this.preparer.prepare(params, call);
+        if (Array.isArray(prepared)) {
+          this.erred.add(req.raw);
+          return prepared as readonly GraphQLError[];
+        }
         // One answer per request cannot carry a stream: say where subscriptions are served.
-        if (!Array.isArray(prepared) && getOperationAST((prepared as ExecutionArgs).document, params.operationName)?.operation === 'subscription') {
-          return [requestError('Subscriptions are served over WebSocket (graphql-transport-ws) or Server-Sent Events (Accept: text/event-stream) on /graphql', REQUEST_CODES.badRequest)];
+        if (getOperationAST((prepared as ExecutionArgs).document, params.operationName)?.operation === 'subscription') {
+          this.erred.add(req.raw);
+          return [requestError(render(msg('graphql.subscriptionsElsewhere'), language), REQUEST_CODES.badRequest)];
         }
         // graphql-http types contexts as plain records; resolvers receive the class instance.
         return prepared as ExecutionArgs & { contextValue: OperationContext };
+      },
+      // Errors of an executed operation are formatted here, where the request's language is known; formatError passes them on.
+      onOperation: (req, args, result) => {
+        if (!('errors' in result) || !result.errors?.length) return;
+        this.erred.add(req.raw);
+        const { call } = args.contextValue as unknown as GraphqlContext;
+        return { ...result, errors: result.errors.map((e) => formatError(e, (cause) => runtime.normalise(cause, call, 'graphql'), call.language)) };
       },
       formatError: (err) => formatError(err, (cause) => runtime.normalise(cause, { log: options.log, requestId: '' }, 'graphql')),
     });
@@ -97,13 +115,16 @@ export class GraphqlHttp implements HttpBinding {
         body = (await readBody(req, this.options.bodyLimitBytes)).toString('utf8');
       } catch (err) {
         if (!(err instanceof BodyTooLargeError)) throw err;
-        const error = requestError(err.message, REQUEST_CODES.payloadTooLarge, { max: err.limit });
+        const language = negotiateLanguage(req.headers['accept-language']);
+        const error = requestError(render(msg('http.bodyTooLarge', { limit: err.limit }), language), REQUEST_CODES.payloadTooLarge, { max: err.limit });
         res.setHeader('Connection', 'close');
+        res.setHeader('Content-Language', language);
         return sendJson(res, 413, { errors: [error] });
       }
     }
     const [text, init] = await this.handler({ method: req.method ?? 'GET', url, headers: req.headers, body, raw: req, context: info });
-    const headers: Record<string, string | number> = { ...init.headers, Vary: 'Accept' };
+    const headers: Record<string, string | number> = { ...init.headers, Vary: 'Accept, Accept-Language' };
+    if (this.erred.has(req)) headers['Content-Language'] = negotiateLanguage(req.headers['accept-language']);
     if (text !== null) headers['Content-Length'] = Buffer.byteLength(text);
     res.writeHead(init.status ?? 200, init.statusText, headers);
     res.end(text);

@@ -7,6 +7,7 @@ import {
   type ValidationContext,
   type ValidationRule,
 } from 'graphql';
+import { msg, render, type Language, type MessageKey } from '../../domain/i18n/index.js';
 import { REQUEST_CODES } from './errors.js';
 
 export interface QueryLimits {
@@ -62,10 +63,34 @@ function measure(set: SelectionSetNode, ctx: ValidationContext, memo: Map<string
   return { depth, fields };
 }
 
-function limitError(op: OperationDefinitionNode, message: string, limit: string, max: number, actual: number): GraphQLError {
-  return new GraphQLError(message, {
+/** The message of each limit, by the name `extensions.limit` carries. */
+const LIMIT_MESSAGES: Record<string, MessageKey> = {
+  maxDepth: 'graphql.tooDeep',
+  maxComplexity: 'graphql.tooComplex',
+  maxQueryLength: 'graphql.queryTooLong',
+};
+
+export const limitMessage = (limit: string, max: number, actual: number, lang: Language = 'en'): string =>
+  render(msg(LIMIT_MESSAGES[limit]!, { max, actual }), lang);
+
+function limitError(op: OperationDefinitionNode, limit: string, max: number, actual: number): GraphQLError {
+  return new GraphQLError(limitMessage(limit, max, actual), {
     nodes: [op],
     extensions: { code: REQUEST_CODES.validationFailed, limit, max, actual },
+  });
+}
+
+/**
+ * Validation results are cached by query text whatever the reader's
+ * language, so a limit error is rewritten in the language of each request
+ * from its extensions (graphql-js's own validation messages stay English).
+ */
+export function localiseLimitErrors(errors: readonly GraphQLError[], lang: Language): readonly GraphQLError[] {
+  if (lang === 'en') return errors;
+  return errors.map((e) => {
+    const { limit, max, actual } = e.extensions as { limit?: string; max?: number; actual?: number };
+    if (!limit || !LIMIT_MESSAGES[limit] || max === undefined || actual === undefined) return e;
+    return new GraphQLError(limitMessage(limit, max, actual, lang), { nodes: e.nodes, source: e.source, positions: e.positions, extensions: e.extensions });
   });
 }
 
@@ -75,12 +100,10 @@ export function queryLimitsRule(limits: QueryLimits): ValidationRule {
     OperationDefinition(op) {
       const { depth, fields } = measure(op.selectionSet, ctx, new Map(), new Set());
       if (depth > limits.maxDepth) {
-        ctx.reportError(limitError(op, `Query depth ${depth} exceeds the maximum of ${limits.maxDepth}`, 'maxDepth', limits.maxDepth, depth));
+        ctx.reportError(limitError(op, 'maxDepth', limits.maxDepth, depth));
       }
       if (fields > limits.maxComplexity) {
-        ctx.reportError(
-          limitError(op, `Query selects ${fields} fields, more than the maximum of ${limits.maxComplexity}`, 'maxComplexity', limits.maxComplexity, fields),
-        );
+        ctx.reportError(limitError(op, 'maxComplexity', limits.maxComplexity, fields));
       }
       return false;
     },

@@ -1,9 +1,11 @@
 import { DomainError } from '../../domain/errors.js';
+import { msg, render, type Language, type Text } from '../../domain/i18n/index.js';
 import { createContext, type AccessNotes, type CallContext } from '../../runtime/context.js';
 import { fromAuthorization } from '../../runtime/credentials.js';
 import type { Runtime } from '../../runtime/invoker.js';
+import { negotiateLanguage } from '../../runtime/language.js';
 import type { Logger } from '../../runtime/log.js';
-import { publicMessage } from '../../runtime/public-error.js';
+import { publicError } from '../../runtime/public-error.js';
 import { buildMessageModel, fromDomain, toDomain, type GrpcModel } from './messages.js';
 import { encodeRichStatus } from './status.js';
 import { ERROR_DOMAIN, FULL_PACKAGE, GrpcStatus, protoFieldPath, SERVICE_OF, STATUS_OF, TRAILERS } from './spec.js';
@@ -16,6 +18,8 @@ export interface GrpcCallInfo {
   readonly log: Logger;
   /** The `authorization` metadata value, unverified. */
   readonly authorization: string | undefined;
+  /** The `accept-language` metadata value: the language of error messages. */
+  readonly acceptLanguage?: string | undefined;
   /** Aborts when the client cancels (or its deadline passes, which grpc-js reports as a cancellation). */
   readonly signal: AbortSignal;
   /** Milliseconds left until the client's deadline; undefined without one. */
@@ -104,6 +108,7 @@ export class GrpcCore {
       credentials: fromAuthorization(call.authorization),
       notes: call.notes,
       peer: call.peer,
+      language: negotiateLanguage(call.acceptLanguage),
     });
   }
 
@@ -121,20 +126,26 @@ export class GrpcCore {
     }
   }
 
-  /** Anything thrown → a GrpcFailure with the error-kind trailer and a google.rpc.Status (rich error model). */
-  failure(err: unknown, ctx: Pick<CallContext, 'log' | 'requestId'>): GrpcFailure {
+  /**
+   * Anything thrown → a GrpcFailure with the error-kind trailer and a
+   * google.rpc.Status (rich error model). The status message and the field
+   * violations' descriptions are in the call's language, named by a
+   * `content-language` trailer; codes and ErrorInfo.reason never change.
+   */
+  failure(err: unknown, ctx: Pick<CallContext, 'log' | 'requestId'> & { readonly language?: Language }): GrpcFailure {
     if (err instanceof GrpcFailure) return err;
     const e = this.runtime.normalise(err, ctx);
     const code = STATUS_OF[e.kind];
-    const message = publicMessage(e);
+    const language = ctx.language ?? 'en';
+    const { message, fields } = publicError(e, language);
     const details = encodeRichStatus({
       code,
       message,
       errorInfo: { reason: e.kind, domain: ERROR_DOMAIN, metadata: {} },
-      fieldViolations: e.fields.map((f) => ({ field: protoFieldPath(f.field), description: f.message })),
+      fieldViolations: fields.map((f) => ({ field: protoFieldPath(f.field), description: f.message })),
       ...(e.retryAfter !== undefined ? { retryAfterSeconds: e.retryAfter } : {}),
     });
-    return new GrpcFailure(code, message, { [TRAILERS.errorKind]: e.kind, [TRAILERS.statusDetails]: details });
+    return new GrpcFailure(code, message, { [TRAILERS.errorKind]: e.kind, [TRAILERS.statusDetails]: details, [TRAILERS.contentLanguage]: language });
   }
 }
 
@@ -145,6 +156,6 @@ function aborted(signal: AbortSignal): GrpcFailure {
 }
 
 /** A VALIDATION error naming one field, for checks the gRPC layer itself makes (the seed's string ids, page tokens). */
-export function invalidField(field: string, message: string): DomainError {
-  return new DomainError('VALIDATION', `Invalid input: ${field}: ${message}`, { fields: [{ field, message }] });
+export function invalidField(field: string, message: Text): DomainError {
+  return new DomainError('VALIDATION', msg('validation.invalid', { details: (lang) => `${field}: ${render(message, lang)}` }), { fields: [{ field, message }] });
 }

@@ -1,4 +1,5 @@
 import { DomainError } from '../../domain/errors.js';
+import { msg } from '../../domain/i18n/index.js';
 import type { User } from '../../domain/users/schemas.js';
 import type { CallContext } from '../../runtime/context.js';
 import { invalidField, type GrpcCore, type GrpcMethod, type Message } from './core.js';
@@ -17,8 +18,8 @@ const seedUser = (u: User): Message => ({ id: String(u.id), name: u.name, email:
 /** The seed's ids are strings; ours are positive integers. Anything else is INVALID_ARGUMENT naming `id`. */
 function parseId(raw: unknown): number {
   const text = typeof raw === 'string' ? raw.trim() : '';
-  if (text === '') throw invalidField('id', 'is required');
-  if (!/^\d{1,15}$/.test(text)) throw invalidField('id', 'must be a decimal number');
+  if (text === '') throw invalidField('id', msg('field.required'));
+  if (!/^\d{1,15}$/.test(text)) throw invalidField('id', msg('field.decimal'));
   return Number(text);
 }
 
@@ -39,13 +40,13 @@ function decodeToken(token: string): number {
   } catch {
     // falls through to the refusal below
   }
-  throw invalidField('page_token', 'is not a token this server issued');
+  throw invalidField('page_token', msg('field.pageToken'));
 }
 
 /** page_size: 0 (unset) means the default; above the maximum is coerced to it (AIP-158); negative is refused. */
 function pageSize(raw: unknown): number {
   const n = typeof raw === 'number' ? raw : 0;
-  if (n < 0) throw invalidField('page_size', 'must not be negative');
+  if (n < 0) throw invalidField('page_size', msg('field.notNegative'));
   return n === 0 ? SEED_PAGE.defaultSize : Math.min(n, SEED_PAGE.maxSize);
 }
 
@@ -69,7 +70,7 @@ export function seedMethods(core: GrpcCore): GrpcMethod[] {
       if (req.id !== '') {
         const id = parseId(req.id);
         const existing = await runtime.attempt('getUser', ctx, { id });
-        if (existing.ok) throw new DomainError('CONFLICT', `User ${id} already exists`, { fields: [{ field: 'id', message: 'already exists' }] });
+        if (existing.ok) throw new DomainError('CONFLICT', msg('grpc.userExists', { id }), { fields: [{ field: 'id', message: msg('field.alreadyExists') }] });
         if (existing.error.kind !== 'NOT_FOUND') throw existing.error;
       }
       return seedUser((await runtime.call('createUser', ctx, { name: req.name, email: req.email })) as User);

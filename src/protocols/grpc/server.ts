@@ -8,6 +8,7 @@ import { ReflectionService } from '@grpc/reflection';
 import { HealthImplementation, protoPath as healthProtoPath, type ServingStatusMap } from 'grpc-health-check';
 import { AccessNotes } from '../../runtime/context.js';
 import type { Runtime } from '../../runtime/invoker.js';
+import { negotiateLanguage } from '../../runtime/language.js';
 import type { Logger } from '../../runtime/log.js';
 import { GrpcCore, GrpcFailure, type GrpcCallInfo, type GrpcMethod, type Message } from './core.js';
 import { seedMethods } from './seed.js';
@@ -136,6 +137,7 @@ export class GrpcServices {
     const deadline = call.getDeadline();
     const deadlineMs = deadline instanceof Date ? deadline.getTime() : deadline;
     const authorization = call.metadata.get(METADATA.authorization)[0];
+    const acceptLanguage = call.metadata.get(METADATA.acceptLanguage)[0];
     const notes = new AccessNotes();
     const log = this.options.log;
     // The request id every log line of this call carries, echoed as HTTP responses echo X-Request-Id.
@@ -147,6 +149,7 @@ export class GrpcServices {
       requestId,
       log,
       authorization: typeof authorization === 'string' ? authorization : undefined,
+      acceptLanguage: typeof acceptLanguage === 'string' ? acceptLanguage : undefined,
       signal: cancelled.signal,
       timeoutMs: Number.isFinite(deadlineMs) ? Math.max(0, deadlineMs - Date.now()) : undefined,
       peer: call.getPeer(),
@@ -168,7 +171,7 @@ export class GrpcServices {
   }
 
   private asFailure(err: unknown, info: GrpcCallInfo): GrpcFailure {
-    return err instanceof GrpcFailure ? err : this.core.failure(err, info);
+    return err instanceof GrpcFailure ? err : this.core.failure(err, { ...info, language: negotiateLanguage(info.acceptLanguage) });
   }
 }
 

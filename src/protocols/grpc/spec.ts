@@ -38,9 +38,13 @@ export const SERVICE_OF = {
   updateUser: 'UserService',
   patchUser: 'UserService',
   deleteUser: 'UserService',
+  bulkCreateUsers: 'UserService',
+  bulkPatchUsers: 'UserService',
+  bulkDeleteUsers: 'UserService',
   listUserOrders: 'OrderService',
   getOrder: 'OrderService',
   createOrder: 'OrderService',
+  getOrderStats: 'OrderService',
   listProducts: 'ProductService',
   getProduct: 'ProductService',
   createProduct: 'ProductService',
@@ -93,10 +97,12 @@ export const TRAILERS = {
   statusDetails: 'grpc-status-details-bin',
   /** The seed's ListUsers stream: where the next call continues (absent on the last page). */
   nextPageToken: 'next-page-token',
+  /** The language the status message and field descriptions are in (as HTTP's Content-Language). */
+  contentLanguage: 'content-language',
 } as const;
 
-/** Request metadata read by the server. */
-export const METADATA = { authorization: 'authorization', requestId: 'x-request-id' } as const;
+/** Request metadata read by the server; `accept-language` chooses the language of error messages (en, ru). */
+export const METADATA = { authorization: 'authorization', requestId: 'x-request-id', acceptLanguage: 'accept-language' } as const;
 
 /** ErrorInfo.domain on every error (AIP-193): the service that raised it. */
 export const ERROR_DOMAIN = 'polyface.dev';

@@ -8,9 +8,10 @@ import {
 } from 'json-rpc-2.0';
 import type { Operation } from '../../contract/operation.js';
 import { DomainError } from '../../domain/errors.js';
+import { msg, render } from '../../domain/i18n/index.js';
 import type { CallContext } from '../../runtime/context.js';
 import type { Runtime } from '../../runtime/invoker.js';
-import { invalidRequest, isValidRequest, parseError, transportError } from './envelope.js';
+import { invalidRequest, isValidRequest, methodNotFound, parseError, transportError } from './envelope.js';
 import { toErrorObject } from './errors.js';
 import { DISCOVER, paramNames, PROTOCOL_CODES, RPC_PATH, SUBSCRIBE, SUBSCRIPTION_OPERATION, UNSUBSCRIBE } from './spec.js';
 
@@ -44,7 +45,7 @@ function toInput(op: Operation, names: readonly string[], params: unknown): unkn
   if (params === undefined) return {};
   if (!Array.isArray(params)) return params;
   if (params.length > names.length) {
-    const message = `${op.name} takes at most ${names.length} positional params (${names.join(', ')})`;
+    const message = msg('rpc.tooManyPositional', { method: op.name, count: names.length, names: names.join(', ') });
     throw new DomainError('VALIDATION', message, { fields: [{ field: 'params', message }] });
   }
   const input: Record<string, unknown> = {};
@@ -79,7 +80,7 @@ export class RpcCore {
     const server = new JSONRPCServer<RpcSession>();
     // Only reached if a method itself throws: never send the library's default (the raw error message, code 0).
     server.mapErrorToJSONRPCErrorResponse = (id, err) => {
-      const { code, message, data } = toErrorObject(err instanceof DomainError ? err : new DomainError('INTERNAL', 'Internal server error', { cause: err }));
+      const { code, message, data } = toErrorObject(err instanceof DomainError ? err : new DomainError('INTERNAL', msg('internal.server'), { cause: err }));
       return createJSONRPCErrorResponse(id, code, message, data);
     };
     for (const op of runtime.operations) {
@@ -94,7 +95,7 @@ export class RpcCore {
           if (op.name === 'login' && session.adopt) session.adopt((value as { access_token: string }).access_token);
           return reply(request.id, (id) => createJSONRPCSuccessResponse(id, value));
         } catch (err) {
-          const { code, message, data } = toErrorObject(runtime.normalise(err, session.ctx, op.name));
+          const { code, message, data } = toErrorObject(runtime.normalise(err, session.ctx, op.name), session.ctx.language);
           return reply(request.id, (id) => createJSONRPCErrorResponse(id, code, message, data));
         }
       });
@@ -108,13 +109,15 @@ export class RpcCore {
     const names = paramNames(op);
     const runtime = this.runtime;
     const fail = (request: JSONRPCRequest, session: RpcSession, err: unknown) => {
-      const { code, message, data } = toErrorObject(runtime.normalise(err, session.ctx, op.name));
+      const { code, message, data } = toErrorObject(runtime.normalise(err, session.ctx, op.name), session.ctx.language);
       return reply(request.id, (id) => createJSONRPCErrorResponse(id, code, message, data));
     };
-    const wsOnly = (request: JSONRPCRequest) =>
-      reply(request.id, (id) => createJSONRPCErrorResponse(id, PROTOCOL_CODES.METHOD_NOT_FOUND, `${request.method} is available on the WebSocket transport only (ws://…${RPC_PATH})`));
+    const wsOnly = (request: JSONRPCRequest, session: RpcSession) =>
+      reply(request.id, (id) =>
+        createJSONRPCErrorResponse(id, PROTOCOL_CODES.METHOD_NOT_FOUND, render(msg('rpc.webSocketOnly', { method: request.method, path: RPC_PATH }), session.ctx.language)),
+      );
     server.addMethodAdvanced(SUBSCRIBE, async (request: JSONRPCRequest, session: RpcSession) => {
-      if (!session.subscriptions) return wsOnly(request);
+      if (!session.subscriptions) return wsOnly(request, session);
       try {
         const subscription = await session.subscriptions.start(op.name, session.ctx, toInput(op, names, request.params));
         return reply(request.id, (id) => createJSONRPCSuccessResponse(id, { subscription }));
@@ -123,12 +126,12 @@ export class RpcCore {
       }
     });
     server.addMethodAdvanced(UNSUBSCRIBE, async (request: JSONRPCRequest, session: RpcSession) => {
-      if (!session.subscriptions) return wsOnly(request);
+      if (!session.subscriptions) return wsOnly(request, session);
       try {
         const params = request.params as { subscription?: unknown } | unknown[] | undefined;
         const target = Array.isArray(params) ? params[0] : params?.subscription;
         if (typeof target !== 'string') {
-          throw new DomainError('VALIDATION', 'subscription: the id subscribe answered', { fields: [{ field: 'subscription', message: 'the id subscribe answered' }] });
+          throw new DomainError('VALIDATION', msg('rpc.unsubscribeId'), { fields: [{ field: 'subscription', message: msg('field.subscriptionId') }] });
         }
         const stopped = session.subscriptions.stop(target);
         return reply(request.id, (id) => createJSONRPCSuccessResponse(id, stopped));
@@ -143,7 +146,7 @@ export class RpcCore {
     try {
       payload = JSON.parse(text);
     } catch {
-      return parseError();
+      return parseError(session.ctx.language);
     }
     return this.handle(payload, session);
   }
@@ -151,9 +154,9 @@ export class RpcCore {
   async handle(payload: unknown, session: RpcSession): Promise<RpcReply> {
     if (!Array.isArray(payload)) return this.single(payload, session);
     // §6: an empty batch is itself an invalid request, answered with one error, not an array.
-    if (payload.length === 0) return invalidRequest();
+    if (payload.length === 0) return invalidRequest(undefined, session.ctx.language);
     if (payload.length > this.maxBatch) {
-      return transportError(`Batch too large: at most ${this.maxBatch} requests per batch`, { maxBatch: this.maxBatch });
+      return transportError(msg('rpc.batchTooLarge', { max: this.maxBatch }), session.ctx.language, { maxBatch: this.maxBatch });
     }
     const responses = (await Promise.all(payload.map((p) => this.single(p, session)))).filter(isResponse);
     // §6: a batch of only notifications gets nothing back at all.
@@ -161,7 +164,10 @@ export class RpcCore {
   }
 
   private single(payload: unknown, session: RpcSession): Promise<JSONRPCResponse | null> {
-    if (!isValidRequest(payload)) return Promise.resolve(invalidRequest(payload));
+    if (!isValidRequest(payload)) return Promise.resolve(invalidRequest(payload, session.ctx.language));
+    if (!this.server.hasMethod(payload.method)) {
+      return Promise.resolve(payload.id === undefined ? null : methodNotFound(payload.id, session.ctx.language));
+    }
     return Promise.resolve(this.server.receive(payload, session));
   }
 }

@@ -1,4 +1,5 @@
 import { createJSONRPCErrorResponse, isJSONRPCID, type JSONRPCID, type JSONRPCRequest, type JSONRPCResponse } from 'json-rpc-2.0';
+import { msg, render, type Language, type Message } from '../../domain/i18n/index.js';
 import { PROTOCOL_CODES } from './spec.js';
 
 /**
@@ -25,12 +26,16 @@ function idOf(value: unknown): JSONRPCID {
   return isJSONRPCID(id) ? id : null;
 }
 
-export const parseError = (): JSONRPCResponse =>
-  createJSONRPCErrorResponse(null, PROTOCOL_CODES.PARSE_ERROR, 'Parse error');
+export const parseError = (lang: Language = 'en'): JSONRPCResponse =>
+  createJSONRPCErrorResponse(null, PROTOCOL_CODES.PARSE_ERROR, render(msg('rpc.parseError'), lang));
 
-export const invalidRequest = (value?: unknown, message = 'Invalid Request'): JSONRPCResponse =>
-  createJSONRPCErrorResponse(idOf(value), PROTOCOL_CODES.INVALID_REQUEST, message);
+export const invalidRequest = (value: unknown, lang: Language = 'en'): JSONRPCResponse =>
+  createJSONRPCErrorResponse(idOf(value), PROTOCOL_CODES.INVALID_REQUEST, render(msg('rpc.invalidRequest'), lang));
+
+/** §5.1 -32601, answered here rather than by json-rpc-2.0 so the message can be localised. */
+export const methodNotFound = (id: JSONRPCID, lang: Language = 'en'): JSONRPCResponse =>
+  createJSONRPCErrorResponse(id, PROTOCOL_CODES.METHOD_NOT_FOUND, render(msg('rpc.methodNotFound'), lang));
 
 /** Transport-level refusals (wrong HTTP method, media type, size): no request could be read, so id is null. */
-export const transportError = (message: string, data?: Record<string, unknown>): JSONRPCResponse =>
-  createJSONRPCErrorResponse(null, PROTOCOL_CODES.INVALID_REQUEST, message, data);
+export const transportError = (message: Message, lang: Language = 'en', data?: Record<string, unknown>): JSONRPCResponse =>
+  createJSONRPCErrorResponse(null, PROTOCOL_CODES.INVALID_REQUEST, render(message, lang), data);

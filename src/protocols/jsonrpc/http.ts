@@ -1,8 +1,10 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
+import { msg } from '../../domain/i18n/index.js';
 import { createContext } from '../../runtime/context.js';
 import { fromAuthorization } from '../../runtime/credentials.js';
 import type { Runtime } from '../../runtime/invoker.js';
+import { negotiateLanguage } from '../../runtime/language.js';
 import { BodyTooLargeError, mediaType, readBody, sendJson, type HttpBinding, type RequestInfo } from '../shared/http.js';
 import { RpcCore } from './core.js';
 import { buildOpenRpcDocument } from './docs.js';
@@ -47,12 +49,15 @@ export class JsonRpcHttp implements HttpBinding {
   }
 
   async handle(req: IncomingMessage, res: ServerResponse, info: RequestInfo): Promise<void> {
+    const language = negotiateLanguage(req.headers['accept-language']);
+    // Refusals below carry a message; for answers, only when one holds an error.
+    res.setHeader('Content-Language', language);
     if (req.method !== 'POST') {
       res.setHeader('Allow', 'POST');
-      return sendJson(res, 405, transportError('JSON-RPC requests must be sent with POST'));
+      return sendJson(res, 405, transportError(msg('rpc.postOnly'), language));
     }
     if (!JSON_TYPES.has(mediaType(req.headers['content-type']))) {
-      return sendJson(res, 415, transportError('Content-Type must be application/json'));
+      return sendJson(res, 415, transportError(msg('rpc.contentType'), language));
     }
     let body: Buffer;
     try {
@@ -60,11 +65,12 @@ export class JsonRpcHttp implements HttpBinding {
     } catch (err) {
       if (!(err instanceof BodyTooLargeError)) throw err;
       res.setHeader('Connection', 'close');
-      return sendJson(res, 413, transportError(err.message, { limit: err.limit }));
+      return sendJson(res, 413, transportError(msg('http.bodyTooLarge', { limit: err.limit }), language, { limit: err.limit }));
     }
     // One context for the whole request: however many calls a batch holds, credentials are checked once.
-    const ctx = createContext({ style: 'jsonrpc', ...info, credentials: fromAuthorization(req.headers.authorization) });
+    const ctx = createContext({ style: 'jsonrpc', ...info, credentials: fromAuthorization(req.headers.authorization), language });
     const reply = await this.core.handleText(body.toString('utf8'), { ctx });
+    if (reply === null || !(Array.isArray(reply) ? reply.some((r) => 'error' in r) : 'error' in reply)) res.removeHeader('Content-Language');
     if (reply === null) {
       res.writeHead(204);
       res.end();

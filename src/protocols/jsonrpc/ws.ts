@@ -2,9 +2,11 @@ import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { WebSocket } from 'ws';
 import { DomainError } from '../../domain/errors.js';
+import { msg } from '../../domain/i18n/index.js';
 import { createContext, type CallContext } from '../../runtime/context.js';
 import { bearer, fromAuthorization, fromToken, type Credentials } from '../../runtime/credentials.js';
 import type { Runtime } from '../../runtime/invoker.js';
+import { negotiateLanguage } from '../../runtime/language.js';
 import type { RequestInfo } from '../shared/http.js';
 import { CLOSE_TRY_AGAIN_LATER, FELL_BEHIND_REASON, type WsGuard } from '../shared/ws.js';
 import type { RpcCore, RpcSubscriptions } from './core.js';
@@ -54,11 +56,13 @@ export class RpcWebSocket {
     const adopt = (issued: string) => {
       token = issued;
     };
+    // The upgrade request's Accept-Language holds for every message on the socket.
+    const language = negotiateLanguage(req.headers['accept-language']);
     const closed = new AbortController();
     ws.once('close', () => closed.abort());
     const subscriptions = new SocketSubscriptions(this.runtime, this.guard, ws, this.maxSubscriptions);
     this.guard.serve(ws, async (data) => {
-      const ctx = createContext({ style: 'jsonrpc', log: info.log, peer: info.peer, signal: closed.signal, credentials: credentials() });
+      const ctx = createContext({ style: 'jsonrpc', log: info.log, peer: info.peer, signal: closed.signal, credentials: credentials(), language });
       const reply = await this.core.handleText(data.toString('utf8'), { ctx, adopt, subscriptions });
       if (reply !== null) await this.guard.send(ws, JSON.stringify(reply));
       subscriptions.release();
@@ -86,7 +90,7 @@ class SocketSubscriptions implements RpcSubscriptions {
 
   async start(operation: string, ctx: CallContext, input: unknown): Promise<string> {
     if (this.open.size >= this.max) {
-      throw new DomainError('RATE_LIMITED', `At most ${this.max} subscriptions on one connection; unsubscribe first`, { retryAfter: 1 });
+      throw new DomainError('RATE_LIMITED', msg('events.perConnection', { max: this.max }), { retryAfter: 1 });
     }
     const stop = new AbortController();
     const events = await this.runtime.stream(operation, { ...ctx, signal: AbortSignal.any([ctx.signal, stop.signal]) }, input);
@@ -121,7 +125,7 @@ class SocketSubscriptions implements RpcSubscriptions {
       const e = this.runtime.normalise(err, ctx, 'subscribe');
       if (e.kind === 'RATE_LIMITED') this.ws.close(CLOSE_TRY_AGAIN_LATER, FELL_BEHIND_REASON);
       else if (!stopped.aborted) {
-        await this.guard.send(this.ws, JSON.stringify({ jsonrpc: '2.0', method: ENDED_NOTIFICATION, params: { subscription: id, error: toErrorObject(e) } }));
+        await this.guard.send(this.ws, JSON.stringify({ jsonrpc: '2.0', method: ENDED_NOTIFICATION, params: { subscription: id, error: toErrorObject(e, ctx.language) } }));
       }
     } finally {
       this.open.delete(id);

@@ -1,4 +1,5 @@
 import { DomainError } from '../../domain/errors.js';
+import { msg } from '../../domain/i18n/index.js';
 import type { Format } from './media.js';
 
 /**
@@ -43,6 +44,6 @@ export function ifMatchVersions(header: string | undefined): number[] | undefine
   const c = parse(header);
   if (!c || c.any) return undefined;
   const versions = c.tags.filter((t) => !t.weak).map((t) => t.version);
-  if (!versions.length) throw new DomainError('PRECONDITION_FAILED', 'If-Match names no current entity tag of this resource');
+  if (!versions.length) throw new DomainError('PRECONDITION_FAILED', msg('rest.ifMatchNone'));
   return versions;
 }

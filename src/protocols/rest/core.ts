@@ -5,10 +5,12 @@ import { operationSchemas, type JsonSchema } from '../../contract/json-schema.js
 import { findOperation, type Operation } from '../../contract/operations.js';
 import { DomainError } from '../../domain/errors.js';
 import type { DomainEvent } from '../../domain/events.js';
+import { msg } from '../../domain/i18n/index.js';
 import type { Page } from '../../domain/shapes.js';
 import { createContext, type CallContext, type ContextInit } from '../../runtime/context.js';
 import { fromAuthorization } from '../../runtime/credentials.js';
 import type { Runtime } from '../../runtime/invoker.js';
+import { negotiateLanguage } from '../../runtime/language.js';
 import { coerceText } from '../shared/coerce.js';
 import { pathOf, type HttpReply } from '../shared/http.js';
 import { etagFor, ifMatchVersions, notModified } from './conditional.js';
@@ -17,7 +19,8 @@ import { HttpProblem, markTokenRejected, renderProblem } from './errors.js';
 import { DocsExplorer } from './explorer.js';
 import { negotiate, negotiateForProblem, readPayload, type Negotiated } from './media.js';
 import { bodyChanges, jsonPatchChanges } from './patch.js';
-import { feedView, pageView, parseFields, withLinks } from './representation.js';
+import { preferredHandling } from './prefer.js';
+import { bulkView, feedView, pageView, parseFields, withLinks } from './representation.js';
 import { allowedMethods, API_BASE, DOCS_PATH, GETTERS, pathParams, RESOURCE_PATHS, routerPath, ROUTES, XML_ROOTS, type RestRoute } from './spec.js';
 import { toXml, XmlReader } from './xml.js';
 
@@ -88,7 +91,7 @@ const ROOT_LINKS = {
   },
 };
 
-const stale = () => new DomainError('PRECONDITION_FAILED', 'The resource has changed since the version named in If-Match');
+const stale = () => new DomainError('PRECONDITION_FAILED', msg('rest.stale'));
 
 /**
  * The framework-free REST core: a request record in, a reply record out.
@@ -125,7 +128,12 @@ export class RestCore {
   }
 
   async handle(req: RestRequest, init: RestCallInit): Promise<HttpReply> {
-    const ctx = createContext({ ...init, style: 'rest', credentials: fromAuthorization(req.headers.authorization) });
+    const ctx = createContext({
+      ...init,
+      style: 'rest',
+      credentials: fromAuthorization(req.headers.authorization),
+      language: negotiateLanguage(req.headers['accept-language']),
+    });
     try {
       return await this.dispatch(req, ctx);
     } catch (err) {
@@ -150,10 +158,10 @@ export class RestCore {
     if (known) {
       const { allow } = known.store as { allow: string };
       if (req.method === 'OPTIONS') return { status: 204, headers: { Allow: allow } };
-      throw new HttpProblem(405, `${req.method} is not allowed on ${pathname}; allowed: ${allow}`, { Allow: allow });
+      throw new HttpProblem(405, msg('rest.methodNotAllowed', { method: req.method, path: pathname, allow }), { Allow: allow });
     }
-    if (!decodable(pathname)) throw new DomainError('VALIDATION', 'Malformed request', { fields: [{ field: '(request)', message: 'malformed request' }] });
-    throw new DomainError('NOT_FOUND', `No resource at ${pathname}`);
+    if (!decodable(pathname)) throw new DomainError('VALIDATION', msg('rest.malformedRequest'), { fields: [{ field: '(request)', message: msg('rest.malformedRequestField') }] });
+    throw new DomainError('NOT_FOUND', msg('rest.noResource', { path: pathname }));
   }
 
   /** One route of the table: HTTP in, operation call, HTTP out. */
@@ -169,7 +177,7 @@ export class RestCore {
         throw markTokenRejected(runtime.normalise(err, ctx));
       }
       // Refused before the body is read: anonymous callers cannot make us buffer uploads.
-      if (!caller) throw new DomainError('UNAUTHENTICATED', 'Authentication required: send Authorization: Bearer <token>');
+      if (!caller) throw new DomainError('UNAUTHENTICATED', msg('rest.authRequired'));
     }
     const params = coerceText(p.schema, { ...rawParams }) as Record<string, unknown>;
     const versions = p.conditional ? ifMatchVersions(firstHeader(req.headers['if-match'])) : undefined;
@@ -199,6 +207,7 @@ export class RestCore {
         input = { ...bodyChanges(payload.value, p.readOnly, rawParams, payload.kind === 'merge-patch'), ...params };
       }
     }
+    const preference = route.bulk ? preferredHandling(req.headers.prefer, input) : undefined;
 
     if (result === undefined) {
       if (versions?.length === 1) input.expectedVersion = versions[0];
@@ -209,7 +218,8 @@ export class RestCore {
       }
       result = await runtime.call(p.op.name, ctx, input);
     }
-    return this.respond(req, p, neg, result, fields);
+    const reply = this.respond(req, p, neg, result, fields);
+    return preference ? { ...reply, headers: { ...reply.headers, 'Preference-Applied': `handling=${preference}` } } : reply;
   }
 
   private respond(req: RestRequest, p: Plan, neg: Negotiated, result: unknown, fields: string[] | undefined): HttpReply {
@@ -222,6 +232,11 @@ export class RestCore {
       headers.Link = view.link;
       headers['Cache-Control'] = 'no-store';
       return this.send(route.successStatus, neg, roots.many, view.body, headers);
+    }
+    if (route.bulk) {
+      const view = bulkView(result, route.bulk.itemStatus);
+      // RFC 4918 §13: 207 when the items' outcomes differ; each item carries its own status.
+      return this.send(view.failed ? 207 : route.successStatus, neg, roots.one, view.body, headers);
     }
     if (route.page) {
       const view = pageView(route.resource, result as Page<unknown>, pathOf(req.url), new URLSearchParams(queryOf(req.url)), fields);
@@ -248,10 +263,17 @@ export class RestCore {
   /** RFC 9457 problem details, in XML when the client plainly asked for XML; never a stack or an internal message. */
   private problem(err: unknown, req: RestRequest, ctx: CallContext): HttpReply {
     const failure = err instanceof DomainError || err instanceof HttpProblem ? err : this.runtime.normalise(err, ctx);
-    const problem = renderProblem(failure, req.url, ctx.requestId);
+    const problem = renderProblem(failure, req.url, ctx.requestId, ctx.language);
     const neg = negotiateForProblem(req.headers);
     const text = neg.format === 'xml' ? toXml('problem', problem.body, 'urn:ietf:rfc:7807') : JSON.stringify(problem.body);
-    return { status: problem.status, headers: { ...problem.headers, 'Content-Type': neg.problemType, 'Cache-Control': 'no-store' }, body: text };
+    const headers = {
+      ...problem.headers,
+      'Content-Type': neg.problemType,
+      'Content-Language': ctx.language,
+      Vary: 'Accept, Accept-Language',
+      'Cache-Control': 'no-store',
+    };
+    return { status: problem.status, headers, body: text };
   }
 }
 

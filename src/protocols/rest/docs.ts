@@ -1,6 +1,7 @@
 import { operationSchemas, type JsonSchema } from '../../contract/json-schema.js';
 import { findOperation } from '../../contract/operations.js';
 import { ERROR_KINDS, type ErrorKind } from '../../domain/errors.js';
+import { LANGUAGES } from '../../domain/i18n/index.js';
 import { KIND_STATUS } from './spec.js';
 import { SELECTABLE } from './representation.js';
 import { API_BASE, pathParams, ROUTES, type RestRoute } from './spec.js';
@@ -13,6 +14,8 @@ import { API_BASE, pathParams, ROUTES, type RestRoute } from './spec.js';
 
 /** Domain output types that the REST representation extends with `links`. */
 const LINKED = new Set(['User', 'Product', 'Order', 'OrderItem']);
+/** Items of a bulk result, which REST gives an HTTP status each. */
+const BULK_ITEMS = new Set(['UserBulkItem']);
 
 const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
 const reply = (name: string) => ({ $ref: `#/components/responses/${name}` });
@@ -67,6 +70,10 @@ function restShape(name: string, def: JsonSchema): JsonSchema {
   }
   if (LINKED.has(name)) {
     return { ...def, properties: { ...props, links: ref('Links') }, required: [...((def.required as string[]) ?? []), 'links'] };
+  }
+  if (BULK_ITEMS.has(name)) {
+    const status = { type: 'integer', description: 'The HTTP status this item would have had as a request of its own' };
+    return { ...def, properties: { ...props, status }, required: [...((def.required as string[]) ?? []), 'status'] };
   }
   return def;
 }
@@ -135,6 +142,15 @@ function operationObject(route: RestRoute, schemas: Record<string, JsonSchema>):
   if (route.versioned && route.method === 'get') {
     parameters.push({ name: 'If-None-Match', in: 'header', required: false, description: 'ETag held; 304 when still current', schema: { type: 'string' } });
   }
+  if (route.bulk) {
+    parameters.push({
+      name: 'Prefer',
+      in: 'header',
+      required: false,
+      description: 'RFC 7240 `handling=strict` (every item or none; the default) or `handling=lenient` (each item on its own); same as the body\'s `handling`',
+      schema: { type: 'string', examples: ['handling=lenient'] },
+    });
+  }
 
   const responseSchema = route.successStatus === 204 ? undefined : rewriteRefs({ $ref: output.$ref });
   const headers: Record<string, unknown> = {};
@@ -142,6 +158,7 @@ function operationObject(route: RestRoute, schemas: Record<string, JsonSchema>):
   if (route.versioned) headers.ETag = { schema: { type: 'string' }, description: '"v<version>" ("v<version>.xml" for XML)' };
   if (route.page) headers.Link = { schema: { type: 'string' }, description: 'RFC 8288 first, last, prev, next' };
   if (route.feed) headers.Link = { schema: { type: 'string' }, description: 'RFC 8288 next: the same poll after the last event' };
+  if (route.bulk) headers['Preference-Applied'] = { schema: { type: 'string' }, description: 'handling=…, when Prefer asked for it (RFC 7240 §3)' };
   const responses: Record<string, unknown> = {
     [route.successStatus]: {
       description: route.successStatus === 204 ? 'Done; no body' : 'Success',
@@ -156,6 +173,13 @@ function operationObject(route: RestRoute, schemas: Record<string, JsonSchema>):
     };
   }
   if (route.versioned && route.method === 'get') responses[304] = { description: 'Not modified since the ETag in If-None-Match' };
+  if (route.bulk) {
+    responses[207] = {
+      description: 'Multi-Status (lenient handling): some items failed; each item has its own status and error, the others were written',
+      headers,
+      content: content(DATA_MEDIA, responseSchema),
+    };
+  }
   const statuses = new Set<number>([406, 500, ...op.errors.map((k: ErrorKind) => KIND_STATUS[k].status)]);
   if (route.input === 'body') [400, 413, 415].forEach((s) => statuses.add(s));
   if (route.patch) statuses.add(409);
@@ -251,7 +275,10 @@ export function buildOpenApi(): Record<string, unknown> {
       r.name,
       {
         description: r.description,
-        ...(r.headers ? { headers: r.headers } : {}),
+        headers: {
+          ...r.headers,
+          'Content-Language': { schema: { type: 'string', enum: [...LANGUAGES] }, description: 'The language of title and detail (from Accept-Language)' },
+        },
         content: content(['application/problem+json', 'application/problem+xml'], ref('Problem')),
       },
     ]),
@@ -263,7 +290,9 @@ export function buildOpenApi(): Record<string, unknown> {
       version: '1.0.0',
       description:
         'Users, their orders and products. Bearer tokens from POST /auth/token. JSON or XML by Accept/Content-Type; ' +
-        'pages as {data, page, links} with a Link header; ETag/If-Match on users; errors as RFC 9457 problem details.',
+        'pages as {data, page, links} with a Link header; ETag/If-Match on users; errors as RFC 9457 problem details, ' +
+        `their title and detail in the language Accept-Language asks for (${LANGUAGES.join(', ')}; otherwise English). ` +
+        "A user's email is shown only to that user and to administrators.",
     },
     servers: [{ url: API_BASE }],
     security: [{ bearerAuth: [] }],

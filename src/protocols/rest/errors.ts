@@ -1,27 +1,18 @@
 import { DomainError, type ErrorKind, type FieldError } from '../../domain/errors.js';
-import { publicMessage } from '../../runtime/public-error.js';
+import { isMessageKey, msg, render, type Language, type Text } from '../../domain/i18n/index.js';
+import { publicError } from '../../runtime/public-error.js';
 import { KIND_STATUS, problemType } from './spec.js';
 
 export { KIND_STATUS, problemType };
-
-/** Reason phrases (RFC 9110 §15) for the statuses HTTP-level problems use. */
-const REASONS: Record<number, string> = {
-  400: 'Bad Request',
-  404: 'Not Found',
-  405: 'Method Not Allowed',
-  406: 'Not Acceptable',
-  413: 'Content Too Large',
-  415: 'Unsupported Media Type',
-};
 
 /** A failure of HTTP itself (405, 406, 413, 415), not of the domain. */
 export class HttpProblem extends Error {
   constructor(
     readonly status: number,
-    message: string,
+    readonly text: Text,
     readonly headers: Record<string, string> = {},
   ) {
-    super(message);
+    super(render(text));
   }
 }
 
@@ -51,34 +42,46 @@ export interface RenderedProblem {
 
 const REALM = 'Bearer realm="polyface"';
 
-/** What the client sees of a failure: never a stack, never an internal message. */
-export function renderProblem(err: unknown, instance: string, requestId: string): RenderedProblem {
+/** Reason phrases (RFC 9110 §15) for the statuses HTTP-level problems use, in the reader's language. */
+function reason(status: number, lang: Language): string {
+  const key = `http.${status}`;
+  return render(msg(isMessageKey(key) ? key : 'http.error'), lang);
+}
+
+/**
+ * What the client sees of a failure, in its language (`title` and `detail`;
+ * RFC 9457 §3.1.4 lets a title vary only for localization): never a
+ * stack, never an internal message.
+ */
+export function renderProblem(err: unknown, instance: string, requestId: string, lang: Language = 'en'): RenderedProblem {
   if (err instanceof HttpProblem) {
     return {
       status: err.status,
       headers: err.headers,
-      body: { type: 'about:blank', title: REASONS[err.status] ?? 'Error', status: err.status, detail: err.message, instance, requestId },
+      body: { type: 'about:blank', title: reason(err.status, lang), status: err.status, detail: render(err.text, lang), instance, requestId },
     };
   }
   const e = err as DomainError;
-  const { status, title } = KIND_STATUS[e.kind];
+  const { status } = KIND_STATUS[e.kind];
   const headers: Record<string, string> = {};
   if (e.kind === 'UNAUTHENTICATED') {
+    // The header is ASCII (RFC 9110 §5.5), so its description stays English whatever the body's language.
     headers['WWW-Authenticate'] = rejectedTokens.has(e) ? `${REALM}, error="invalid_token", error_description="${e.message.replace(/["\\]/g, '')}"` : REALM;
   }
   if (e.kind === 'RATE_LIMITED') headers['Retry-After'] = String(Math.max(1, Math.ceil(e.retryAfter ?? 1)));
+  const { message, fields } = publicError(e, lang);
   const body: Problem = {
     type: problemType(e.kind),
-    title,
+    title: render(msg(`kind.${e.kind}`), lang),
     status,
-    detail: publicMessage(e),
+    detail: message,
     instance,
     code: e.kind,
   };
-  if (e.fields.length) body.errors = e.fields;
+  if (fields.length) body.errors = fields;
   body.requestId = requestId;
   return { status, headers, body };
 }
 
-export const invalid = (field: string, message: string): DomainError =>
-  new DomainError('VALIDATION', `${field}: ${message}`, { fields: [{ field, message }] });
+export const invalid = (field: string, message: Text): DomainError =>
+  new DomainError('VALIDATION', msg('validation.invalid', { details: (lang) => `${field}: ${render(message, lang)}` }), { fields: [{ field, message }] });

@@ -1,6 +1,7 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import accepts from 'accepts';
 import type { JsonSchema } from '../../contract/json-schema.js';
+import { msg } from '../../domain/i18n/index.js';
 import { BodyTooLargeError, mediaType } from '../shared/http.js';
 import { HttpProblem, invalid } from './errors.js';
 import type { XmlReader } from './xml.js';
@@ -33,7 +34,7 @@ export function negotiate(headers: IncomingHttpHeaders): Negotiated {
   if (chosen === 'application/json') return JSON_NEG;
   if (chosen === 'application/xml') return XML_NEG;
   if (chosen === 'text/xml') return TEXT_XML_NEG;
-  throw new HttpProblem(406, `None of the acceptable media types can be produced; available: ${RESPONSE_TYPES.join(', ')}`);
+  throw new HttpProblem(406, msg('rest.notAcceptable', { types: RESPONSE_TYPES.join(', ') }));
 }
 
 /** For errors raised before or during negotiation: XML only when the client plainly asked for it. */
@@ -71,23 +72,23 @@ export async function readPayload(
   if (!type && !hasBody && !patch) return { kind: 'json', value: {} };
   if (!accepted.includes(type)) {
     const header: Record<string, string> = patch ? { 'Accept-Patch': PATCH_TYPES.join(', ') } : { 'Accept-Post': DATA_TYPES.join(', ') };
-    throw new HttpProblem(415, `Content-Type ${type || '(none)'} is not supported here; use one of ${accepted.join(', ')}`, header);
+    throw new HttpProblem(415, msg('rest.unsupportedType', { type: type || '(none)', types: accepted.join(', ') }), header);
   }
   let raw: Buffer;
   try {
     raw = await read(limit);
   } catch (err) {
-    if (err instanceof BodyTooLargeError) throw new HttpProblem(413, `Request body exceeds ${limit} bytes`, { Connection: 'close' });
+    if (err instanceof BodyTooLargeError) throw new HttpProblem(413, msg('http.bodyTooLarge', { limit }), { Connection: 'close' });
     throw err;
   }
   const text = raw.toString('utf8');
   if (type === 'application/xml' || type === 'text/xml') return { kind: 'xml', value: xml.read(text, schema) };
   const value = parseJson(text);
   if (type === 'application/json-patch+json') {
-    if (!Array.isArray(value)) throw invalid('(body)', 'a JSON Patch document is an array of operations');
+    if (!Array.isArray(value)) throw invalid('(body)', msg('rest.patchArray'));
     return { kind: 'json-patch', value };
   }
-  if (!value || typeof value !== 'object' || Array.isArray(value)) throw invalid('(body)', 'must be a JSON object');
+  if (!value || typeof value !== 'object' || Array.isArray(value)) throw invalid('(body)', msg('rest.bodyObject'));
   return { kind: type === 'application/json' && !patch ? 'json' : 'merge-patch', value: value as Record<string, unknown> };
 }
 
@@ -96,6 +97,6 @@ function parseJson(text: string): unknown {
   try {
     return JSON.parse(text);
   } catch {
-    throw invalid('(body)', 'malformed JSON');
+    throw invalid('(body)', msg('rest.malformedJson'));
   }
 }

@@ -1,5 +1,6 @@
 import jsonpatch from 'fast-json-patch';
-import { DomainError, type FieldError } from '../../domain/errors.js';
+import { DomainError, type FieldProblem } from '../../domain/errors.js';
+import { msg } from '../../domain/i18n/index.js';
 import { invalid } from './errors.js';
 
 /**
@@ -16,20 +17,20 @@ export function bodyChanges(
   mergePatch: boolean,
 ): Record<string, unknown> {
   const out: Record<string, unknown> = {};
-  const errors: FieldError[] = [];
+  const errors: FieldProblem[] = [];
   for (const [key, value] of Object.entries(body)) {
     if (readOnly.has(key)) continue;
     if (key in params) {
-      if (String(value) !== String(params[key])) errors.push({ field: key, message: 'does not match the URL' });
+      if (String(value) !== String(params[key])) errors.push({ field: key, message: msg('rest.urlMismatch') });
       continue;
     }
     if (mergePatch && value === null) {
-      errors.push({ field: key, message: 'cannot be removed' });
+      errors.push({ field: key, message: msg('rest.cannotRemove') });
       continue;
     }
     out[key] = value;
   }
-  if (errors.length) throw new DomainError('VALIDATION', 'Invalid request body', { fields: errors });
+  if (errors.length) throw new DomainError('VALIDATION', msg('rest.invalidBody'), { fields: errors });
   return out;
 }
 
@@ -53,25 +54,25 @@ export function jsonPatchChanges(
     if (err instanceof jsonpatch.JsonPatchError) {
       const field = `${err.index ?? 0}`;
       if (err.name === 'TEST_OPERATION_FAILED') {
-        throw new DomainError('CONFLICT', `JSON Patch test operation ${field} failed; nothing was changed`, {
-          fields: [{ field: `(patch).${field}`, message: 'test failed' }],
+        throw new DomainError('CONFLICT', msg('rest.patchTestFailed', { index: field }), {
+          fields: [{ field: `(patch).${field}`, message: msg('rest.patchTestField') }],
         });
       }
-      throw invalid(`(patch).${field}`, err.message.split('\n')[0]!);
+      throw invalid(`(patch).${field}`, msg('rest.patchOperation', { detail: err.message.split('\n')[0]! }));
     }
-    throw invalid('(patch)', 'not a valid JSON Patch document');
+    throw invalid('(patch)', msg('rest.patchNotDocument'));
   }
-  if (!result || typeof result !== 'object' || Array.isArray(result)) throw invalid('(patch)', 'the result must be an object');
+  if (!result || typeof result !== 'object' || Array.isArray(result)) throw invalid('(patch)', msg('rest.patchResultObject'));
   const changes: Record<string, unknown> = {};
-  const errors: FieldError[] = [];
+  const errors: FieldProblem[] = [];
   for (const key of new Set([...Object.keys(current), ...Object.keys(result)])) {
     const before = current[key];
     const after = result[key];
     if (jsonpatch._areEquals(before, after)) continue;
-    if (after === undefined) errors.push({ field: key, message: 'cannot be removed' });
-    else if (immutable.has(key)) errors.push({ field: key, message: 'is read-only' });
+    if (after === undefined) errors.push({ field: key, message: msg('rest.cannotRemove') });
+    else if (immutable.has(key)) errors.push({ field: key, message: msg('rest.readOnly') });
     else changes[key] = after;
   }
-  if (errors.length) throw new DomainError('VALIDATION', 'JSON Patch changes fields it may not', { fields: errors });
+  if (errors.length) throw new DomainError('VALIDATION', msg('rest.patchForbidden'), { fields: errors });
   return Object.keys(changes).length ? changes : null;
 }

@@ -1,9 +1,11 @@
 import { productOut } from '../../domain/catalog/schemas.js';
-import { orderOut, type Order } from '../../domain/orders/schemas.js';
 import type { DomainEvent } from '../../domain/events.js';
+import { orderOut, type Order } from '../../domain/orders/schemas.js';
 import type { Page } from '../../domain/shapes.js';
+import type { UserBulkResult } from '../../domain/users/bulk.js';
 import { userOut } from '../../domain/users/schemas.js';
-import { invalid } from './errors.js';
+import { msg } from '../../domain/i18n/index.js';
+import { invalid, KIND_STATUS } from './errors.js';
 import { API_BASE, type Resource } from './spec.js';
 
 /**
@@ -25,6 +27,8 @@ const LINKERS: Record<Resource, (v: Item) => Item> = {
   }),
   token: (t) => t,
   event: (e) => restEvent(e as unknown as DomainEvent),
+  bulk: (r) => ({ ...r, items: (r.items as Item[]).map((i) => (i.user ? { ...i, user: LINKERS.user(i.user as Item) } : i)) }),
+  stats: (s) => s,
 };
 
 /** The resource kind an event type is about ("order.created" → order). */
@@ -50,16 +54,18 @@ export const SELECTABLE: Record<Resource, ReadonlySet<string>> = {
   order: new Set(Object.keys(orderOut.shape)),
   token: new Set(),
   event: new Set(),
+  bulk: new Set(),
+  stats: new Set(),
 };
 
 /** `fields=id,name` → the names, checked; undefined when absent. */
 export function parseFields(raw: unknown, resource: Resource): string[] | undefined {
   if (raw === undefined) return undefined;
-  if (typeof raw !== 'string') throw invalid('fields', 'give it once, as a comma-separated list');
+  if (typeof raw !== 'string') throw invalid('fields', msg('rest.fieldsOnce'));
   const names = raw.split(',').map((f) => f.trim());
   const allowed = SELECTABLE[resource];
   const unknown = names.filter((n) => !allowed.has(n));
-  if (unknown.length) throw invalid('fields', `unknown field ${unknown.map((u) => `"${u}"`).join(', ')}; choose from ${[...allowed].join(', ')}`);
+  if (unknown.length) throw invalid('fields', msg('rest.fieldsUnknown', { names: unknown.map((u) => `"${u}"`).join(', '), allowed: [...allowed].join(', ') }));
   return names;
 }
 
@@ -114,4 +120,16 @@ export function feedView(batch: { events: DomainEvent[]; next: string }, path: s
   const self = query.size ? `${path}?${query.toString().replace(/%2C/gi, ',')}` : path;
   const links: Links = { self, next: `${path}?${q.toString().replace(/%2C/gi, ',')}` };
   return { body: { data: batch.events.map(restEvent), links }, link: `<${links.next}>; rel="next"` };
+}
+
+/**
+ * A bulk call's result with, on each item, the HTTP status it would have
+ * had as a request of its own: `itemStatus` on success, the error kind's
+ * status on failure (so a client reads one code per item, as in a
+ * WebDAV multistatus, RFC 4918 §13).
+ */
+export function bulkView(result: unknown, itemStatus: number): { body: Item; failed: number } {
+  const r = result as UserBulkResult;
+  const items = r.items.map(({ index, ok, ...rest }) => ({ index, ok, status: rest.error ? KIND_STATUS[rest.error.kind].status : itemStatus, ...rest }));
+  return { body: withLinks('bulk', { ...r, items }), failed: r.failed };
 }

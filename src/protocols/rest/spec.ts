@@ -7,7 +7,7 @@ export const API_BASE = '/api/v1';
 export type HttpMethod = 'get' | 'post' | 'put' | 'patch' | 'delete';
 
 /** What a route's successful answer is: shapes decide links, paging and XML element names. */
-export type Resource = 'user' | 'product' | 'order' | 'token' | 'event';
+export type Resource = 'user' | 'product' | 'order' | 'token' | 'event' | 'bulk' | 'stats';
 
 export interface RestRoute {
   readonly method: HttpMethod;
@@ -36,6 +36,13 @@ export interface RestRoute {
   readonly feed?: true;
   /** Query parameter names that differ from the input field they fill (public name → field). */
   readonly query?: Readonly<Record<string, string>>;
+  /**
+   * An operation on several objects: the answer lists each item with the
+   * status it would have had as a request of its own (`itemStatus` on
+   * success), and is 207 Multi-Status when any item failed.
+   * `Prefer: handling=strict|lenient` (RFC 7240 §4.4) chooses the strategy.
+   */
+  readonly bulk?: { readonly itemStatus: 200 | 201 | 204 };
 }
 
 /**
@@ -60,6 +67,10 @@ export const ROUTES: readonly RestRoute[] = [
     versioned: true,
   },
   { method: 'delete', path: '/users/{id}', operation: 'deleteUser', successStatus: 204, input: 'query', resource: 'user', versioned: true },
+  { method: 'post', path: '/users/bulk', operation: 'bulkCreateUsers', successStatus: 201, input: 'body', resource: 'bulk', bulk: { itemStatus: 201 } },
+  { method: 'patch', path: '/users/bulk', operation: 'bulkPatchUsers', successStatus: 200, input: 'body', resource: 'bulk', bulk: { itemStatus: 200 } },
+  // Not DELETE: content in a DELETE request has no generally defined semantics (RFC 9110 §9.3.5), and each item carries its own expectedVersion.
+  { method: 'post', path: '/users/bulk-delete', operation: 'bulkDeleteUsers', successStatus: 200, input: 'body', resource: 'bulk', bulk: { itemStatus: 204 } },
   {
     method: 'get',
     path: '/users/{userId}/orders',
@@ -78,6 +89,7 @@ export const ROUTES: readonly RestRoute[] = [
   { method: 'delete', path: '/products/{id}', operation: 'deleteProduct', successStatus: 204, input: 'query', resource: 'product' },
   // Long polling. The same URL streams Server-Sent Events for `Accept: text/event-stream` (protocols/events/).
   { method: 'get', path: '/events', operation: 'getEvents', successStatus: 200, input: 'query', resource: 'event', feed: true, query: { wait: 'waitSeconds' } },
+  { method: 'get', path: '/stats/orders', operation: 'getOrderStats', successStatus: 200, input: 'query', resource: 'stats' },
 ];
 
 /** Names of the `{placeholders}` in a path template, in order. */
@@ -112,6 +124,8 @@ export const RESOURCE_PATHS: Record<Resource, string | null> = {
   order: `${API_BASE}/orders/`,
   token: null,
   event: null,
+  bulk: null,
+  stats: null,
 };
 
 /** Element names for XML documents: one resource, and a page of them. */
@@ -121,6 +135,8 @@ export const XML_ROOTS: Record<Resource, { one: string; many: string }> = {
   order: { one: 'order', many: 'orders' },
   token: { one: 'token', many: 'tokens' },
   event: { one: 'events', many: 'events' },
+  bulk: { one: 'bulkResult', many: 'bulkResults' },
+  stats: { one: 'orderStats', many: 'orderStats' },
 };
 
 /** The read that returns a resource's current state (for If-Match lists and JSON Patch). */
@@ -130,6 +146,8 @@ export const GETTERS: Record<Resource, OperationName | null> = {
   order: 'getOrder',
   token: null,
   event: null,
+  bulk: null,
+  stats: null,
 };
 
 /**

@@ -1,8 +1,9 @@
 import { XMLBuilder, XMLParser, XMLValidator } from 'fast-xml-parser';
 import type { JsonSchema } from '../../contract/json-schema.js';
 import { DomainError } from '../../domain/errors.js';
+import { msg, type Text } from '../../domain/i18n/index.js';
 import { coerceText } from '../shared/coerce.js';
-import { decodeEntities } from '../shared/xml-text.js';
+import { decodeEntities, EntityError } from '../shared/xml-text.js';
 
 /**
  * XML in and out for the REST facade. Arrays are written as repeated `<i>`
@@ -51,20 +52,20 @@ export class XmlReader {
 
   /** The root element's content as the operation's input, typed by its schema. */
   read(text: string, schema: JsonSchema): Record<string, unknown> {
-    if (/<!DOCTYPE/i.test(text) || /<!ENTITY/i.test(text)) throw bad('DOCTYPE and entity declarations are not accepted');
+    if (/<!DOCTYPE/i.test(text) || /<!ENTITY/i.test(text)) throw bad(msg('xml.noDtd'));
     const valid = XMLValidator.validate(text);
-    if (valid !== true) throw bad(`Malformed XML: ${valid.err.msg}`);
+    if (valid !== true) throw bad(msg('xml.malformed', { detail: valid.err.msg }));
     let doc: Record<string, unknown>;
     try {
       doc = this.parser.parse(text) as Record<string, unknown>;
     } catch (err) {
-      throw bad(`Malformed XML: ${(err as Error).message}`);
+      throw bad(msg('xml.malformed', { detail: err instanceof EntityError ? err.text : (err as Error).message }));
     }
     const roots = Object.keys(doc);
-    if (roots.length !== 1) throw bad('XML body must have exactly one root element');
+    if (roots.length !== 1) throw bad(msg('xml.oneRoot'));
     const content = doc[roots[0]!];
     if (content === '') return {};
-    if (!content || typeof content !== 'object' || Array.isArray(content)) throw bad('XML root element must contain field elements');
+    if (!content || typeof content !== 'object' || Array.isArray(content)) throw bad(msg('xml.rootFields'));
     return coerceText(schema, unwrapArrays(schema, content)) as Record<string, unknown>;
   }
 }
@@ -91,4 +92,4 @@ function unwrapArrays(schema: JsonSchema | undefined, value: unknown): unknown {
   return value;
 }
 
-const bad = (message: string) => new DomainError('VALIDATION', message, { fields: [{ field: '(body)', message }] });
+const bad = (message: Text) => new DomainError('VALIDATION', message, { fields: [{ field: '(body)', message }] });

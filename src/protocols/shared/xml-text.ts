@@ -1,3 +1,5 @@
+import { msg, render, type Message } from '../../domain/i18n/index.js';
+
 /**
  * Escaping and entity decoding. The parser runs with entity processing off
  * (no DTD can define anything, nothing expands), so the five predefined
@@ -9,7 +11,12 @@ const ATTR_SPECIAL = /[&<>"]/;
 const PREDEFINED: Record<string, string> = { lt: '<', gt: '>', amp: '&', quot: '"', apos: "'" };
 const REFERENCE = /&(#x[0-9a-fA-F]+|#[0-9]+|[A-Za-z_][\w.-]*);|&/g;
 
-export class EntityError extends Error {}
+/** A reference XML does not allow; its text is a catalogue message so each style can show it in the reader's language. */
+export class EntityError extends Error {
+  constructor(readonly text: Message) {
+    super(render(text));
+  }
+}
 
 export function escapeText(value: string): string {
   if (!TEXT_SPECIAL.test(value)) return value;
@@ -24,15 +31,15 @@ export function escapeAttr(value: string): string {
 export function decodeEntities(value: string): string {
   if (!value.includes('&')) return value;
   return value.replace(REFERENCE, (whole, ref: string | undefined) => {
-    if (ref === undefined) throw new EntityError('A bare "&" must be written as &amp;');
+    if (ref === undefined) throw new EntityError(msg('xml.bareAmpersand'));
     if (ref[0] !== '#') {
       const ch = PREDEFINED[ref];
-      if (ch === undefined) throw new EntityError(`Undeclared entity &${ref}; (DTDs are not accepted, so only the predefined entities exist)`);
+      if (ch === undefined) throw new EntityError(msg('xml.undeclaredEntity', { name: ref }));
       return ch;
     }
     const code = ref[1] === 'x' ? parseInt(ref.slice(2), 16) : parseInt(ref.slice(1), 10);
     const valid = code === 0x9 || code === 0xa || code === 0xd || (code >= 0x20 && code <= 0x10ffff && (code < 0xd800 || code > 0xdfff) && code !== 0xfffe && code !== 0xffff);
-    if (!valid) throw new EntityError(`Character reference ${whole} is not an XML character`);
+    if (!valid) throw new EntityError(msg('xml.badCharRef', { ref: whole }));
     return String.fromCodePoint(code);
   });
 }

@@ -1,4 +1,5 @@
 import { DomainError } from '../../domain/errors.js';
+import { msg, type MessageKey } from '../../domain/i18n/index.js';
 import { password, type Credentials } from '../../runtime/credentials.js';
 import { escapeAttr } from '../shared/xml-text.js';
 import { childElements, childText, type XmlElement } from './envelope.js';
@@ -7,26 +8,26 @@ import { ACCEPTED_NAMESPACES, PASSWORD_TEXT, WSSE_NS } from './spec.js';
 
 export { PASSWORD_TEXT, WSSE_NS };
 
-const unauthenticated = (message: string) => new SoapFault('client', new DomainError('UNAUTHENTICATED', message));
+const unauthenticated = (key: MessageKey) => new SoapFault('client', new DomainError('UNAUTHENTICATED', msg(key)));
 
 /** The source material's header: <Authentication><username/><password/></Authentication>, unqualified or in our namespace. */
 function legacyAuthentication(block: XmlElement): Credentials {
   const username = childText(block, 'username');
   const secret = childText(block, 'password');
-  if (username === undefined || secret === undefined) throw unauthenticated('Authentication header needs username and password');
+  if (username === undefined || secret === undefined) throw unauthenticated('soap.authIncomplete');
   return password(username, secret);
 }
 
 /** WS-Security UsernameToken with a PasswordText password (OASIS WSS 1.0 UsernameToken Profile). */
 function wsSecurity(block: XmlElement): Credentials {
   const token = childElements(block).find((e) => e.local === 'UsernameToken' && e.ns === WSSE_NS);
-  if (!token) throw unauthenticated('The WS-Security header carries no UsernameToken');
+  if (!token) throw unauthenticated('soap.noUsernameToken');
   const parts = childElements(token);
   const user = parts.find((e) => e.local === 'Username');
   const pass = parts.find((e) => e.local === 'Password');
-  if (!user || !pass) throw unauthenticated('UsernameToken needs Username and Password');
+  if (!user || !pass) throw unauthenticated('soap.usernameTokenIncomplete');
   const type = pass.attrs.Type;
-  if (type !== undefined && type !== PASSWORD_TEXT) throw unauthenticated('Only the PasswordText password type is supported');
+  if (type !== undefined && type !== PASSWORD_TEXT) throw unauthenticated('soap.passwordType');
   return password(childText(token, 'Username')!, childText(token, 'Password')!);
 }
 
@@ -50,7 +51,7 @@ export function headerCredentials(headers: readonly XmlElement[]): Credentials |
     else if (block.local === 'Authentication' && (block.ns === '' || ACCEPTED_NAMESPACES.includes(block.ns))) {
       found ??= legacyAuthentication(block);
     } else if (mandatory(block)) {
-      const fault = SoapFault.client('VALIDATION', `Header {${block.ns}}${block.local} is marked mustUnderstand but is not understood`);
+      const fault = SoapFault.client('VALIDATION', msg('soap.mustUnderstand', { header: `{${block.ns}}${block.local}` }));
       const notUnderstood = `<soap:NotUnderstood qname="h:${block.local}" xmlns:h="${escapeAttr(block.ns)}"/>`;
       throw new SoapFault('MustUnderstand', fault.error, notUnderstood);
     }

@@ -75,5 +75,7 @@ export function buildContract(operations: readonly Operation[] = OPERATIONS): So
       result,
     };
   });
-  return { operations: ops, types: [...registry.named.values(), FIELD_ERROR_TYPE, SERVICE_FAULT_TYPE] };
+  // Bulk results declare the same FieldError (field, message) the fault detail uses; it is one type in the WSDL.
+  const fieldError = registry.named.has(FIELD_ERROR_TYPE.name!) ? [] : [FIELD_ERROR_TYPE];
+  return { operations: ops, types: [...registry.named.values(), ...fieldError, SERVICE_FAULT_TYPE] };
 }

@@ -69,7 +69,7 @@ describe('SoapCore', () => {
   it('faults: domain errors as typed details, malformed XML, DTDs, and a wrong media type', async () => {
     const missing = await core.handle(request(envelope('1.1', getUser(999)), { authorization: `Bearer ${admin}` }), f.init());
     expect(missing.status).toBe(500);
-    expect(missing.body).toContain('<faultcode>soap:Client</faultcode><faultstring>User 999 not found</faultstring>');
+    expect(missing.body).toContain('<faultcode>soap:Client</faultcode><faultstring xml:lang="en">User 999 not found</faultstring>');
     expect(missing.body).toContain('<kind>NOT_FOUND</kind>');
     const anonymous = await core.handle(request(envelope('1.1', getUser(1))), f.init());
     expect(anonymous.body).toContain('<kind>UNAUTHENTICATED</kind>');

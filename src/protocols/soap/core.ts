@@ -1,6 +1,8 @@
+import { msg, type Language } from '../../domain/i18n/index.js';
 import { createContext, type ContextInit } from '../../runtime/context.js';
 import { fromAuthorization } from '../../runtime/credentials.js';
 import type { Runtime } from '../../runtime/invoker.js';
+import { negotiateLanguage } from '../../runtime/language.js';
 import { coerceText } from '../shared/coerce.js';
 import { parseContentType } from '../shared/http.js';
 import { EntityError } from '../shared/xml-text.js';
@@ -19,12 +21,16 @@ export interface SoapRequest {
   /** The SOAP 1.1 SOAPAction header, as sent. */
   readonly soapAction: string | undefined;
   readonly authorization: string | undefined;
+  /** The HTTP Accept-Language header: the language of fault messages. */
+  readonly acceptLanguage?: string | undefined;
 }
 
 export interface SoapReply {
   readonly status: number;
   readonly contentType: string;
   readonly body: string;
+  /** Set on faults: the language their text is in (for Content-Language). */
+  readonly language?: Language;
 }
 
 /** What the binding knows of the request besides its SOAP content (request id, log, signal…). */
@@ -67,12 +73,13 @@ export class SoapCore {
   async handle(req: SoapRequest, init: SoapCallInit): Promise<SoapReply> {
     const { type: media, parameters } = parseContentType(req.contentType);
     let version: SoapVersion = media === 'application/soap+xml' ? '1.2' : '1.1';
+    const language = negotiateLanguage(req.acceptLanguage);
     if (!MEDIA_TYPES.has(media)) {
-      const fault = SoapFault.client('VALIDATION', 'Content-Type must be text/xml (SOAP 1.1) or application/soap+xml (SOAP 1.2)');
-      return this.fault(version, fault, 415);
+      const fault = SoapFault.client('VALIDATION', msg('soap.contentType'));
+      return this.fault(version, fault, 415, TNS, language);
     }
     let ns = TNS;
-    let ctx = createContext({ ...init, style: 'soap' });
+    let ctx = createContext({ ...init, style: 'soap', language });
     try {
       const envelope = this.reader.read(req.body);
       version = envelope.version;
@@ -96,14 +103,14 @@ export class SoapCore {
       return { status: 200, contentType: CONTENT_TYPE[version], body };
     } catch (err) {
       const fault =
-        err instanceof SoapFault ? err : err instanceof EntityError ? malformed(err.message) : SoapFault.from(this.runtime.normalise(err, ctx));
-      return this.fault(version, fault, 500, ns);
+        err instanceof SoapFault ? err : err instanceof EntityError ? malformed(err.text) : SoapFault.from(this.runtime.normalise(err, ctx));
+      return this.fault(version, fault, 500, ns, language);
     }
   }
 
   /** Faults travel with HTTP 500 in both versions; 413 and 415 are refusals before SOAP processing. */
-  fault(version: SoapVersion, fault: SoapFault, status = 500, ns = TNS): SoapReply {
-    return { status, contentType: CONTENT_TYPE[version], body: renderFault(version, fault, ns) };
+  fault(version: SoapVersion, fault: SoapFault, status = 500, ns = TNS, language: Language = 'en'): SoapReply {
+    return { status, contentType: CONTENT_TYPE[version], body: renderFault(version, fault, ns, language), language };
   }
 
   /**
@@ -113,14 +120,15 @@ export class SoapCore {
   private dispatch(body: XmlElement, rawAction: string | undefined): Compiled {
     const target = ACCEPTED_NAMESPACES.includes(body.ns) ? this.byElement.get(body.local) : undefined;
     if (!target) {
-      const hint = body.ns === '' || !ACCEPTED_NAMESPACES.includes(body.ns) ? ` (operations are in namespace ${TNS})` : '';
-      throw SoapFault.client('NOT_FOUND', `Unknown operation {${body.ns}}${body.local}${hint}`);
+      const name = `{${body.ns}}${body.local}`;
+      const elsewhere = body.ns === '' || !ACCEPTED_NAMESPACES.includes(body.ns);
+      throw SoapFault.client('NOT_FOUND', elsewhere ? msg('soap.unknownOperationNs', { name, ns: TNS }) : msg('soap.unknownOperation', { name }));
     }
     const action = rawAction?.trim().replace(/^"(.*)"$/, '$1');
     if (action) {
       const named = this.byAction.get(action);
-      if (!named) throw SoapFault.client('NOT_FOUND', `Unknown SOAPAction "${action}"`);
-      if (named !== target) throw SoapFault.client('VALIDATION', `SOAPAction "${action}" does not match the body element ${body.local}`);
+      if (!named) throw SoapFault.client('NOT_FOUND', msg('soap.unknownAction', { action }));
+      if (named !== target) throw SoapFault.client('VALIDATION', msg('soap.actionMismatch', { action, element: body.local }));
     }
     return target;
   }
@@ -129,6 +137,6 @@ export class SoapCore {
 function inputOf(body: XmlElement): unknown {
   const value = plainValue(body);
   if (typeof value !== 'string') return value;
-  if (value.trim() !== '') throw SoapFault.client('VALIDATION', `<${body.local}> must hold child elements, not text`);
+  if (value.trim() !== '') throw SoapFault.client('VALIDATION', msg('soap.textBody', { element: body.local }));
   return {};
 }

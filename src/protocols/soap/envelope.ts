@@ -1,4 +1,5 @@
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
+import { msg, type Text } from '../../domain/i18n/index.js';
 import { SoapFault } from './errors.js';
 import { ENVELOPE_NS, type SoapVersion } from './spec.js';
 import { decodeEntities } from '../shared/xml-text.js';
@@ -39,7 +40,7 @@ const ATTR = '@_';
 const DECLARATION = /<!(?!--|\[CDATA\[)/;
 const ROOT_SCOPE: Scope = Object.freeze(Object.assign(Object.create(null) as Scope, { xml: 'http://www.w3.org/XML/1998/namespace' }));
 
-export const malformed = (message: string) => SoapFault.client('VALIDATION', `Malformed XML: ${message}`);
+export const malformed = (detail: Text) => SoapFault.client('VALIDATION', msg('xml.malformed', { detail }));
 
 export class EnvelopeReader {
   private readonly parser: XMLParser;
@@ -62,16 +63,16 @@ export class EnvelopeReader {
   /** Parses and checks the envelope; throws a SoapFault naming what is wrong. */
   read(xml: string): Envelope {
     if (xml.charCodeAt(0) === 0xfeff) xml = xml.slice(1);
-    if (DECLARATION.test(xml)) throw SoapFault.client('VALIDATION', 'DTDs and entity declarations are not accepted');
+    if (DECLARATION.test(xml)) throw SoapFault.client('VALIDATION', msg('soap.noDtd'));
     const valid = XMLValidator.validate(xml);
-    if (valid !== true) throw malformed(`${valid.err.msg} (line ${valid.err.line}, column ${valid.err.col})`);
+    if (valid !== true) throw malformed(msg('xml.parserError', { detail: valid.err.msg, line: valid.err.line, column: valid.err.col }));
     let roots: RawNode[];
     try {
       roots = this.parser.parse(xml) as RawNode[];
     } catch (err) {
       const message = (err as Error).message;
       if (/nested tags/i.test(message)) {
-        throw SoapFault.client('VALIDATION', `XML nesting exceeds the limit of ${this.maxDepth} levels`);
+        throw SoapFault.client('VALIDATION', msg('xml.tooDeep', { max: this.maxDepth }));
       }
       throw malformed(message);
     }
@@ -80,9 +81,9 @@ export class EnvelopeReader {
 
   private envelope(roots: RawNode[]): Envelope {
     const rootNode = roots.find((n) => tagOf(n) !== undefined && tagOf(n) !== '?xml');
-    if (!rootNode) throw malformed('no root element');
+    if (!rootNode) throw malformed(msg('xml.noRoot'));
     const root = element(rootNode, ROOT_SCOPE);
-    if (root.local !== 'Envelope') throw SoapFault.client('VALIDATION', `Expected a SOAP Envelope, found <${root.local}>`);
+    if (root.local !== 'Envelope') throw SoapFault.client('VALIDATION', msg('soap.notEnvelope', { element: root.local }));
     const version = root.ns === ENVELOPE_NS['1.1'] ? '1.1' : root.ns === ENVELOPE_NS['1.2'] ? '1.2' : undefined;
     if (!version) throw versionMismatch(root.ns);
     let headers: XmlElement[] = [];
@@ -92,10 +93,10 @@ export class EnvelopeReader {
       if (child.local === 'Header') headers = childElements(child);
       else if (child.local === 'Body') body = child;
     }
-    if (!body) throw SoapFault.client('VALIDATION', 'The envelope has no Body');
+    if (!body) throw SoapFault.client('VALIDATION', msg('soap.noBody'));
     const parts = childElements(body);
     if (parts.length !== 1) {
-      throw SoapFault.client('VALIDATION', `The Body must hold exactly one operation element, found ${parts.length}`);
+      throw SoapFault.client('VALIDATION', msg('soap.bodyParts', { count: parts.length }));
     }
     return { version, headers, body: parts[0]! };
   }
@@ -105,7 +106,7 @@ function versionMismatch(ns: string): SoapFault {
   const upgrade =
     `<soap:Upgrade><soap:SupportedEnvelope qname="s12:Envelope" xmlns:s12="${ENVELOPE_NS['1.2']}"/>` +
     `<soap:SupportedEnvelope qname="s11:Envelope" xmlns:s11="${ENVELOPE_NS['1.1']}"/></soap:Upgrade>`;
-  const fault = SoapFault.client('VALIDATION', `Unsupported envelope namespace "${ns}"; use SOAP 1.1 or SOAP 1.2`);
+  const fault = SoapFault.client('VALIDATION', msg('soap.versionMismatch', { ns }));
   return new SoapFault('VersionMismatch', fault.error, upgrade);
 }
 
@@ -132,10 +133,10 @@ function element(node: RawNode, parent: Scope): XmlElement {
   const colon = tag.indexOf(':');
   const prefix = colon === -1 ? '' : tag.slice(0, colon);
   const ns = scope[prefix];
-  if (ns === undefined && prefix !== '') throw malformed(`namespace prefix "${prefix}" is not declared`);
+  if (ns === undefined && prefix !== '') throw malformed(msg('xml.undeclaredPrefix', { prefix }));
   const local = colon === -1 ? tag : tag.slice(colon + 1);
   // The parser refuses a bare __proto__ tag but not a prefixed one; element names become object keys.
-  if (local === '__proto__') throw malformed('element name __proto__ is not accepted');
+  if (local === '__proto__') throw malformed(msg('xml.protoElement'));
   return { ns: ns ?? '', local, attrs, children: node[tag] as RawNode[], scope };
 }
 

@@ -1,5 +1,6 @@
 import { DomainError, type ErrorKind } from '../../domain/errors.js';
-import { publicMessage } from '../../runtime/public-error.js';
+import type { Language, Text } from '../../domain/i18n/index.js';
+import { publicError } from '../../runtime/public-error.js';
 import { escapeText } from '../shared/xml-text.js';
 import { SERVICE_FAULT_TYPE } from './contract.js';
 import { compileWriter } from './serialize.js';
@@ -18,7 +19,7 @@ export class SoapFault extends Error {
     super(error.message);
   }
 
-  static client(kind: ErrorKind, message: string): SoapFault {
+  static client(kind: ErrorKind, message: Text): SoapFault {
     return new SoapFault('client', new DomainError(kind, message));
   }
 
@@ -29,27 +30,29 @@ export class SoapFault extends Error {
 
 const writeDetail = compileWriter(SERVICE_FAULT_TYPE);
 
-/** The typed <ServiceFault> detail; INTERNAL never carries the real message. */
-function detail(error: DomainError, ns: string): string {
-  const message = publicMessage(error);
-  const body = writeDetail({ kind: error.kind, message, fields: error.fields, retryAfter: error.retryAfter });
-  return `<ServiceFault xmlns="${ns}">${body}</ServiceFault>`;
-}
-
-export function renderFault(version: SoapVersion, fault: SoapFault, ns = TNS): string {
+/**
+ * A fault in the reader's language: faultstring (SOAP 1.1, whose envelope
+ * schema allows `xml:lang` on it) or Reason/Text (SOAP 1.2 Part 1 §5.4.2,
+ * where `xml:lang` is required), and the typed <ServiceFault> detail's
+ * message and field messages. INTERNAL never carries the real message.
+ */
+export function renderFault(version: SoapVersion, fault: SoapFault, ns = TNS, lang: Language = 'en'): string {
   const code = FAULT_CODES[version][fault.code];
-  const reason = escapeText(publicMessage(fault.error));
+  const { error } = fault;
+  const { message, fields } = publicError(error, lang);
+  const reason = escapeText(message);
+  const detail = `<ServiceFault xmlns="${ns}">${writeDetail({ kind: error.kind, message, fields, retryAfter: error.retryAfter })}</ServiceFault>`;
   const open = `<?xml version="1.0" encoding="utf-8"?><soap:Envelope xmlns:soap="${ENVELOPE_NS[version]}">`;
   if (version === '1.1') {
     return (
-      `${open}<soap:Body><soap:Fault><faultcode>${code}</faultcode><faultstring>${reason}</faultstring>` +
-      `<detail>${detail(fault.error, ns)}</detail></soap:Fault></soap:Body></soap:Envelope>`
+      `${open}<soap:Body><soap:Fault><faultcode>${code}</faultcode><faultstring xml:lang="${lang}">${reason}</faultstring>` +
+      `<detail>${detail}</detail></soap:Fault></soap:Body></soap:Envelope>`
     );
   }
   const header = fault.header12 ? `<soap:Header>${fault.header12}</soap:Header>` : '';
   return (
     `${open}${header}<soap:Body><soap:Fault><soap:Code><soap:Value>${code}</soap:Value></soap:Code>` +
-    `<soap:Reason><soap:Text xml:lang="en">${reason}</soap:Text></soap:Reason>` +
-    `<soap:Detail>${detail(fault.error, ns)}</soap:Detail></soap:Fault></soap:Body></soap:Envelope>`
+    `<soap:Reason><soap:Text xml:lang="${lang}">${reason}</soap:Text></soap:Reason>` +
+    `<soap:Detail>${detail}</soap:Detail></soap:Fault></soap:Body></soap:Envelope>`
   );
 }

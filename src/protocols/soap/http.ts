@@ -1,5 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { msg } from '../../domain/i18n/index.js';
 import type { Runtime } from '../../runtime/invoker.js';
+import { negotiateLanguage } from '../../runtime/language.js';
 import { BodyTooLargeError, mediaType, readBody, type HttpBinding, type RequestInfo } from '../shared/http.js';
 import { buildContract } from './contract.js';
 import { SoapCore, type SoapReply } from './core.js';
@@ -51,9 +53,9 @@ export class SoapHttp implements HttpBinding {
     } catch (err) {
       if (!(err instanceof BodyTooLargeError)) throw err;
       const version = mediaType(req.headers['content-type']) === 'application/soap+xml' ? '1.2' : '1.1';
-      const fault = SoapFault.client('VALIDATION', `Request body exceeds ${err.limit} bytes`);
+      const fault = SoapFault.client('VALIDATION', msg('http.bodyTooLarge', { limit: err.limit }));
       res.setHeader('Connection', 'close');
-      return reply(res, this.core.fault(version, fault, 413));
+      return reply(res, this.core.fault(version, fault, 413, undefined, negotiateLanguage(req.headers['accept-language'])));
     }
     const soapAction = req.headers.soapaction;
     const request = {
@@ -61,6 +63,7 @@ export class SoapHttp implements HttpBinding {
       contentType: req.headers['content-type'],
       soapAction: Array.isArray(soapAction) ? soapAction[0] : soapAction,
       authorization: req.headers.authorization,
+      acceptLanguage: req.headers['accept-language'],
     };
     reply(res, await this.core.handle(request, info));
   }
@@ -74,6 +77,7 @@ function location(req: IncomingMessage): string {
 }
 
 function reply(res: ServerResponse, r: SoapReply): void {
+  if (r.language) res.setHeader('Content-Language', r.language);
   send(res, r.status, r.contentType, r.body);
 }
 

@@ -1,4 +1,5 @@
 import { DomainError } from '../../domain/errors.js';
+import { msg } from '../../domain/i18n/index.js';
 import type { RateLimiter } from '../../domain/ports.js';
 import type { Interceptor } from './types.js';
 
@@ -26,7 +27,7 @@ export const rateLimitInterceptor =
       if (!limiter) continue;
       const decision = await limiter.consume(key);
       if (!decision.allowed) {
-        throw new DomainError('RATE_LIMITED', `Too many requests; try again in ${decision.retryAfterSeconds} s`, {
+        throw new DomainError('RATE_LIMITED', msg('rate.limited', { seconds: decision.retryAfterSeconds }), {
           retryAfter: decision.retryAfterSeconds,
         });
       }
