@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { TYPES } from '../../src/app/tokens.js';
 import { GraphqlClient } from '../../src/clients/graphql.js';
 import { GrpcClient } from '../../src/clients/grpc.js';
 import { JsonRpcClient } from '../../src/clients/jsonrpc.js';
@@ -115,6 +116,53 @@ describe('access: a subscriber receives only what it could read', () => {
       expect(await ending(sub), name).toMatchObject({ reason: name.includes('graphql-ws') ? 4403 : 'UNAUTHENTICATED' });
       await sub.close();
     }
+  });
+});
+
+describe('field visibility: a subscriber receives each event shaped as it could read it', () => {
+  it("another user's email is left out of user events for non-admins in every style — single writes and bulk items alike; one's own and the admin's keep it", async () => {
+    const [admin, alice, bob] = await Promise.all([s.token(), s.token(ALICE), s.token(BOB)]);
+    const after = await cursor(s);
+    const types: EventType[] = ['user.created', 'user.updated'];
+    const [forAlice, forBob, forAdmin] = await Promise.all([subscribeAll(types, alice, after), subscribeAll(types, bob, after), subscribeAll(types, admin, after)]);
+    const rest = new RestClient(s.url);
+    expect(await rest.call('createUser', { name: 'Vera', email: 'vera@example.com' }, admin)).toMatchObject({ ok: true });
+    expect(await new JsonRpcClient(s.url).call('patchUser', { id: 1, name: 'Alice' }, alice)).toMatchObject({ ok: true });
+    expect(await new GraphqlClient(s.url).call('bulkCreateUsers', { items: [{ name: 'Wes', email: 'wes@example.com' }] }, admin)).toMatchObject({ ok: true });
+
+    // Each style renders "not yours to see" in its own idiom (member or element left out, GraphQL null, protobuf unset); the clients read all of them as no email.
+    const emails = (events: { data: Record<string, unknown> }[]) => events.map((e) => [e.data.name, e.data.email ?? null]);
+    for (const [name, sub] of Object.entries(forAlice)) {
+      expect(emails(await take(sub, 3)), `alice via ${name}`).toEqual([
+        ['Vera', null],
+        ['Alice', 'alice@example.com'],
+        ['Wes', null],
+      ]);
+    }
+    for (const [name, sub] of Object.entries(forBob)) {
+      expect(emails(await take(sub, 3)), `bob via ${name}`).toEqual([
+        ['Vera', null],
+        ['Alice', null],
+        ['Wes', null],
+      ]);
+    }
+    for (const [name, sub] of Object.entries(forAdmin)) {
+      expect(emails(await take(sub, 3)), `admin via ${name}`).toEqual([
+        ['Vera', 'vera@example.com'],
+        ['Alice', 'alice@example.com'],
+        ['Wes', 'wes@example.com'],
+      ]);
+    }
+    await Promise.all([closeAll(forAlice), closeAll(forBob), closeAll(forAdmin)]);
+
+    // The same rule on the wire, without a client in between: SSE and the long poll leave the member out.
+    const poll = await fetch(`${s.url}/api/v1/events?after=${after}&types=user.created`, { headers: { Accept: 'application/json', Authorization: `Bearer ${bob}` } });
+    const { data } = (await poll.json()) as { data: { data: Record<string, unknown> }[] };
+    expect(data.map((e) => e.data.name)).toEqual(['Vera', 'Wes']);
+    for (const e of data) expect(e.data).not.toHaveProperty('email');
+    // The outbox itself keeps the whole record: the shaping is per subscriber, on the way out.
+    const stored = await s.app.container.get(TYPES.EventStore).read({ after, limit: 10, types: ['user.created'] });
+    expect(stored.map((e) => e.data.email)).toEqual(['vera@example.com', 'wes@example.com']);
   });
 });
 

@@ -4,6 +4,8 @@ import { DomainError } from '../errors.js';
 import { eventOwner, isAfter, type DomainEvent, type EventBus, type EventQuery, type EventStore } from '../events.js';
 import { msg } from '../i18n/index.js';
 import type { Principal } from '../principal.js';
+import type { User } from '../users/schemas.js';
+import { visibleTo } from '../users/visibility.js';
 import { validate } from '../validate.js';
 import { getEventsIn, watchEventsIn } from './schemas.js';
 import { Subscription } from './subscription.js';
@@ -29,6 +31,21 @@ export function canSee(p: Principal, event: Pick<DomainEvent, 'type' | 'data'>):
   if (p.role === 'admin') return true;
   const owner = eventOwner(event);
   return owner === null || owner === p.userId;
+}
+
+/**
+ * An event as this subscriber may see it: undefined when it may not see it
+ * at all (another user's order), otherwise with its data shaped by the
+ * rules of the read that returns that resource — another user's email is
+ * left out (users/visibility.ts), exactly as getUser would leave it out.
+ * The outbox and the bus keep the whole record; the shaping is per event,
+ * per subscriber, so every style delivers what its reads would show.
+ */
+export function viewFor(p: Principal, event: DomainEvent): DomainEvent | undefined {
+  if (!canSee(p, event)) return undefined;
+  if (event.type !== 'user.created' && event.type !== 'user.updated') return event;
+  const shown = visibleTo(p, event.data as unknown as User);
+  return shown === event.data ? event : { ...event, data: shown };
 }
 
 const NEVER = new AbortController().signal;
@@ -61,7 +78,7 @@ export class FeedService {
         bus: this.bus,
         after,
         filter: filterFor(p, q.types),
-        visible: (e) => canSee(p, e),
+        view: (e) => viewFor(p, e),
         queueMax: this.limits.queueMax,
         signals: ctx.signal ? [ctx.signal, this.shutdown] : [this.shutdown],
         onClose: release,
@@ -85,7 +102,8 @@ export class FeedService {
     const after = q.after ?? (await this.store.head());
     const read = async (): Promise<EventBatch> => {
       const events = await this.store.read({ ...filter, after, limit: q.max });
-      return { events, next: events.length ? events[events.length - 1]!.id : after };
+      // The cursor moves past what was read, whether or not the caller may see all of it.
+      return { events: events.flatMap((e) => viewFor(p, e) ?? []), next: events.length ? events[events.length - 1]!.id : after };
     };
     if (q.waitSeconds === 0) return read();
 

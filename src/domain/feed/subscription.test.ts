@@ -34,7 +34,7 @@ class MemoryOutbox implements EventStore {
 }
 
 const open = (outbox: MemoryOutbox, after: string, queueMax = 4) =>
-  new Subscription({ store: outbox, bus: outbox.bus, after, filter: {}, visible: () => true, queueMax, signals: [], onClose: () => {} });
+  new Subscription({ store: outbox, bus: outbox.bus, after, filter: {}, view: (e) => e, queueMax, signals: [], onClose: () => {} });
 
 async function ids(sub: Subscription, n: number): Promise<number[]> {
   const out: number[] = [];
@@ -51,6 +51,18 @@ describe('Subscription (replay, then live)', () => {
     outbox.publish(late); // the relay catches up: already delivered by replay, so skipped
     outbox.publish(outbox.commit(1));
     expect(await ids(sub, 1)).toEqual([2]);
+    sub.close();
+  });
+
+  it('applies the view to every event, replayed or live: dropped when it says so, delivered as it shapes it', async () => {
+    const outbox = new MemoryOutbox();
+    outbox.commit(2);
+    // Odd events are not for this subscriber; even ones come out reshaped (as another user's email is left out).
+    const view = (e: DomainEvent) => (Number(e.id) % 2 ? undefined : { ...e, data: { shaped: e.id } });
+    const sub = new Subscription({ store: outbox, bus: outbox.bus, after: '0', filter: {}, view, queueMax: 4, signals: [], onClose: () => {} });
+    expect((await sub.next()).value).toMatchObject({ id: '2', data: { shaped: '2' } });
+    outbox.publish(outbox.commit(2));
+    expect((await sub.next()).value).toMatchObject({ id: '4', data: { shaped: '4' } });
     sub.close();
   });
 
@@ -93,7 +105,7 @@ describe('Subscription (replay, then live)', () => {
     const outbox = new MemoryOutbox();
     const abort = new AbortController();
     let closed = 0;
-    const sub = new Subscription({ store: outbox, bus: outbox.bus, after: '0', filter: {}, visible: () => true, queueMax: 4, signals: [abort.signal], onClose: () => closed++ });
+    const sub = new Subscription({ store: outbox, bus: outbox.bus, after: '0', filter: {}, view: (e) => e, queueMax: 4, signals: [abort.signal], onClose: () => closed++ });
     const waiting = sub.next();
     await new Promise((r) => setTimeout(r, 0));
     abort.abort();

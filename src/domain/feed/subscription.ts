@@ -12,8 +12,11 @@ export interface SubscriptionOptions {
   after: string;
   /** Filters applied in the outbox query and to live events alike. */
   filter: Omit<EventQuery, 'after' | 'limit'>;
-  /** The caller's access rule, checked per event. */
-  visible: (event: DomainEvent) => boolean;
+  /**
+   * The caller's access rules, applied per event: the event as this
+   * subscriber may see it, or undefined when it may not see it at all.
+   */
+  view: (event: DomainEvent) => DomainEvent | undefined;
   /** Undelivered live events held for this subscriber; one more and it is cut off. */
   queueMax: number;
   /** Ends the subscription (client gone, server shutting down). */
@@ -84,7 +87,7 @@ export class Subscription implements AsyncIterableIterator<DomainEvent> {
         const page = await this.o.store.read({ ...this.o.filter, after: this.cursor, limit: REPLAY_PAGE });
         if (this.closed) return DONE;
         if (page.length) this.cursor = page[page.length - 1]!.id;
-        this.backlog = page.filter((e) => this.o.visible(e));
+        this.backlog = page.flatMap((e) => this.o.view(e) ?? []);
         // Caught up: from here on the queue holds everything after the cursor (unless it overflowed during the read).
         if (page.length < REPLAY_PAGE && !this.overflowed) this.replaying = false;
         continue;
@@ -126,13 +129,14 @@ export class Subscription implements AsyncIterableIterator<DomainEvent> {
     if (this.closed || this.overflowed || !isAfter(event.id, this.cursor)) return;
     const types = this.o.filter.types;
     if (types && !types.includes(event.type)) return;
-    if (!this.o.visible(event)) return;
+    const shown = this.o.view(event);
+    if (!shown) return;
     if (this.queue.length >= this.o.queueMax) {
       this.overflowed = true;
       this.queue = [];
       if (!this.replaying) this.unsubscribe();
     } else {
-      this.queue.push(event);
+      this.queue.push(shown);
     }
     this.wake?.();
   }
