@@ -4,6 +4,8 @@ import type { DomainEvent } from '../../domain/events.js';
 import { createContext, type CallContext } from '../../runtime/context.js';
 import { fromAuthorization, fromToken } from '../../runtime/credentials.js';
 import type { Runtime } from '../../runtime/invoker.js';
+import { negotiateLanguage } from '../../runtime/language.js';
+import { publicMessage } from '../../runtime/public-error.js';
 import { markTokenRejected, renderProblem } from '../rest/errors.js';
 import { restEvent } from '../rest/representation.js';
 import { pathOf, writeReply, type HttpBinding, type RequestInfo } from '../shared/http.js';
@@ -30,7 +32,8 @@ export interface EventsOptions {
  * sends by itself when it reconnects — or `after=` replays what was missed
  * from the outbox first. Failures before the stream opens are RFC 9457
  * problems like the rest of the REST face (401 with WWW-Authenticate
- * without a token). Once open, a stream ends with a comment saying why:
+ * without a token), in the Accept-Language's language. Once open, a stream
+ * ends with a comment saying why (the kind, then the reason in that language):
  * at shutdown, when the client reads too slowly (its unsent bytes stay
  * queued for `slowPeerMs`, or its event queue overflows), or when its
  * token expires or is revoked.
@@ -63,7 +66,7 @@ export class EventsHttp implements HttpBinding {
     const url = new URL(req.url ?? EVENTS_PATH, 'http://localhost');
     const token = url.searchParams.get(STREAM_PARAMS.token);
     const credentials = req.headers.authorization || token === null ? fromAuthorization(req.headers.authorization) : fromToken(token);
-    const ctx = createContext({ style: 'events', ...info, credentials });
+    const ctx = createContext({ style: 'events', ...info, credentials, language: negotiateLanguage(req.headers['accept-language']) });
     let events: AsyncIterable<unknown>;
     try {
       events = await this.runtime.stream('watchEvents', ctx, this.input(url, req.headers['last-event-id']));
@@ -95,7 +98,8 @@ export class EventsHttp implements HttpBinding {
       }
     } catch (err) {
       const e = this.runtime.normalise(err, ctx, 'watchEvents');
-      ending = `closed: ${e.kind}: ${e.kind === 'INTERNAL' ? 'internal error' : e.message}`;
+      // The reason in the subscriber's language, after the kind, which clients branch on (a comment: no header can say it any more).
+      ending = `closed: ${e.kind}: ${publicMessage(e, ctx.language)}`;
     } finally {
       clearInterval(heartbeat);
     }
@@ -138,10 +142,16 @@ export class EventsHttp implements HttpBinding {
     const e = this.runtime.normalise(err, ctx, 'watchEvents');
     // A token that was sent and refused gets error="invalid_token" (RFC 6750 §3.1), as on every REST route.
     if (e.kind === 'UNAUTHENTICATED' && ctx.credentials.scheme !== 'none') markTokenRejected(e);
-    const problem = renderProblem(e, pathOf(req.url), ctx.requestId);
+    const problem = renderProblem(e, pathOf(req.url), ctx.requestId, ctx.language);
     writeReply(res, {
       status: problem.status,
-      headers: { ...problem.headers, 'Content-Type': 'application/problem+json', 'Cache-Control': 'no-store' },
+      headers: {
+        ...problem.headers,
+        'Content-Type': 'application/problem+json',
+        'Content-Language': ctx.language,
+        Vary: 'Accept, Accept-Language',
+        'Cache-Control': 'no-store',
+      },
       body: JSON.stringify(problem.body),
     });
   }

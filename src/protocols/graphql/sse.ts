@@ -2,9 +2,11 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { GraphQLError, type ExecutionResult } from 'graphql';
 import { createHandler, type Handler, type OperationArgs, type Response } from 'graphql-sse';
 import { DomainError } from '../../domain/errors.js';
+import { msg, render } from '../../domain/i18n/index.js';
 import { createContext } from '../../runtime/context.js';
 import { fromAuthorization, fromToken } from '../../runtime/credentials.js';
 import type { Runtime } from '../../runtime/invoker.js';
+import { negotiateLanguage } from '../../runtime/language.js';
 import type { Logger } from '../../runtime/log.js';
 import { BodyTooLargeError, readBody, sendJson, type RequestInfo } from '../shared/http.js';
 import { formatError, GRAPHQL_CODES, REQUEST_CODES, requestError } from './errors.js';
@@ -42,16 +44,19 @@ export class GraphqlSse {
       onSubscribe: async (req, params): Promise<OperationArgs | Response> => {
         const token = new URL(req.raw.url ?? '/', 'http://localhost').searchParams.get('access_token');
         const auth = req.raw.headers.authorization;
-        const call = createContext({ style: 'graphql', ...req.context, credentials: auth || token === null ? fromAuthorization(auth) : fromToken(token) });
+        const language = negotiateLanguage(req.raw.headers['accept-language']);
+        const credentials = auth || token === null ? fromAuthorization(auth) : fromToken(token);
+        const call = createContext({ style: 'graphql', ...req.context, credentials, language });
         const prepared = await preparer.prepare(params, call);
         if (!Array.isArray(prepared)) return prepared as OperationArgs;
         const errors = prepared as readonly GraphQLError[];
         const status = errors.some((e) => e.extensions.code === GRAPHQL_CODES.UNAUTHENTICATED) ? 401 : 400;
-        return [JSON.stringify({ errors: errors.map((e) => formatError(e, internal)) }), { status, statusText: '', headers: { 'content-type': 'application/json; charset=utf-8' } }];
+        const headers = { 'content-type': 'application/json; charset=utf-8', 'content-language': language };
+        return [JSON.stringify({ errors: errors.map((e) => formatError(e, internal, language)) }), { status, statusText: '', headers }];
       },
-      onNext: (_ctx, _req, result) => {
+      onNext: (_ctx, req, result) => {
         const r = result as ExecutionResult;
-        return r.errors ? { ...r, errors: r.errors.map((e) => formatError(e, internal)) } : undefined;
+        return r.errors ? { ...r, errors: r.errors.map((e) => formatError(e, internal, negotiateLanguage(req.raw.headers['accept-language']))) } : undefined;
       },
     });
   }
@@ -63,8 +68,10 @@ export class GraphqlSse {
         body = (await readBody(req, this.options.bodyLimitBytes)).toString('utf8');
       } catch (err) {
         if (!(err instanceof BodyTooLargeError)) throw err;
+        const language = negotiateLanguage(req.headers['accept-language']);
         res.setHeader('Connection', 'close');
-        return sendJson(res, 413, { errors: [requestError(err.message, REQUEST_CODES.payloadTooLarge, { max: err.limit })] });
+        res.setHeader('Content-Language', language);
+        return sendJson(res, 413, { errors: [requestError(render(msg('http.bodyTooLarge', { limit: err.limit }), language), REQUEST_CODES.payloadTooLarge, { max: err.limit })] });
       }
     }
     const [stream, init] = await this.handler({
@@ -89,7 +96,8 @@ export class GraphqlSse {
     } catch (err) {
       // The operation's stream failed (the subscriber fell behind, its token expired): a last `next` with the error, then `complete`.
       const cause = err instanceof GraphQLError ? err : new GraphQLError(err instanceof Error ? err.message : String(err), { originalError: err instanceof Error ? err : undefined });
-      const formatted = formatError(cause, (c) => this.runtime.normalise(c, { log: this.options.log, requestId: info.requestId }, 'graphql'));
+      const language = negotiateLanguage(req.headers['accept-language']);
+      const formatted = formatError(cause, (c) => this.runtime.normalise(c, { log: this.options.log, requestId: info.requestId }, 'graphql'), language);
       if (!(cause.originalError instanceof DomainError)) this.options.log.debug({ err }, 'graphql-sse stream ended by an error');
       res.write(`event: next\ndata: ${JSON.stringify({ errors: [formatted] })}\n\nevent: complete\ndata: \n\n`);
     } finally {

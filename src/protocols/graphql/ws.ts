@@ -4,9 +4,11 @@ import { GraphQLError, type ExecutionResult } from 'graphql';
 import { makeServer, type Server } from 'graphql-ws';
 import type { WebSocket } from 'ws';
 import { DomainError } from '../../domain/errors.js';
+import { msg, render, type Language } from '../../domain/i18n/index.js';
 import { createContext } from '../../runtime/context.js';
 import { fromAuthorization, fromToken, type Credentials } from '../../runtime/credentials.js';
 import type { Runtime } from '../../runtime/invoker.js';
+import { negotiateLanguage } from '../../runtime/language.js';
 import type { Logger } from '../../runtime/log.js';
 import type { RequestInfo } from '../shared/http.js';
 import { CLOSE_TRY_AGAIN_LATER, FELL_BEHIND_REASON, type WsGuard } from '../shared/ws.js';
@@ -25,6 +27,8 @@ interface Extra {
   readonly ws: WebSocket;
   readonly info: Omit<RequestInfo, 'signal'>;
   readonly closed: AbortSignal;
+  /** The upgrade request's Accept-Language: the language of every error on this socket. */
+  readonly language: Language;
   credentials: Credentials;
   /** Subscribe messages whose handler still counts against the guard's in-flight cap. */
   readonly starting: Map<string, () => void>;
@@ -57,7 +61,7 @@ export class GraphqlWebSocket {
     private readonly options: GraphqlWsOptions,
   ) {
     const internal = (cause: unknown) => runtime.normalise(cause, { log: options.log, requestId: '' }, 'graphql');
-    const format = (errors: readonly GraphQLError[]) => errors.map((e) => formatError(e, internal).toJSON());
+    const format = (errors: readonly GraphQLError[], lang: Language) => errors.map((e) => formatError(e, internal, lang).toJSON());
     this.server = makeServer<Record<string, unknown> | undefined, Extra>({
       onConnect: async (ctx) => {
         const auth = authorizationOf(ctx.connectionParams);
@@ -72,7 +76,7 @@ export class GraphqlWebSocket {
       },
       onSubscribe: async (ctx, id, payload) => {
         if (Object.keys(ctx.subscriptions).length > options.maxOperationsPerConnection) {
-          const message = `At most ${options.maxOperationsPerConnection} operations at once on one connection`;
+          const message = render(msg('graphql.tooManyOperations', { max: options.maxOperationsPerConnection }), ctx.extra.language);
           return [new GraphQLError(message, { extensions: { code: GRAPHQL_CODES.RATE_LIMITED } })];
         }
         return this.preparer.prepare(payload, this.context(ctx.extra));
@@ -82,14 +86,15 @@ export class GraphqlWebSocket {
         ctx.extra.starting.get(id)?.();
         ctx.extra.held.set(id, options.guard.hold(ctx.extra.ws));
       },
-      onNext: (_ctx, _id, _payload, _args, result: ExecutionResult) => (result.errors ? { ...result, errors: format(result.errors) } : undefined),
+      onNext: (ctx, _id, _payload, _args, result: ExecutionResult) =>
+        result.errors ? { ...result, errors: format(result.errors, ctx.extra.language) } : undefined,
       onError: (ctx, _id, _payload, errors) => {
         const cause = errors[0]?.originalError;
         // A subscriber that fell behind is cut off, as on every streaming transport; it resumes with `after`.
         if (cause instanceof DomainError && cause.kind === 'RATE_LIMITED') {
           setTimeout(() => ctx.extra.ws.close(CLOSE_TRY_AGAIN_LATER, FELL_BEHIND_REASON), 0);
         }
-        return format(errors);
+        return format(errors, ctx.extra.language);
       },
       onComplete: (ctx, id) => {
         ctx.extra.held.get(id)?.();
@@ -113,6 +118,7 @@ export class GraphqlWebSocket {
       ws,
       info,
       closed: closed.signal,
+      language: negotiateLanguage(req.headers['accept-language']),
       credentials: req.headers.authorization ? fromAuthorization(req.headers.authorization) : fromToken(token),
       starting: new Map(),
       held: new Map(),
@@ -143,7 +149,14 @@ export class GraphqlWebSocket {
   }
 
   private context(extra: Extra) {
-    return createContext({ style: 'graphql', log: extra.info.log, peer: extra.info.peer, signal: extra.closed, credentials: extra.credentials });
+    return createContext({
+      style: 'graphql',
+      log: extra.info.log,
+      peer: extra.info.peer,
+      signal: extra.closed,
+      credentials: extra.credentials,
+      language: extra.language,
+    });
   }
 }
 
