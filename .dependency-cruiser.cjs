@@ -1,6 +1,7 @@
 /**
  * Import rules: layers point down (app → hosts → protocols → runtime →
- * contract → domain; infra implements domain ports), no cycles, inversify
+ * contract → domain; infra implements domain ports; clients → contract;
+ * compare → clients; pages → compare, clients, runtime), no cycles, inversify
  * only in the composition root, and only binding files touch node:http, ws
  * or express. Run by `.ci/run` as `npm run lint:deps`; test/architecture.test.ts
  * proves that a deliberate violation is reported, e.g.
@@ -16,11 +17,15 @@ const below = {
   contract: ['domain'],
   runtime: ['contract', 'domain'],
   protocols: ['runtime', 'contract', 'domain'],
-  hosts: ['protocols', 'runtime', 'contract', 'domain'],
+  hosts: ['pages', 'protocols', 'runtime', 'contract', 'domain'],
   infra: ['domain'],
   clients: ['contract', 'domain'],
+  // The comparison tooling (CLI, scenarios, measurement) drives the gateway only through the protocol clients.
+  compare: ['clients', 'contract', 'domain'],
+  // Pages served by the gateway (the /compare explorer): bindings like a style's, plus the tooling they show.
+  pages: ['compare', 'clients', 'protocols', 'runtime', 'contract', 'domain'],
 };
-const ALL = ['domain', 'contract', 'runtime', 'protocols', 'hosts', 'infra', 'clients', 'app'];
+const ALL = ['domain', 'contract', 'runtime', 'protocols', 'hosts', 'infra', 'clients', 'compare', 'pages', 'app'];
 
 /** Each layer may import itself and what is listed below it; nothing else of src/. */
 const layerRules = Object.entries(below).map(([from, allowed]) => ({
@@ -40,13 +45,20 @@ module.exports = {
       from: { path: '(^|/)src/' },
       to: { circular: true },
     },
-    ...layerRules.filter((r) => r.name !== 'clients-imports-down-only'),
+    ...layerRules.filter((r) => r.name !== 'clients-imports-down-only' && r.name !== 'pages-imports-down-only'),
     {
       name: 'clients-imports-down-only',
       comment: 'clients/ may import contract, domain and the published parts of a style (protocols/*/spec.ts, docs.ts), never its server code',
       severity: 'error',
       from: { path: layer('clients') },
       to: { path: '(^|/)src/(runtime|hosts|infra|app)/|(^|/)src/protocols/(?![^/]+/(spec|docs)\\.ts$)' },
+    },
+    {
+      name: 'pages-imports-down-only',
+      comment: 'pages/ may import compare, clients, runtime, contract, domain and protocols/shared (HTTP helpers), never a style\'s own code',
+      severity: 'error',
+      from: { path: layer('pages') },
+      to: { path: '(^|/)src/(hosts|infra|app)/|(^|/)src/protocols/(?!shared/)' },
     },
     {
       name: 'inversify-only-in-app',
@@ -58,10 +70,10 @@ module.exports = {
     {
       name: 'http-only-in-bindings',
       comment:
-        'Only binding files (hosts/, protocols/*/{http,ws,express}.ts) import node:http, ws or express; cores stay framework-free (type-only imports are fine). ' +
+        'Only binding files (hosts/, protocols/*/{http,ws,express}.ts, pages/*/http.ts, and compare/tap.ts, the socket-level byte counter) import node:http, ws or express; cores stay framework-free (type-only imports are fine). ' +
         'Clients are network code by nature: they may open WebSockets (Node 20 has no global WebSocket).',
       severity: 'error',
-      from: { path: '(^|/)src/', pathNot: '(^|/)src/(hosts/|clients/|protocols/[^/]+/(http|ws|express)\\.ts$)' },
+      from: { path: '(^|/)src/', pathNot: '(^|/)src/(hosts/|clients/|protocols/[^/]+/(http|ws|express)\\.ts$|pages/[^/]+/http\\.ts$|compare/tap\\.ts$)' },
       to: {
         path: '^(node:)?(http|https|http2|net)$|node_modules/(ws|express)/',
         dependencyTypesNot: ['type-only'],

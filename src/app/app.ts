@@ -12,6 +12,7 @@ import type { Database } from '../infra/storage/schema.js';
 import { seedDemoData } from '../infra/storage/seed.js';
 import { SqlSettingsRepository } from '../infra/storage/settings-repo.js';
 import { domainModule, hostModule, infraModule, runtimeModule } from './modules.js';
+import { PAGE_MODULES } from './pages.js';
 import { STYLE_MODULES } from './styles.js';
 import { TYPES } from './tokens.js';
 
@@ -51,7 +52,7 @@ export async function buildApp(
   if (config.seedDemoData && (await seedDemoData(db, hasher, config.demoPassword, announce))) log.info('seeded demo data');
 
   const container = new Container({ defaultScope: 'Singleton' });
-  await container.load(infraModule({ config, log, db, counter, settings, hasher, admin, jwtSecret }), domainModule, runtimeModule, ...STYLE_MODULES, hostModule);
+  await container.load(infraModule({ config, log, db, counter, settings, hasher, admin, jwtSecret }), domainModule, runtimeModule, ...STYLE_MODULES, ...PAGE_MODULES, hostModule);
   const relay = container.get(TYPES.OutboxRelay);
   await relay.start();
   const host = container.get(TYPES.HttpHost);

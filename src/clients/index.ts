@@ -5,7 +5,7 @@ import { RestClient } from './rest.js';
 import { SoapClient } from './soap.js';
 import type { ProtocolClient } from './types.js';
 
-export type { EventSubscription, Outcome, Protocol, ProtocolClient, SubscribeOptions } from './types.js';
+export type { Call, EventSubscription, Outcome, Protocol, ProtocolClient, Selection, SubscribeOptions } from './types.js';
 export { EventStreamError } from './stream.js';
 
 /** Every API style polyface serves, as a client each; SOAP counts once per envelope version. */

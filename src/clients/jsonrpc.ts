@@ -1,11 +1,11 @@
-import { JSONRPCClient, JSONRPCErrorException, type JSONRPCResponse } from 'json-rpc-2.0';
+import { createJSONRPCErrorResponse, JSONRPCClient, JSONRPCErrorException, type JSONRPCRequest, type JSONRPCResponse } from 'json-rpc-2.0';
 import { kindOf, type ErrorData } from '../protocols/jsonrpc/spec.js';
 import type { OperationName } from '../contract/operations.js';
 import WebSocket from 'ws';
 import type { DomainEvent, EventType } from '../domain/events.js';
 import { ENDED_NOTIFICATION, EVENT_NOTIFICATION, RPC_PATH, SUBSCRIBE } from '../protocols/jsonrpc/spec.js';
 import { EventChannel, EventStreamError, type EventSubscription, type SubscribeOptions } from './stream.js';
-import type { Outcome, ProtocolClient } from './types.js';
+import type { Call, Outcome, ProtocolClient } from './types.js';
 
 interface CallOptions {
   token?: string;
@@ -21,6 +21,8 @@ export class JsonRpcClient implements ProtocolClient {
   readonly protocol = 'jsonrpc' as const;
   private readonly rpc: JSONRPCClient<CallOptions>;
   private readonly wsUrl: string;
+  /** One id sequence for single calls and batch members: answers are matched by id, so concurrent batches must never share one. */
+  private lastId = 0;
 
   /** `baseUrl` is the gateway's root, e.g. http://127.0.0.1:3000. */
   constructor(baseUrl: string) {
@@ -34,7 +36,7 @@ export class JsonRpcClient implements ProtocolClient {
       });
       if (res.status === 200) this.rpc.receive((await res.json()) as JSONRPCResponse | JSONRPCResponse[]);
       else if (res.status !== 204) throw new Error(`JSON-RPC transport answered HTTP ${res.status}`);
-    });
+    }, () => ++this.lastId);
   }
 
   async call(operation: OperationName, input: Record<string, unknown>, token?: string): Promise<Outcome> {
@@ -43,11 +45,7 @@ export class JsonRpcClient implements ProtocolClient {
       return { ok: true, data };
     } catch (err) {
       if (!(err instanceof JSONRPCErrorException)) throw err;
-      const kind = kindOf(err);
-      // No kind: a protocol-level error (-32600, -32601, …) or json-rpc-2.0's code 0 for a failed transport, not a domain outcome.
-      if (!kind) throw err;
-      const data = err.data as Partial<ErrorData> | undefined;
-      return { ok: false, kind, fields: (data?.fields ?? []).map((f) => f.field).sort() };
+      return failure(err);
     }
   }
 
@@ -96,4 +94,25 @@ export class JsonRpcClient implements ProtocolClient {
     ws.on('error', (err: Error) => channel.fail(err));
     return channel;
   }
+
+  /** A JSON-RPC batch (§6): one HTTP request carrying every call, answers matched back by id. */
+  async batch(calls: readonly Call[], token?: string): Promise<Outcome[]> {
+    if (!calls.length) return [];
+    const requests: JSONRPCRequest[] = calls.map((c) => ({ jsonrpc: '2.0', method: c.operation, params: c.input, id: ++this.lastId }));
+    const responses = await this.rpc.requestAdvanced(requests, token === undefined ? {} : { token });
+    const byId = new Map(responses.map((r) => [r.id, r]));
+    return requests.map((req) => {
+      const res = byId.get(req.id!) ?? createJSONRPCErrorResponse(req.id!, 0, 'No answer in the batch');
+      if (!res.error) return { ok: true, data: res.result as unknown };
+      return failure(new JSONRPCErrorException(res.error.message, res.error.code, res.error.data));
+    });
+  }
+}
+
+function failure(err: JSONRPCErrorException): Outcome {
+  const kind = kindOf(err);
+  // No kind: a protocol-level error (-32600, -32601, …) or json-rpc-2.0's code 0 for a failed transport, not a domain outcome.
+  if (!kind) throw err;
+  const data = err.data as Partial<ErrorData> | undefined;
+  return { ok: false, kind, fields: (data?.fields ?? []).map((f) => f.field).sort() };
 }

@@ -16,6 +16,20 @@ export type Outcome =
   | { ok: true; data: unknown }
   | { ok: false; kind: ErrorKind; fields: string[] };
 
+/** One call by its contract name, as batches and graph reads take them. */
+export interface Call {
+  readonly operation: OperationName;
+  readonly input: Record<string, unknown>;
+}
+
+/**
+ * The fields a read wants, nested for related records that the style can
+ * follow in the same request: `{ name: true, orders: { totalAmount: true } }`.
+ */
+export interface Selection {
+  readonly [field: string]: true | Selection;
+}
+
 /**
  * A small client that turns a domain-level call into a real request in one
  * API style and the answer back into an Outcome. The conformance suite and
@@ -33,4 +47,16 @@ export interface ProtocolClient {
    */
   subscribe(types: readonly EventType[], options: SubscribeOptions): EventSubscription;
   close?(): Promise<void>;
+  /**
+   * Independent calls in one round trip (a JSON-RPC batch, GraphQL aliases),
+   * answered in order. Styles without it make one request per call.
+   */
+  batch?(calls: readonly Call[], token?: string): Promise<Outcome[]>;
+  /**
+   * A read that follows relations in the same request (GraphQL's nested
+   * selection): the root call's result reduced to `selection`, with related
+   * records nested where the selection names them. Styles without it read
+   * the related records with further calls.
+   */
+  readGraph?(root: Call, selection: Selection, token?: string): Promise<Outcome>;
 }

@@ -54,6 +54,8 @@ export interface Config {
   chat: { maxMessageBytes: number; maxMessagesPerSecond: number; maxRoomsPerConnection: number; maxConnectionsPerUser: number };
   /** gRPC: the dedicated listener's port (h2c is also served on `port`) and calls per HTTP/2 connection. */
   grpc: { port: number; maxConcurrentStreams: number };
+  /** The /compare page shows the charts of the last `npm run compare` found in this folder. */
+  compare: { reportDir: string };
 }
 
 const int = (fallback: number) =>
@@ -134,6 +136,7 @@ const ENV = z.object({
   CHAT_MAX_CONNECTIONS_PER_USER: int(5),
   GRPC_PORT: int(50051),
   GRPC_MAX_CONCURRENT_STREAMS: int(100),
+  COMPARE_REPORT_DIR: text('./compare-report'),
 });
 
 export const ENV_VARIABLES: readonly string[] = Object.keys(ENV.shape);
@@ -194,6 +197,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       maxConnectionsPerUser: Math.max(1, e.CHAT_MAX_CONNECTIONS_PER_USER),
     },
     grpc: { port: e.GRPC_PORT, maxConcurrentStreams: e.GRPC_MAX_CONCURRENT_STREAMS },
+    compare: { reportDir: e.COMPARE_REPORT_DIR! },
   };
 }
 
