@@ -7,6 +7,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../src/app/app.js';
 import { TYPES } from '../src/app/tokens.js';
 import { testConfig } from '../src/infra/config.js';
+import { MIGRATION_NAMES } from '../src/infra/storage/migrations.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const dir = mkdtempSync(join(tmpdir(), 'polyface-cli-'));
@@ -76,7 +77,8 @@ describe('polyface CLI', { timeout: 120_000 }, () => {
 
   it('migrate applies pending migrations once; seed fills an empty database once', async () => {
     const env = { DATABASE_URL: join(dir, 'a.sqlite'), DEMO_PASSWORD: 'demo-password' };
-    expect(await polyface(['migrate'], env)).toMatchObject({ code: 0, stdout: 'applied 0001_initial, 0002_credentials_version\n' });
+    expect(await polyface(['migrate'], env)).toMatchObject({ code: 0, stdout: `applied ${MIGRATION_NAMES.join(', ')}\n` });
+    expect(MIGRATION_NAMES.slice(0, 2)).toEqual(['0001_initial', '0002_credentials_version']);
     expect(await polyface(['migrate'], env)).toMatchObject({ code: 0, stdout: 'database is up to date\n' });
     expect(await polyface(['seed'], env)).toMatchObject({ code: 0, stdout: 'seeded demo data\n' });
     expect(await polyface(['seed'], env)).toMatchObject({ code: 0, stdout: 'the database already holds data: nothing seeded\n' });

@@ -92,6 +92,8 @@ export async function buildApp(
     ...PAGE_MODULES,
     hostModule,
   );
+  const relay = container.get(TYPES.OutboxRelay);
+  await relay.start();
   const host = container.get(TYPES.HttpHost);
   const metrics = container.get(TYPES.GatewayMetrics);
   counter.onQuery = metrics.observeQuery;
@@ -137,6 +139,7 @@ export async function buildApp(
         await new Promise<void>((resolve) => metricsServer.close(() => resolve()));
       }
       await tracing?.shutdown();
+      await relay.stop();
       await db.destroy();
     },
   };

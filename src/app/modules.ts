@@ -4,6 +4,7 @@ import { sql, type Kysely } from 'kysely';
 import { Registry } from 'prom-client';
 import { AuthService } from '../domain/auth/service.js';
 import { ProductService } from '../domain/catalog/service.js';
+import { FeedService } from '../domain/feed/service.js';
 import { OrderService } from '../domain/orders/service.js';
 import type { AdminCredentials, PasswordHasher, SettingsRepository } from '../domain/ports.js';
 import { UserBulkService } from '../domain/users/bulk.js';
@@ -20,9 +21,11 @@ import { WsConnections } from '../protocols/shared/ws.js';
 import { systemClock } from '../infra/clock.js';
 import type { Config } from '../infra/config.js';
 import { InProcessEventBus } from '../infra/events/memory-bus.js';
+import { OutboxRelay } from '../infra/events/outbox.js';
 import { memoryRateLimiters } from '../infra/limits/memory.js';
 import type { Logger } from '../infra/logger.js';
 import type { QueryCounter } from '../infra/storage/database.js';
+import { SqlEventStore } from '../infra/storage/events-repo.js';
 import { SqlOrderRepository } from '../infra/storage/orders-repo.js';
 import { SqlProductRepository } from '../infra/storage/products-repo.js';
 import type { Database } from '../infra/storage/schema.js';
@@ -70,9 +73,28 @@ export const infraModule = (r: InfraResources) =>
     bind(TYPES.UserRepository).toDynamicValue((c) => new SqlUserRepository(c.get(TYPES.Database))).inSingletonScope();
     bind(TYPES.ProductRepository).toDynamicValue((c) => new SqlProductRepository(c.get(TYPES.Database))).inSingletonScope();
     bind(TYPES.OrderRepository).toDynamicValue((c) => new SqlOrderRepository(c.get(TYPES.Database))).inSingletonScope();
-    bind(TYPES.UnitOfWork).toDynamicValue((c) => new SqlUnitOfWork(c.get(TYPES.Database))).inSingletonScope();
     bind(TYPES.EventBus)
-      .toDynamicValue((c) => new InProcessEventBus(c.get(TYPES.Clock), (err) => c.get(TYPES.Logger).error({ err }, 'event listener failed')))
+      .toDynamicValue((c) => new InProcessEventBus((err) => c.get(TYPES.Logger).error({ err }, 'event listener failed')))
+      .inSingletonScope();
+    bind(TYPES.EventStore).toDynamicValue((c) => new SqlEventStore(c.get(TYPES.Database))).inSingletonScope();
+    bind(TYPES.OutboxRelay)
+      .toDynamicValue((c) => {
+        const { events } = c.get(TYPES.Config);
+        return new OutboxRelay({
+          store: c.get(TYPES.EventStore),
+          bus: c.get(TYPES.EventBus),
+          maxAgeSeconds: events.retentionSeconds,
+          maxCount: events.retentionCount,
+          pruneIntervalMs: events.pruneIntervalSeconds * 1000,
+          onError: (err, what) => c.get(TYPES.Logger).error({ err }, what),
+        });
+      })
+      .inSingletonScope();
+    bind(TYPES.UnitOfWork)
+      .toDynamicValue((c) => {
+        const relay = c.get(TYPES.OutboxRelay);
+        return new SqlUnitOfWork(c.get(TYPES.Database), c.get(TYPES.Clock), (events) => relay.committed(events));
+      })
       .inSingletonScope();
     bind(TYPES.RateLimiters).toConstantValue(memoryRateLimiters);
     if (r.tracing) bind(TYPES.Tracing).toConstantValue(r.tracing);
@@ -85,12 +107,12 @@ export const infraModule = (r: InfraResources) =>
  */
 export const domainModule = new ContainerModule(({ bind }) => {
   bind(TYPES.UserService)
-    .toDynamicValue((c) => new UserService(c.get(TYPES.UserRepository), c.get(TYPES.PasswordHasher), c.get(TYPES.EventBus)))
+    .toDynamicValue((c) => new UserService(c.get(TYPES.UserRepository), c.get(TYPES.PasswordHasher), c.get(TYPES.UnitOfWork)))
     .inSingletonScope();
-  bind(TYPES.ProductService).toDynamicValue((c) => new ProductService(c.get(TYPES.ProductRepository), c.get(TYPES.EventBus))).inSingletonScope();
+  bind(TYPES.ProductService).toDynamicValue((c) => new ProductService(c.get(TYPES.ProductRepository), c.get(TYPES.UnitOfWork))).inSingletonScope();
   bind(TYPES.OrderService)
     .toDynamicValue(
-      (c) => new OrderService(c.get(TYPES.OrderRepository), c.get(TYPES.UserRepository), c.get(TYPES.ProductRepository), c.get(TYPES.EventBus)),
+      (c) => new OrderService(c.get(TYPES.OrderRepository), c.get(TYPES.UserRepository), c.get(TYPES.UnitOfWork)),
     )
     .inSingletonScope();
   bind(TYPES.AuthService)
@@ -98,10 +120,15 @@ export const domainModule = new ContainerModule(({ bind }) => {
       (c) => new AuthService(c.get(TYPES.UserRepository), c.get(TYPES.PasswordHasher), c.get(TYPES.TokenCodec), c.get(TYPES.AdminCredentials)),
     )
     .inSingletonScope();
+  bind(TYPES.FeedService)
+    .toDynamicValue((c) => {
+      const { events } = c.get(TYPES.Config);
+      const limits = { queueMax: events.queueMax, maxPerPrincipal: events.maxPerPrincipal };
+      return new FeedService(c.get(TYPES.EventStore), c.get(TYPES.EventBus), limits, c.get(TYPES.Shutdown).signal);
+    })
+    .inSingletonScope();
   bind(TYPES.UserBulkService)
-    .toDynamicValue(
-      (c) => new UserBulkService(c.get(TYPES.UserRepository), c.get(TYPES.PasswordHasher), c.get(TYPES.UnitOfWork), c.get(TYPES.EventBus)),
-    )
+    .toDynamicValue((c) => new UserBulkService(c.get(TYPES.PasswordHasher), c.get(TYPES.UnitOfWork)))
     .inSingletonScope();
   bind(TYPES.DomainServices)
     .toDynamicValue((c) => ({
@@ -109,6 +136,7 @@ export const domainModule = new ContainerModule(({ bind }) => {
       users: c.get(TYPES.UserService),
       products: c.get(TYPES.ProductService),
       orders: c.get(TYPES.OrderService),
+      feed: c.get(TYPES.FeedService),
       userBulk: c.get(TYPES.UserBulkService),
     }))
     .inSingletonScope();

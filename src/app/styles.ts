@@ -1,5 +1,6 @@
 import { ContainerModule, type ResolutionContext } from 'inversify';
 import type { Config } from '../infra/config.js';
+import { EventsHttp } from '../protocols/events/http.js';
 import { GraphqlHttp } from '../protocols/graphql/http.js';
 import { grpcFace } from '../protocols/grpc/face.js';
 import { GrpcServices } from '../protocols/grpc/server.js';
@@ -38,9 +39,29 @@ const style = (make: (runtime: Runtime, config: Config, c: ResolutionContext) =>
  * styles claim the same one), so the order is only the order of the list.
  */
 export const STYLE_MODULES: ContainerModule[] = [
-  style((runtime, config, c) => new GraphqlHttp(runtime, { ...config.graphql, bodyLimitBytes: config.bodyLimitBytes, log: c.get(TYPES.Logger), explorerLogin: demoLogin(config) })),
-  style((runtime, config, c) => new JsonRpcHttp(runtime, { maxBatch: config.jsonrpc.maxBatch, bodyLimitBytes: config.bodyLimitBytes, ws: wsGuard(c, 'jsonrpc') })),
+  style(
+    (runtime, config, c) =>
+      new GraphqlHttp(runtime, {
+        ...config.graphql,
+        bodyLimitBytes: config.bodyLimitBytes,
+        log: c.get(TYPES.Logger),
+        explorerLogin: demoLogin(config),
+        ws: wsGuard(c, 'graphql'),
+        maxOperationsPerConnection: config.events.maxPerConnection,
+        slowPeerMs: config.ws.slowPeerMs,
+      }),
+  ),
+  style(
+    (runtime, config, c) =>
+      new JsonRpcHttp(runtime, {
+        maxBatch: config.jsonrpc.maxBatch,
+        bodyLimitBytes: config.bodyLimitBytes,
+        ws: wsGuard(c, 'jsonrpc'),
+        maxSubscriptionsPerConnection: config.events.maxPerConnection,
+      }),
+  ),
   style((runtime, config) => new SoapHttp(runtime, { maxDepth: config.soap.maxDepth, bodyLimitBytes: config.bodyLimitBytes })),
+  style((runtime, config) => new EventsHttp(runtime, { heartbeatMs: config.events.heartbeatSeconds * 1000, slowPeerMs: config.ws.slowPeerMs })),
   style((runtime, config) => new RestHttp(runtime, { bodyLimitBytes: config.bodyLimitBytes, xmlMaxDepth: config.rest.xmlMaxDepth })),
   // The two chats share a per-account connection count; the plain one's hub is where a Redis one would be bound.
   new ContainerModule(({ bind }) => {

@@ -6,13 +6,13 @@ import { ADMIN_SUBJECT, type Principal } from '../domain/principal.js';
 import { UserService } from '../domain/users/service.js';
 import { systemClock } from '../infra/clock.js';
 import type { Config } from '../infra/config.js';
-import { InProcessEventBus } from '../infra/events/memory-bus.js';
 import { ScryptHasher } from '../infra/passwords.js';
 import { openDatabase, QueryCounter, storageStartupError } from '../infra/storage/database.js';
 import { migrate } from '../infra/storage/migrations.js';
 import type { Database } from '../infra/storage/schema.js';
 import { seedDemoData } from '../infra/storage/seed.js';
 import { SqlSettingsRepository } from '../infra/storage/settings-repo.js';
+import { SqlUnitOfWork } from '../infra/storage/unit-of-work.js';
 import { SqlUserRepository } from '../infra/storage/users-repo.js';
 import { buildApp } from './app.js';
 
@@ -40,7 +40,9 @@ async function withStorage<T>(config: Config, work: (db: Kysely<Database>, appli
   }
 }
 
-const users = (db: Kysely<Database>) => new UserService(new SqlUserRepository(db), new ScryptHasher(), new InProcessEventBus(systemClock, () => {}));
+// The CLI writes through the same unit of work as the gateway, so its changes reach the outbox (a running gateway's
+// subscribers replay them; its credential cache forgets within AUTH_CACHE_TTL_SECONDS, tokens are refused at once).
+const users = (db: Kysely<Database>) => new UserService(new SqlUserRepository(db), new ScryptHasher(), new SqlUnitOfWork(db, systemClock));
 
 export function migrateTask(config: Config): Promise<string[]> {
   return withStorage(config, async (_db, applied) => applied);

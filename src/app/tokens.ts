@@ -6,6 +6,7 @@ import type { DomainServices } from '../contract/operation.js';
 import type { AuthService } from '../domain/auth/service.js';
 import type { ProductService } from '../domain/catalog/service.js';
 import type { EventBus } from '../domain/events.js';
+import type { FeedService } from '../domain/feed/service.js';
 import type { OrderService } from '../domain/orders/service.js';
 import type {
   AdminCredentials,
@@ -25,8 +26,10 @@ import type { GrpcHost } from '../hosts/grpc.js';
 import type { HttpHost } from '../hosts/http.js';
 import type { GatewayMetrics } from '../hosts/metrics.js';
 import type { Config } from '../infra/config.js';
+import type { OutboxRelay } from '../infra/events/outbox.js';
 import type { Logger } from '../infra/logger.js';
 import type { QueryCounter } from '../infra/storage/database.js';
+import type { SqlEventStore } from '../infra/storage/events-repo.js';
 import type { Database } from '../infra/storage/schema.js';
 import type { ChatHub } from '../protocols/chat/hub.js';
 import type { GrpcServices } from '../protocols/grpc/server.js';
@@ -49,17 +52,22 @@ export const TYPES = {
   UserRepository: t<UserRepository>('UserRepository'),
   ProductRepository: t<ProductRepository>('ProductRepository'),
   OrderRepository: t<OrderRepository>('OrderRepository'),
-  UnitOfWork: t<UnitOfWork>('UnitOfWork'),
   SettingsRepository: t<SettingsRepository>('SettingsRepository'),
   PasswordHasher: t<PasswordHasher>('PasswordHasher'),
   TokenCodec: t<TokenCodec>('TokenCodec'),
   AdminCredentials: t<AdminCredentials>('AdminCredentials'),
   EventBus: t<EventBus>('EventBus'),
+  /** The outbox: read side (replay, long polls) and retention. */
+  EventStore: t<SqlEventStore>('EventStore'),
+  /** Publishes committed outbox rows on the EventBus, in id order, and prunes the outbox. */
+  OutboxRelay: t<OutboxRelay>('OutboxRelay'),
+  UnitOfWork: t<UnitOfWork>('UnitOfWork'),
   RateLimiters: t<RateLimiterFactory>('RateLimiters'),
   AuthService: t<AuthService>('AuthService'),
   UserService: t<UserService>('UserService'),
   ProductService: t<ProductService>('ProductService'),
   OrderService: t<OrderService>('OrderService'),
+  FeedService: t<FeedService>('FeedService'),
   UserBulkService: t<UserBulkService>('UserBulkService'),
   DomainServices: t<DomainServices>('DomainServices'),
   Metrics: t<Registry>('Metrics'),

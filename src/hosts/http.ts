@@ -20,6 +20,8 @@ export type FrontDoorHook = (req: IncomingMessage, res: ServerResponse, next: ()
 export function createHttpServer(): Server {
   return createServer({ keepAliveTimeout: 5_000 });
 }
+/** Access lines never carry a bearer token sent in the URL (EventSource and WebSocket clients send `access_token=`). */
+export const redactTokens = (url: string | undefined): string | undefined => url?.replace(/([?&]access_token=)[^&#]*/gi, '$1[redacted]');
 
 export interface HttpHostOptions {
   log: Logger;
@@ -100,8 +102,10 @@ export class HttpHost {
   }
 
   private bindingFor(pathname: string): HttpBinding | undefined {
-    const hit = this.exact.get(pathname);
-    if (hit) return hit;
+    return this.exact.get(pathname) ?? this.prefixFor(pathname);
+  }
+
+  private prefixFor(pathname: string): HttpBinding | undefined {
     for (const [prefix, binding] of this.prefixes) if (pathname.startsWith(prefix)) return binding;
     return undefined;
   }
@@ -126,8 +130,11 @@ export class HttpHost {
     try {
       if (pathname === '/healthz') return sendJson(res, 200, { status: 'ok' });
       if (pathname === '/readyz') return await this.ready(res);
-      const binding = this.bindingFor(pathname);
-      if (binding) return await binding.handle(req, res, info);
+      const exact = this.exact.get(pathname);
+      // An exact path may be shared by content negotiation: a binding that declines (false) hands over to the prefix owner.
+      if (exact && (await exact.handle(req, res, info)) !== false) return;
+      const binding = this.prefixFor(pathname);
+      if (binding) return void (await binding.handle(req, res, info));
       sendJson(res, 404, { type: 'about:blank', title: 'Not Found', status: 404, detail: `No resource at ${pathname}` }, 'application/problem+json');
     } catch (err) {
       info.log.error({ err }, 'unhandled error in a binding');
@@ -163,7 +170,7 @@ export class HttpHost {
       const notes = this.notes.get(req);
       return {
         method: req.method,
-        url: req.url,
+        url: redactTokens(req.url),
         status: res.statusCode,
         ms,
         ...(notes?.summary ? { operation: notes.summary } : {}),

@@ -37,6 +37,16 @@ export interface Config {
     heartbeatMs: number;
     idleTimeoutMs: number;
   };
+  /** Live updates (domain/feed, protocols/events): outbox retention, per-subscriber queue, subscription caps, SSE heartbeat. */
+  events: {
+    retentionSeconds: number;
+    retentionCount: number;
+    pruneIntervalSeconds: number;
+    queueMax: number;
+    maxPerPrincipal: number;
+    maxPerConnection: number;
+    heartbeatSeconds: number;
+  };
   /** Per-principal call and write rates per minute; 0 turns a limit off. */
   rateLimits: { callsPerMinute: number; writesPerMinute: number };
   graphql: { maxDepth: number; maxComplexity: number; maxQueryLength: number; introspection: boolean; documentCacheSize: number };
@@ -174,6 +184,13 @@ const ENV = z.object({
   WS_SLOW_PEER_MS: int(10_000),
   WS_HEARTBEAT_MS: int(30_000),
   WS_IDLE_TIMEOUT_MS: int(600_000),
+  EVENTS_RETENTION_SECONDS: int(86_400),
+  EVENTS_RETENTION_COUNT: int(100_000),
+  EVENTS_PRUNE_INTERVAL_SECONDS: int(60),
+  EVENTS_QUEUE_MAX: int(256),
+  EVENTS_MAX_PER_PRINCIPAL: int(16),
+  EVENTS_MAX_PER_CONNECTION: int(8),
+  EVENTS_HEARTBEAT_SECONDS: int(15),
   RATE_LIMIT_CALLS_PER_MINUTE: int(0),
   RATE_LIMIT_WRITES_PER_MINUTE: int(0),
   GRAPHQL_MAX_DEPTH: int(10),
@@ -241,6 +258,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       slowPeerMs: e.WS_SLOW_PEER_MS,
       heartbeatMs: Math.max(100, e.WS_HEARTBEAT_MS),
       idleTimeoutMs: Math.max(100, e.WS_IDLE_TIMEOUT_MS),
+    },
+    events: {
+      retentionSeconds: e.EVENTS_RETENTION_SECONDS,
+      retentionCount: e.EVENTS_RETENTION_COUNT,
+      pruneIntervalSeconds: e.EVENTS_PRUNE_INTERVAL_SECONDS,
+      queueMax: Math.max(1, e.EVENTS_QUEUE_MAX),
+      maxPerPrincipal: e.EVENTS_MAX_PER_PRINCIPAL,
+      maxPerConnection: e.EVENTS_MAX_PER_CONNECTION,
+      heartbeatSeconds: Math.max(1, e.EVENTS_HEARTBEAT_SECONDS),
     },
     rateLimits: { callsPerMinute: e.RATE_LIMIT_CALLS_PER_MINUTE, writesPerMinute: e.RATE_LIMIT_WRITES_PER_MINUTE },
     graphql: {

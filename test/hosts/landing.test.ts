@@ -69,7 +69,7 @@ describe('GET /', () => {
     expect(res.type).toBe('application/json; charset=utf-8');
     const index = res.body;
     expect(index.name).toBe('polyface');
-    expect(index.faces.map((f) => f.name).sort()).toEqual(['chat', 'compare', 'gateway', 'graphql', 'grpc', 'jsonrpc', 'rest', 'soap', 'socketio']);
+    expect(index.faces.map((f) => f.name).sort()).toEqual(['chat', 'compare', 'events', 'gateway', 'graphql', 'grpc', 'jsonrpc', 'rest', 'soap', 'socketio']);
     const href = (face: string, rel: string) => index.faces.find((f) => f.name === face)!.links.find((l) => l.rel === rel)!.href;
     expect(href('rest', 'docs')).toBe('http://gateway.example:8080/docs');
     expect(href('rest', 'contract')).toBe('http://gateway.example:8080/api/v1/openapi.json');

@@ -1,7 +1,7 @@
 import BetterSqlite3 from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { Kysely, SqliteDialect, type LogEvent, type SqliteDatabase } from 'kysely';
+import { Kysely, SqliteDialect, type LogEvent, type SqliteDatabase, type Transaction } from 'kysely';
 import { LRUCache } from 'lru-cache';
 import { StartupError } from '../startup-error.js';
 import { parseDatabaseUrl } from './location.js';
@@ -101,4 +101,13 @@ export function isForeignKeyViolation(err: unknown): boolean {
 /** `like` pattern for a case-insensitive substring, with the user's wildcards escaped. */
 export function containsPattern(text: string): string {
   return `%${text.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+}
+
+/**
+ * Runs `work` in a transaction, or in the caller's when `db` already is one
+ * (a repository used inside a unit of work): Kysely does not nest
+ * transactions, and the outer one already makes the steps atomic.
+ */
+export function inTransaction<T>(db: Kysely<Database>, work: (tx: Kysely<Database>) => Promise<T>): Promise<T> {
+  return db.isTransaction ? work(db) : db.transaction().execute((tx: Transaction<Database>) => work(tx));
 }

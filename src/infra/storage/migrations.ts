@@ -57,10 +57,28 @@ const MIGRATIONS: Record<string, Migration> = {
         .execute();
     },
   },
+  '0003_events': {
+    // The transactional outbox: written in the same transaction as the change it describes (infra/storage/unit-of-work.ts).
+    // AUTOINCREMENT so an id is never reused, even after pruning deletes the newest rows: ids are the subscribers' cursors.
+    async up(db: Kysely<any>) {
+      await db.schema
+        .createTable('events')
+        .addColumn('id', 'integer', (c) => c.primaryKey().autoIncrement())
+        .addColumn('type', 'varchar(40)', (c) => c.notNull())
+        .addColumn('occurred_at', 'varchar(30)', (c) => c.notNull())
+        .addColumn('owner_id', 'integer')
+        .addColumn('data', 'text', (c) => c.notNull())
+        .execute();
+      await db.schema.createIndex('events_occurred_at').on('events').column('occurred_at').execute();
+    },
+  },
 };
 
 // Raw SQL because the schema builder has no enum type common to both dialects.
 const sqlRoleCheck = () => sql`role in ('admin', 'user')`;
+
+/** Every migration, in the order they apply. */
+export const MIGRATION_NAMES: readonly string[] = Object.keys(MIGRATIONS).sort();
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };
 

@@ -38,10 +38,21 @@ export interface SettingsTable {
   value: string;
 }
 
+/** The outbox: one row per domain event, `data` as JSON text. */
+export interface EventsTable {
+  id: Generated<number>;
+  type: string;
+  occurred_at: string;
+  /** The user an order event belongs to (access rules filter on it); null for user and product events. */
+  owner_id: number | null;
+  data: string;
+}
+
 export interface Database {
   users: UsersTable;
   products: ProductsTable;
   orders: OrdersTable;
   order_items: OrderItemsTable;
   settings: SettingsTable;
+  events: EventsTable;
 }

@@ -19,6 +19,8 @@ export interface JsonRpcOptions {
   bodyLimitBytes: number;
   /** The WebSocket limits for /rpc (shared rules, see protocols/shared/ws.ts). */
   ws: WsGuard;
+  /** Subscriptions at once on one WebSocket. */
+  maxSubscriptionsPerConnection: number;
 }
 
 /** Media types JSON-RPC clients send in practice; anything else is 415. */
@@ -47,7 +49,7 @@ export class JsonRpcHttp implements HttpBinding {
     const document = buildOpenRpcDocument();
     this.openrpc = `${JSON.stringify(document, null, 2)}\n`;
     this.core = new RpcCore(runtime, options.maxBatch, () => document);
-    this.ws = new RpcWebSocket(this.core, options.ws);
+    this.ws = new RpcWebSocket(this.core, options.ws, runtime, options.maxSubscriptionsPerConnection);
     this.face = {
       name: 'jsonrpc',
       title: 'JSON-RPC 2.0',

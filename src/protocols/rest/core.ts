@@ -4,6 +4,7 @@ import FindMyWay from 'find-my-way';
 import { operationSchemas, type JsonSchema } from '../../contract/json-schema.js';
 import { findOperation, type Operation } from '../../contract/operations.js';
 import { DomainError } from '../../domain/errors.js';
+import type { DomainEvent } from '../../domain/events.js';
 import { msg } from '../../domain/i18n/index.js';
 import type { Page } from '../../domain/shapes.js';
 import { createContext, type CallContext, type ContextInit } from '../../runtime/context.js';
@@ -19,7 +20,7 @@ import { DocsExplorer } from './explorer.js';
 import { negotiate, negotiateForProblem, readPayload, type Negotiated } from './media.js';
 import { bodyChanges, jsonPatchChanges } from './patch.js';
 import { preferredHandling } from './prefer.js';
-import { bulkView, pageView, parseFields, withLinks } from './representation.js';
+import { bulkView, feedView, pageView, parseFields, withLinks } from './representation.js';
 import { allowedMethods, API_BASE, DOCS_PATH, GETTERS, pathParams, RESOURCE_PATHS, routerPath, ROUTES, XML_ROOTS, type RestRoute } from './spec.js';
 import { toXml, XmlReader } from './xml.js';
 
@@ -84,6 +85,7 @@ const ROOT_LINKS = {
     token: `${API_BASE}/auth/token`,
     users: `${API_BASE}/users`,
     products: `${API_BASE}/products`,
+    events: `${API_BASE}/events`,
     openapi: `${API_BASE}/openapi.json`,
     docs: DOCS_PATH,
   },
@@ -202,7 +204,7 @@ export class RestCore {
     let result: unknown;
 
     if (route.input === 'query') {
-      const { fields: rawFields, ...query } = parseQuery(queryOf(req.url)) as Record<string, unknown>;
+      const { fields: rawFields, ...query } = publicQuery(parseQuery(queryOf(req.url)) as Record<string, unknown>, route, p.schema);
       if (route.page) fields = parseFields(rawFields, route.resource);
       else if (rawFields !== undefined) query.fields = rawFields;
       input = { ...(coerceText(p.schema, query) as Record<string, unknown>), ...params };
@@ -241,6 +243,12 @@ export class RestCore {
     if (route.successStatus === 204) return { status: 204, headers: {} };
     const headers: Record<string, string> = { Vary: 'Accept' };
     const roots = XML_ROOTS[route.resource];
+    if (route.feed) {
+      const view = feedView(result as { events: DomainEvent[]; next: string }, pathOf(req.url), new URLSearchParams(queryOf(req.url)));
+      headers.Link = view.link;
+      headers['Cache-Control'] = 'no-store';
+      return this.send(route.successStatus, neg, roots.many, view.body, headers);
+    }
     if (route.bulk) {
       const view = bulkView(result, route.bulk.itemStatus);
       // RFC 4918 §13: 207 when the items' outcomes differ; each item carries its own status.
@@ -283,6 +291,23 @@ export class RestCore {
     };
     return { status: problem.status, headers, body: text };
   }
+}
+
+/**
+ * Query parameters as the input names them: a route's public names
+ * (`wait` → waitSeconds) are renamed, and a list field given as one
+ * comma-separated value (`types=user.created,order.created`) or repeated
+ * (`types=a&types=b`) becomes a list.
+ */
+function publicQuery(query: Record<string, unknown>, route: RestRoute, schema: JsonSchema): Record<string, unknown> {
+  const props = (schema.properties ?? {}) as Record<string, JsonSchema>;
+  const out: Record<string, unknown> = {};
+  for (const [name, value] of Object.entries(query)) {
+    const field = route.query?.[name] ?? name;
+    const list = props[field]?.type === 'array';
+    out[field] = list ? [value].flat().flatMap((v) => String(v).split(',')).filter((v) => v !== '') : value;
+  }
+  return out;
 }
 
 function queryOf(url: string): string {

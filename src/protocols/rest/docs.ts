@@ -65,6 +65,9 @@ function restShape(name: string, def: JsonSchema): JsonSchema {
       required: ['data', 'page', 'links'],
     };
   }
+  if (props.events && props.next) {
+    return { type: 'object', properties: { data: props.events, links: ref('Links') }, required: ['data', 'links'], description: 'links.next continues after the last event' };
+  }
   if (LINKED.has(name)) {
     return { ...def, properties: { ...props, links: ref('Links') }, required: [...((def.required as string[]) ?? []), 'links'] };
   }
@@ -98,9 +101,13 @@ function operationObject(route: RestRoute, schemas: Record<string, JsonSchema>):
   const params = pathParams(route.path);
   const parameters: Record<string, unknown>[] = params.map((name) => ({ name, in: 'path', required: true, schema: props[name] }));
   if (route.input === 'query') {
+    const publicName = new Map(Object.entries(route.query ?? {}).map(([alias, field]) => [field, alias]));
     for (const [name, schema] of Object.entries(props)) {
       // expectedVersion is accepted in the query too, but If-Match is the documented way.
-      if (!params.includes(name) && name !== 'expectedVersion') parameters.push({ name, in: 'query', required: required.includes(name), schema });
+      if (params.includes(name) || name === 'expectedVersion') continue;
+      // Lists travel comma-separated (types=a,b), RFC 6570 form style without explode.
+      const list = schema.type === 'array' ? { style: 'form', explode: false } : {};
+      parameters.push({ name: publicName.get(name) ?? name, in: 'query', required: required.includes(name), schema: rewriteRefs(schema), ...list });
     }
   }
   if (route.page) {
@@ -123,6 +130,15 @@ function operationObject(route: RestRoute, schemas: Record<string, JsonSchema>):
       'x-input-field': 'expectedVersion',
     });
   }
+  if (route.feed) {
+    parameters.push({
+      name: 'Last-Event-ID',
+      in: 'header',
+      required: false,
+      description: 'With Accept: text/event-stream: replay the events after this id first (what EventSource sends when it reconnects)',
+      schema: { type: 'string' },
+    });
+  }
   if (route.versioned && route.method === 'get') {
     parameters.push({ name: 'If-None-Match', in: 'header', required: false, description: 'ETag held; 304 when still current', schema: { type: 'string' } });
   }
@@ -141,6 +157,7 @@ function operationObject(route: RestRoute, schemas: Record<string, JsonSchema>):
   if (route.successStatus === 201) headers.Location = { schema: { type: 'string' }, description: 'Path of the new resource' };
   if (route.versioned) headers.ETag = { schema: { type: 'string' }, description: '"v<version>" ("v<version>.xml" for XML)' };
   if (route.page) headers.Link = { schema: { type: 'string' }, description: 'RFC 8288 first, last, prev, next' };
+  if (route.feed) headers.Link = { schema: { type: 'string' }, description: 'RFC 8288 next: the same poll after the last event' };
   if (route.bulk) headers['Preference-Applied'] = { schema: { type: 'string' }, description: 'handling=…, when Prefer asked for it (RFC 7240 §3)' };
   const responses: Record<string, unknown> = {
     [route.successStatus]: {
@@ -149,6 +166,12 @@ function operationObject(route: RestRoute, schemas: Record<string, JsonSchema>):
       ...(responseSchema ? { content: content(DATA_MEDIA, responseSchema) } : {}),
     },
   };
+  if (route.feed) {
+    // The same URL streams the same events as Server-Sent Events (WHATWG HTML §9.2) for Accept: text/event-stream.
+    (responses[200] as { content: Record<string, unknown> }).content['text/event-stream'] = {
+      schema: { type: 'string', description: 'id:/event:/data: frames, data being one Event as JSON; Last-Event-ID resumes; `: ping` comments as heartbeat' },
+    };
+  }
   if (route.versioned && route.method === 'get') responses[304] = { description: 'Not modified since the ETag in If-None-Match' };
   if (route.bulk) {
     responses[207] = {

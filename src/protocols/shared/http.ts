@@ -28,7 +28,13 @@ export interface HttpBinding {
   readonly paths: readonly string[];
   /** Path prefixes owned (each ends with "/"). */
   readonly prefixes?: readonly string[];
-  handle(req: IncomingMessage, res: ServerResponse, info: RequestInfo): void | Promise<void>;
+  /**
+   * Answers the request. A binding that owns an exact path may return false
+   * to decline it (content negotiation on a shared URL: Server-Sent Events
+   * and REST long polling on /api/v1/events); the host then hands the
+   * request to the binding owning its prefix, having written nothing.
+   */
+  handle(req: IncomingMessage, res: ServerResponse, info: RequestInfo): void | boolean | Promise<void | boolean>;
   /** WebSocket upgrades on the binding's paths; return false to decline. */
   upgrade?(req: IncomingMessage, socket: Duplex, head: Buffer, info: Omit<RequestInfo, 'signal'>): boolean;
   /** Ends what the binding holds open (WebSockets, streams) at shutdown. */

@@ -65,7 +65,15 @@ interface Peer {
   /** When unsent bytes first went above the watermark (0 when below). */
   slowSince: number;
   paused: boolean;
+  /** Open streams (subscriptions) on the socket: a socket waiting for events is not idle. */
+  streams: number;
 }
+
+/** Close code 1013, Try Again Later (IANA WebSocket registry, RFC 6455 §11.7): a peer too slow for what it asked to receive. */
+export const CLOSE_TRY_AGAIN_LATER = 1013;
+
+/** Why a subscriber was disconnected for falling behind, as every WebSocket endpoint says it. */
+export const FELL_BEHIND_REASON = 'subscriber fell behind; resubscribe with after';
 
 /** How long a peer gets to answer our close frame before its socket is cut. */
 const CLOSE_GRACE_MS = 1_000;
@@ -120,7 +128,7 @@ export class WsGuard {
   /** Feeds each message to the handler under the limits; the handler's replies should go through `send`. */
   serve(ws: WebSocket, handler: (data: Buffer, isBinary: boolean) => Promise<void> | void): void {
     const now = Date.now();
-    const peer: Peer = { alive: true, pingedAt: 0, lastActivity: now, inFlight: 0, tokens: this.limits.maxMessagesPerSecond, refilledAt: now, slowSince: 0, paused: false };
+    const peer: Peer = { alive: true, pingedAt: 0, lastActivity: now, inFlight: 0, tokens: this.limits.maxMessagesPerSecond, refilledAt: now, slowSince: 0, paused: false, streams: 0 };
     this.peers.set(ws, peer);
     ws.on('pong', () => (peer.alive = true));
     ws.on('close', () => this.peers.delete(ws));
@@ -155,15 +163,41 @@ export class WsGuard {
     });
   }
 
-  /** Sends unless the socket is gone; counts as activity and re-checks backpressure. */
-  send(ws: WebSocket, data: string | Buffer): void {
-    if (ws.readyState !== ws.OPEN) return;
+  /**
+   * Sends unless the socket is gone; counts as activity and re-checks
+   * backpressure. Resolves once the frame is handed to the socket (or could
+   * not be), so a stream that awaits each send is paced by its reader.
+   */
+  send(ws: WebSocket, data: string | Buffer): Promise<void> {
+    if (ws.readyState !== ws.OPEN) return Promise.resolve();
     const peer = this.peers.get(ws);
     if (peer) peer.lastActivity = Date.now();
-    ws.send(data, () => {
-      if (peer) this.adjust(ws, peer);
-    });
+    const sent = new Promise<void>((resolve) =>
+      ws.send(data, () => {
+        if (peer) this.adjust(ws, peer);
+        resolve();
+      }),
+    );
     if (peer) this.adjust(ws, peer);
+    return sent;
+  }
+
+  /**
+   * Marks a stream (a subscription) open on the socket until the returned
+   * function is called: a socket with open streams is never closed as idle,
+   * however long it waits for the next event (heartbeats still find dead peers).
+   */
+  hold(ws: WebSocket): () => void {
+    const peer = this.peers.get(ws);
+    if (!peer) return () => {};
+    peer.streams++;
+    let released = false;
+    return () => {
+      if (released) return;
+      released = true;
+      peer.streams--;
+      peer.lastActivity = Date.now();
+    };
   }
 
   /** Going Away (1001) to every open socket; ones that do not finish the closing handshake in time are cut. */
@@ -212,8 +246,8 @@ export class WsGuard {
     const now = Date.now();
     for (const [ws, peer] of this.peers) {
       if (peer.slowSince && now - peer.slowSince > this.limits.slowPeerMs) {
-        this.shut(ws, 1013, 'too slow to read');
-      } else if (now - peer.lastActivity > this.limits.idleTimeoutMs) {
+        this.shut(ws, CLOSE_TRY_AGAIN_LATER, 'too slow to read');
+      } else if (!peer.streams && now - peer.lastActivity > this.limits.idleTimeoutMs) {
         this.shut(ws, 1000, 'idle timeout');
       } else if (!peer.alive) {
         if (now - peer.pingedAt >= this.limits.heartbeatMs) ws.terminate();
