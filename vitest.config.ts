@@ -15,7 +15,8 @@ export default defineConfig({
     // Vite resolves our `import 'graphql'` to the ESM build while Node loads
     // the CJS one for graphql-http, and graphql refuses a schema from the
     // other copy. Letting Vite process graphql-http gives both the same copy
-    // (plain Node, as in production, loads the CJS build for both).
-    server: { deps: { inline: ['graphql-http'] } },
+    // (plain Node, as in production, loads the CJS build for both). The same
+    // holds for graphql-ws and graphql-sse, which execute subscriptions.
+    server: { deps: { inline: ['graphql-http', 'graphql-ws', 'graphql-sse'] } },
   },
 });

@@ -1,6 +1,7 @@
-import { request } from 'node:http';
+import { request, type IncomingMessage } from 'node:http';
 import { brotliDecompressSync, gunzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
 import { startServer, type TestServer } from './support/server.js';
 
 interface Raw {
@@ -10,6 +11,37 @@ interface Raw {
   wire: Buffer;
   /** The body decoded according to Content-Encoding. */
   text: string;
+}
+
+/**
+ * A streaming request with node:http: resolves with the response once the
+ * headers arrive, and `text()` waits until the body so far matches.
+ */
+function stream(base: string, path: string, init: { method?: string; headers: Record<string, string>; body?: string }) {
+  return new Promise<{ res: IncomingMessage; until(pattern: RegExp, ms?: number): Promise<string>; close(): void }>((resolve, reject) => {
+    const req = request(`${base}${path}`, { method: init.method ?? 'GET', headers: init.headers }, (res) => {
+      let text = '';
+      res.setEncoding('latin1').on('data', (c: string) => (text += c));
+      const until = (pattern: RegExp, ms = 5_000) =>
+        new Promise<string>((done, fail) => {
+          const check = () => {
+            if (!pattern.test(text)) return;
+            clearTimeout(timer);
+            res.off('data', check);
+            done(text);
+          };
+          const timer = setTimeout(() => {
+            res.off('data', check);
+            fail(new Error(`no ${pattern} within ${ms} ms in ${JSON.stringify(text)}`));
+          }, ms);
+          res.on('data', check);
+          check();
+        });
+      resolve({ res, until, close: () => req.destroy() });
+    });
+    req.on('error', reject);
+    req.end(init.body);
+  });
 }
 
 /** A request with node:http so the body arrives as sent (fetch would decode it behind our back). */
@@ -112,6 +144,77 @@ describe('response compression on every HTTP style (one hook in the front door)'
       expect(JSON.parse(res.text)).toMatchObject({ id: 1, name: 'Laptop' });
     } finally {
       await low.close();
+    }
+  });
+
+  it('never compresses event streams: SSE on /api/v1/events and GraphQL over SSE arrive event by event, as plain text', async () => {
+    const headers = { Authorization: `Bearer ${token}`, Accept: 'text/event-stream', 'Accept-Encoding': 'gzip, br' };
+    const sse = await stream(s.url, '/api/v1/events?types=product.created', { headers });
+    const gql = await stream(s.url, '/graphql', {
+      method: 'POST',
+      headers: { ...headers, 'Content-Type': 'application/json' },
+      body: JSON.stringify({ query: 'subscription { events(types: ["product.created"]) { id type product { name } } }' }),
+    });
+    try {
+      for (const { res } of [sse, gql]) {
+        expect(res.statusCode).toBe(200);
+        expect(res.headers['content-type']).toMatch(/^text\/event-stream/);
+        // graphql-sse labels its streams `Content-Encoding: none` itself; neither is gzip or br.
+        expect([undefined, 'none']).toContain(res.headers['content-encoding']);
+      }
+      // A stream's length is unknown, so the threshold would not stop a compressor: only the hook's rule does.
+      await sse.until(/: stream open/);
+      await new Promise((r) => setTimeout(r, 100));
+      const made = await fetch(`${s.url}/api/v1/products`, {
+        method: 'POST',
+        headers: { ...auth(), 'Content-Type': 'application/json' },
+        body: JSON.stringify({ name: 'Streamed Lamp', price: '3.00' }),
+      });
+      expect(made.status).toBe(201);
+      expect(await sse.until(/event: product\.created\ndata: [^\n]*"name":"Streamed Lamp"/)).toContain('id: ');
+      expect(await gql.until(/event: next\ndata: [^\n]*"name":"Streamed Lamp"/)).toContain('"type":"product.created"');
+    } finally {
+      sse.close();
+      gql.close();
+    }
+  });
+
+  it('leaves WebSocket upgrades alone: a client offering gzip still completes the graphql-transport-ws handshake', async () => {
+    const ws = new WebSocket(`${s.url.replace('http', 'ws')}/graphql`, 'graphql-transport-ws', { headers: { 'Accept-Encoding': 'gzip, br' } });
+    try {
+      const upgrade = new Promise<IncomingMessage>((resolve, reject) => {
+        ws.once('upgrade', resolve);
+        ws.once('error', reject);
+      });
+      const opened = new Promise((resolve) => ws.once('open', resolve));
+      const ack = new Promise<string>((resolve) => ws.once('message', (m) => resolve(String(m))));
+      expect((await upgrade).statusCode).toBe(101);
+      expect((await upgrade).headers['content-encoding']).toBeUndefined();
+      await opened;
+      ws.send(JSON.stringify({ type: 'connection_init', payload: { Authorization: `Bearer ${token}` } }));
+      expect(JSON.parse(await ack)).toMatchObject({ type: 'connection_ack' });
+    } finally {
+      ws.close();
+    }
+  });
+
+  it('runs inside CORS: a preflight is answered uncompressed, and a compressed answer keeps its CORS headers', async () => {
+    const origin = 'http://app.example';
+    const cors = await startServer({ cors: { origins: [origin], credentials: false, maxAgeSeconds: 60 } });
+    try {
+      const preflight = await raw(cors.url, '/api/v1/users', {
+        method: 'OPTIONS',
+        headers: { Origin: origin, 'Access-Control-Request-Method': 'GET', 'Access-Control-Request-Headers': 'authorization', 'Accept-Encoding': 'gzip' },
+      });
+      expect(preflight.status).toBe(204);
+      expect(preflight.headers['access-control-allow-origin']).toBe(origin);
+      expect(preflight.headers['content-encoding']).toBeUndefined();
+      const doc = await raw(cors.url, '/api/v1/openapi.json', { headers: { Origin: origin, 'Accept-Encoding': 'gzip' } });
+      expect(doc.headers['access-control-allow-origin']).toBe(origin);
+      expect(doc.headers['content-encoding']).toBe('gzip');
+      expect((JSON.parse(doc.text) as { openapi: string }).openapi).toBe('3.1.0');
+    } finally {
+      await cors.close();
     }
   });
 });

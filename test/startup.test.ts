@@ -36,6 +36,47 @@ it('without ADMIN_PASSWORD, JWT_SECRET or DEMO_PASSWORD: generates them on first
   await app2.close();
 });
 
+it('a Quick Start followed in order: first start without passwords, then with ADMIN_PASSWORD and DEMO_PASSWORD — both apply', async () => {
+  const databaseUrl = join(dir, 'quick-start.sqlite');
+  const first: string[] = [];
+  const app1 = await buildApp(testConfig({ databaseUrl, adminPassword: undefined, demoPassword: undefined }), (m) => first.push(m));
+  const generatedDemo = /password "([^"]+)" \(shown once; set DEMO_PASSWORD/.exec(first.join('\n'))![1]!;
+  const oldToken = (await app1.container.get(TYPES.DomainServices).auth.login({ username: 'alice@example.com', password: generatedDemo })).access_token;
+  await app1.close();
+
+  const second: string[] = [];
+  const app2 = await buildApp(testConfig({ databaseUrl, adminPassword: 'change-me', demoPassword: 'demo-password' }), (m) => second.push(m));
+  expect(second).toEqual([
+    'ADMIN_PASSWORD is set and differs from the stored admin password: the admin password is now ADMIN_PASSWORD.',
+    'DEMO_PASSWORD applied to the demo accounts alice@example.com, bob@example.com (it replaces their previous password at every start).',
+  ]);
+  const auth = app2.container.get(TYPES.DomainServices).auth;
+  await auth.login({ username: 'admin', password: 'change-me' });
+  await auth.login({ username: 'alice@example.com', password: 'demo-password' });
+  await auth.login({ username: 'bob@example.com', password: 'demo-password' });
+  await expect(auth.login({ username: 'alice@example.com', password: generatedDemo })).rejects.toMatchObject({ kind: 'UNAUTHENTICATED' });
+  // A token issued under the replaced password is revoked with it.
+  await expect(auth.authenticate(oldToken)).rejects.toMatchObject({ kind: 'UNAUTHENTICATED' });
+  await app2.close();
+
+  // The same values again change nothing and say nothing; without them, the stored ones stay.
+  const third: string[] = [];
+  const app3 = await buildApp(testConfig({ databaseUrl, adminPassword: 'change-me', demoPassword: 'demo-password' }), (m) => third.push(m));
+  expect(third).toEqual([]);
+  await app3.close();
+  const app4 = await buildApp(testConfig({ databaseUrl, adminPassword: undefined, demoPassword: undefined }), () => {});
+  await app4.container.get(TYPES.DomainServices).auth.login({ username: 'admin', password: 'change-me' });
+  await app4.container.get(TYPES.DomainServices).auth.login({ username: 'alice@example.com', password: 'demo-password' });
+  await app4.close();
+});
+
+it('DEMO_PASSWORD on a database without demo accounts says in one line that it was not applied', async () => {
+  const said: string[] = [];
+  const app = await buildApp(testConfig({ databaseUrl: join(dir, 'no-demo.sqlite'), seedDemoData: false, demoPassword: 'demo-password' }), (m) => said.push(m));
+  expect(said).toEqual(['DEMO_PASSWORD is set but this database has no demo accounts (alice@example.com, bob@example.com), so it was not applied.']);
+  await app.close();
+});
+
 it('a configured ADMIN_PASSWORD is used and never printed', async () => {
   const said: string[] = [];
   const app = await buildApp(testConfig({ adminPassword: 'from-config-123' }), (m) => said.push(m));

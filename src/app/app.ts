@@ -1,18 +1,22 @@
 import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { Container } from 'inversify';
 import type { Kysely } from 'kysely';
 import type { Config } from '../infra/config.js';
 import { createLogger, type Logger } from '../infra/logger.js';
 import { ScryptHasher } from '../infra/passwords.js';
 import { resolveAdminCredentials, resolveJwtSecret } from '../infra/secrets.js';
-import { openDatabase, QueryCounter } from '../infra/storage/database.js';
+import { openDatabase, QueryCounter, storageStartupError } from '../infra/storage/database.js';
 import { migrate } from '../infra/storage/migrations.js';
 import type { Database } from '../infra/storage/schema.js';
-import { seedDemoData } from '../infra/storage/seed.js';
+import { applyDemoPassword, seedDemoData } from '../infra/storage/seed.js';
 import { SqlSettingsRepository } from '../infra/storage/settings-repo.js';
+import { startTracing } from '../infra/telemetry.js';
+import { urlOf } from '../hosts/listener.js';
+import { attachMetrics } from '../hosts/metrics.js';
+import type { Face } from '../protocols/shared/face.js';
 import { domainModule, hostModule, infraModule, jobsModule, runtimeModule } from './modules.js';
 import { PAGE_MODULES } from './pages.js';
+import { listenStartupError } from './startup.js';
 import { STYLE_MODULES } from './styles.js';
 import { TYPES } from './tokens.js';
 
@@ -21,62 +25,109 @@ export interface App {
   readonly server: Server;
   readonly log: Logger;
   readonly db: Kysely<Database>;
+  /** Every face the gateway shows (registered styles and the gateway's own pages), for the landing page and the startup block. */
+  readonly faces: readonly Face[];
   /** Base URL once listening, e.g. http://127.0.0.1:3000 */
   url: string;
   /** The dedicated gRPC listener once listening, e.g. 127.0.0.1:50051 (gRPC is also served as h2c on `url`'s port). */
   grpcAddress: string;
+  /** The METRICS_PORT listener's URL of /metrics, when there is one. */
+  metricsUrl: string | undefined;
   listen(): Promise<string>;
   /** Ends streams, stops accepting, lets in-flight requests finish (up to the timeout), closes the database. */
   close(): Promise<void>;
 }
 
+export interface BuildOptions {
+  /** Tests pass a logger writing somewhere they can read. */
+  log?: Logger;
+  /** Listeners bound before the app was built (serve.ts binds first, so a taken port stops the start before secrets are touched). */
+  servers?: { http?: Server; metrics?: Server };
+}
+
+function listenOn(server: Server, host: string, port: number): Promise<void> {
+  if (server.listening) return Promise.resolve();
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+}
+
 /**
  * The composition root: config → storage (opened, migrated, secrets
- * resolved, seeded) → implementations → inversify modules (infra, domain,
- * runtime, one per style, host).
+ * resolved, seeded, demo password applied) → implementations → inversify
+ * modules (infra, domain, runtime, one per style, host).
  */
 export async function buildApp(
   config: Config,
   announce: (message: string) => void = (m) => process.stdout.write(`\n*** ${m}\n\n`),
-  /** Tests pass a logger writing somewhere they can read. */
-  options: { log?: Logger } = {},
+  options: BuildOptions = {},
 ): Promise<App> {
-  const log = options.log ?? createLogger(config.logLevel);
+  const log = options.log ?? createLogger(config.logLevel, config.logFormat);
   const counter = new QueryCounter();
   const db = openDatabase(config.databaseUrl, counter);
-  await migrate(db);
+  try {
+    await migrate(db);
+  } catch (err) {
+    await db.destroy();
+    throw storageStartupError(config.databaseUrl, err);
+  }
   const settings = new SqlSettingsRepository(db);
   const hasher = new ScryptHasher();
   const jwtSecret = await resolveJwtSecret(config.jwtSecret, settings);
   const admin = await resolveAdminCredentials(config.adminPassword, settings, hasher, announce);
   if (config.seedDemoData && (await seedDemoData(db, hasher, config.demoPassword, announce))) log.info('seeded demo data');
+  else if (config.demoPassword) await applyDemoPassword(db, hasher, config.demoPassword, announce);
+  const tracing = startTracing(config.tracing);
 
   const container = new Container({ defaultScope: 'Singleton' });
-  await container.load(infraModule({ config, log, db, counter, settings, hasher, admin, jwtSecret }), domainModule, runtimeModule, jobsModule, ...STYLE_MODULES, ...PAGE_MODULES, hostModule);
+  await container.load(
+    infraModule({ config, log, db, counter, settings, hasher, admin, jwtSecret, tracing, httpServer: options.servers?.http }),
+    domainModule,
+    runtimeModule,
+    jobsModule,
+    ...STYLE_MODULES,
+    ...PAGE_MODULES,
+    hostModule,
+  );
+  const relay = container.get(TYPES.OutboxRelay);
+  await relay.start();
   const jobs = container.get(TYPES.JobRunner);
   await jobs.start();
   const host = container.get(TYPES.HttpHost);
+  const metrics = container.get(TYPES.GatewayMetrics);
+  counter.onQuery = metrics.observeQuery;
   const bindings = container.isBound(TYPES.HttpBinding) ? container.getAll(TYPES.HttpBinding) : [];
   const grpc = container.isBound(TYPES.GrpcServices) ? container.get(TYPES.GrpcHost) : undefined;
   const server = host.server;
+  const metricsServer = config.metrics.port !== undefined ? attachMetrics(metrics.registry, options.servers?.metrics) : undefined;
 
   const app: App = {
     container,
     server,
     log,
     db,
+    faces: container.get(TYPES.Faces),
     url: '',
     grpcAddress: '',
-    listen: async () => {
-      await new Promise<void>((resolve, reject) => {
-        server.once('error', reject);
-        server.listen(config.port, config.host, () => {
-          const { port } = server.address() as AddressInfo;
-          app.url = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;
-          resolve();
-        });
-      });
-      if (grpc) app.grpcAddress = await grpc.listen();
+    metricsUrl: undefined,
+    async listen() {
+      await listenOn(server, config.host, config.port);
+      app.url = urlOf(server, config.host);
+      if (metricsServer && config.metrics.port !== undefined) {
+        await listenOn(metricsServer, config.host, config.metrics.port);
+        app.metricsUrl = `${urlOf(metricsServer, config.host)}/metrics`;
+      }
+      if (grpc) {
+        try {
+          app.grpcAddress = await grpc.listen();
+        } catch (err) {
+          throw listenStartupError(err, 'GRPC_PORT', config.host, config.grpc.port);
+        }
+      }
       return app.url;
     },
     async close() {
@@ -87,6 +138,12 @@ export async function buildApp(
       await Promise.all(bindings.map((b) => b.close?.()));
       await stopped;
       await jobs.stop();
+      if (metricsServer?.listening) {
+        metricsServer.closeAllConnections();
+        await new Promise<void>((resolve) => metricsServer.close(() => resolve()));
+      }
+      await tracing?.shutdown();
+      await relay.stop();
       await db.destroy();
     },
   };

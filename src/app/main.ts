@@ -1,24 +1,16 @@
 import { loadConfig } from '../infra/config.js';
-import { buildApp } from './app.js';
+import { startupFailureText } from './failure.js';
 
-/** The process entry point: the only file that reads the environment and owns signals. */
-const config = loadConfig();
-const app = await buildApp(config);
-const url = await app.listen();
-app.log.info({ url, grpc: app.grpcAddress }, `polyface listening on ${url} (gRPC on ${app.grpcAddress}, and as h2c on the same port)`);
-
-let stopping = false;
-for (const signal of ['SIGTERM', 'SIGINT'] as const) {
-  process.on(signal, () => {
-    if (stopping) return;
-    stopping = true;
-    app.log.info({ signal }, 'shutting down');
-    app.close().then(
-      () => process.exit(0),
-      (err) => {
-        app.log.error({ err }, 'shutdown failed');
-        process.exit(1);
-      },
-    );
-  });
+/**
+ * The process entry point (`npm start`; `polyface serve` does the same):
+ * with the CLI, the only code that reads the environment and owns signals.
+ * A bad setting is reported before the rest of the gateway is even loaded.
+ */
+try {
+  loadConfig();
+} catch (err) {
+  process.stderr.write(startupFailureText(err, process.env.LOG_LEVEL));
+  process.exit(1);
 }
+const { runServe } = await import('./serve.js');
+await runServe();

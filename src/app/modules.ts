@@ -1,33 +1,46 @@
+import type { Server } from 'node:http';
 import { ContainerModule } from 'inversify';
 import { sql, type Kysely } from 'kysely';
 import { Registry } from 'prom-client';
 import { AuthService } from '../domain/auth/service.js';
 import { ProductService } from '../domain/catalog/service.js';
+import { FeedService } from '../domain/feed/service.js';
 import { JobService } from '../domain/jobs/service.js';
 import { OrderService } from '../domain/orders/service.js';
 import type { AdminCredentials, PasswordHasher, SettingsRepository } from '../domain/ports.js';
 import { UserBulkService } from '../domain/users/bulk.js';
 import { UserService } from '../domain/users/service.js';
 import { GrpcHost } from '../hosts/grpc.js';
-import { HttpHost } from '../hosts/http.js';
+import { compressionHook } from '../hosts/compression.js';
+import { corsHook } from '../hosts/cors.js';
+import { HttpHost, type FrontDoorHook } from '../hosts/http.js';
+import { LandingHttp } from '../hosts/landing.js';
+import { urlOf } from '../hosts/listener.js';
+import { GatewayMetrics, METRICS_PATH, MetricsHttp } from '../hosts/metrics.js';
+import { tracingHook } from '../hosts/tracing.js';
+import { derivedFace, type Face } from '../protocols/shared/face.js';
 import { WsConnections } from '../protocols/shared/ws.js';
 import { systemClock } from '../infra/clock.js';
 import type { Config } from '../infra/config.js';
 import { InProcessEventBus } from '../infra/events/memory-bus.js';
+import { OutboxRelay } from '../infra/events/outbox.js';
 import { memoryRateLimiters } from '../infra/limits/memory.js';
 import type { Logger } from '../infra/logger.js';
 import type { QueryCounter } from '../infra/storage/database.js';
+import { SqlEventStore } from '../infra/storage/events-repo.js';
 import { SqlJobRepository } from '../infra/storage/jobs-repo.js';
 import { SqlOrderRepository } from '../infra/storage/orders-repo.js';
 import { SqlProductRepository } from '../infra/storage/products-repo.js';
 import type { Database } from '../infra/storage/schema.js';
 import { SqlUnitOfWork } from '../infra/storage/unit-of-work.js';
 import { SqlUserRepository } from '../infra/storage/users-repo.js';
+import type { Tracing } from '../infra/telemetry.js';
 import { JwtCodec } from '../infra/tokens.js';
 import { authInterceptor } from '../runtime/interceptors/auth.js';
 import { errorInterceptor } from '../runtime/interceptors/errors.js';
 import { metricsInterceptor } from '../runtime/interceptors/metrics.js';
 import { rateLimitInterceptor } from '../runtime/interceptors/rate-limit.js';
+import { tracingInterceptor } from '../runtime/interceptors/tracing.js';
 import { Runtime } from '../runtime/invoker.js';
 import { JobRunner } from '../runtime/jobs.js';
 import { PrincipalCache } from '../runtime/principals.js';
@@ -43,6 +56,10 @@ export interface InfraResources {
   hasher: PasswordHasher;
   admin: AdminCredentials;
   jwtSecret: string;
+  /** Present when OTEL_EXPORTER_OTLP_ENDPOINT is set. */
+  tracing?: Tracing | undefined;
+  /** The front door's port, already bound (serve.ts binds before secrets are touched). */
+  httpServer?: Server | undefined;
 }
 
 /** Ports → implementations. Tests load the same module with other resources. */
@@ -60,12 +77,33 @@ export const infraModule = (r: InfraResources) =>
     bind(TYPES.UserRepository).toDynamicValue((c) => new SqlUserRepository(c.get(TYPES.Database))).inSingletonScope();
     bind(TYPES.ProductRepository).toDynamicValue((c) => new SqlProductRepository(c.get(TYPES.Database))).inSingletonScope();
     bind(TYPES.OrderRepository).toDynamicValue((c) => new SqlOrderRepository(c.get(TYPES.Database))).inSingletonScope();
-    bind(TYPES.UnitOfWork).toDynamicValue((c) => new SqlUnitOfWork(c.get(TYPES.Database))).inSingletonScope();
     bind(TYPES.JobRepository).toDynamicValue((c) => new SqlJobRepository(c.get(TYPES.Database))).inSingletonScope();
     bind(TYPES.EventBus)
-      .toDynamicValue((c) => new InProcessEventBus(c.get(TYPES.Clock), (err) => c.get(TYPES.Logger).error({ err }, 'event listener failed')))
+      .toDynamicValue((c) => new InProcessEventBus((err) => c.get(TYPES.Logger).error({ err }, 'event listener failed')))
+      .inSingletonScope();
+    bind(TYPES.EventStore).toDynamicValue((c) => new SqlEventStore(c.get(TYPES.Database))).inSingletonScope();
+    bind(TYPES.OutboxRelay)
+      .toDynamicValue((c) => {
+        const { events } = c.get(TYPES.Config);
+        return new OutboxRelay({
+          store: c.get(TYPES.EventStore),
+          bus: c.get(TYPES.EventBus),
+          maxAgeSeconds: events.retentionSeconds,
+          maxCount: events.retentionCount,
+          pruneIntervalMs: events.pruneIntervalSeconds * 1000,
+          onError: (err, what) => c.get(TYPES.Logger).error({ err }, what),
+        });
+      })
+      .inSingletonScope();
+    bind(TYPES.UnitOfWork)
+      .toDynamicValue((c) => {
+        const relay = c.get(TYPES.OutboxRelay);
+        return new SqlUnitOfWork(c.get(TYPES.Database), c.get(TYPES.Clock), (events) => relay.committed(events));
+      })
       .inSingletonScope();
     bind(TYPES.RateLimiters).toConstantValue(memoryRateLimiters);
+    if (r.tracing) bind(TYPES.Tracing).toConstantValue(r.tracing);
+    if (r.httpServer) bind(TYPES.HttpServer).toConstantValue(r.httpServer);
   });
 
 /**
@@ -74,12 +112,12 @@ export const infraModule = (r: InfraResources) =>
  */
 export const domainModule = new ContainerModule(({ bind }) => {
   bind(TYPES.UserService)
-    .toDynamicValue((c) => new UserService(c.get(TYPES.UserRepository), c.get(TYPES.PasswordHasher), c.get(TYPES.EventBus)))
+    .toDynamicValue((c) => new UserService(c.get(TYPES.UserRepository), c.get(TYPES.PasswordHasher), c.get(TYPES.UnitOfWork)))
     .inSingletonScope();
-  bind(TYPES.ProductService).toDynamicValue((c) => new ProductService(c.get(TYPES.ProductRepository), c.get(TYPES.EventBus))).inSingletonScope();
+  bind(TYPES.ProductService).toDynamicValue((c) => new ProductService(c.get(TYPES.ProductRepository), c.get(TYPES.UnitOfWork))).inSingletonScope();
   bind(TYPES.OrderService)
     .toDynamicValue(
-      (c) => new OrderService(c.get(TYPES.OrderRepository), c.get(TYPES.UserRepository), c.get(TYPES.ProductRepository), c.get(TYPES.EventBus)),
+      (c) => new OrderService(c.get(TYPES.OrderRepository), c.get(TYPES.UserRepository), c.get(TYPES.UnitOfWork)),
     )
     .inSingletonScope();
   bind(TYPES.AuthService)
@@ -87,10 +125,15 @@ export const domainModule = new ContainerModule(({ bind }) => {
       (c) => new AuthService(c.get(TYPES.UserRepository), c.get(TYPES.PasswordHasher), c.get(TYPES.TokenCodec), c.get(TYPES.AdminCredentials)),
     )
     .inSingletonScope();
+  bind(TYPES.FeedService)
+    .toDynamicValue((c) => {
+      const { events } = c.get(TYPES.Config);
+      const limits = { queueMax: events.queueMax, maxPerPrincipal: events.maxPerPrincipal };
+      return new FeedService(c.get(TYPES.EventStore), c.get(TYPES.EventBus), limits, c.get(TYPES.Shutdown).signal);
+    })
+    .inSingletonScope();
   bind(TYPES.UserBulkService)
-    .toDynamicValue(
-      (c) => new UserBulkService(c.get(TYPES.UserRepository), c.get(TYPES.PasswordHasher), c.get(TYPES.UnitOfWork), c.get(TYPES.EventBus)),
-    )
+    .toDynamicValue((c) => new UserBulkService(c.get(TYPES.PasswordHasher), c.get(TYPES.UnitOfWork)))
     .inSingletonScope();
   bind(TYPES.JobService)
     .toDynamicValue((c) => {
@@ -105,6 +148,7 @@ export const domainModule = new ContainerModule(({ bind }) => {
       users: c.get(TYPES.UserService),
       products: c.get(TYPES.ProductService),
       orders: c.get(TYPES.OrderService),
+      feed: c.get(TYPES.FeedService),
       userBulk: c.get(TYPES.UserBulkService),
       jobs: c.get(TYPES.JobService),
     }))
@@ -114,8 +158,9 @@ export const domainModule = new ContainerModule(({ bind }) => {
 /**
  * The runtime: the credential cache (told of user changes by the event
  * bus), and the interceptor chain every call of every style goes through,
- * outermost first — metrics see the final outcome, errors are normalised
- * and logged once, then authentication, then per-principal limits.
+ * outermost first — a trace span around everything (when tracing is on),
+ * metrics see the final outcome, errors are normalised and logged once,
+ * then authentication, then per-principal limits.
  */
 export const runtimeModule = new ContainerModule(({ bind }) => {
   bind(TYPES.Metrics).toConstantValue(new Registry());
@@ -136,11 +181,13 @@ export const runtimeModule = new ContainerModule(({ bind }) => {
       const perMinute = (name: string, points: number) => (points > 0 ? limiters({ name, points, windowSeconds: 60 }) : undefined);
       const calls = perMinute('calls', rateLimits.callsPerMinute);
       const writes = perMinute('writes', rateLimits.writesPerMinute);
+      const tracing = c.get(TYPES.Tracing, { optional: true });
       return new Runtime({
         services: c.get(TYPES.DomainServices),
         principals: c.get(TYPES.PrincipalCache),
         shutdown: c.get(TYPES.Shutdown).signal,
         interceptors: [
+          ...(tracing ? [tracingInterceptor(tracing.tracer)] : []),
           metricsInterceptor(c.get(TYPES.Metrics)),
           errorInterceptor,
           authInterceptor(c.get(TYPES.PrincipalCache)),
@@ -161,23 +208,65 @@ export const jobsModule = new ContainerModule(({ bind }) => {
     .inSingletonScope();
 });
 
+/** The gateway's own links: probes, and /metrics when it is served on the front door. */
+const gatewayFace = (metricsOnFrontDoor: boolean): Face => ({
+  name: 'gateway',
+  title: 'Operations',
+  summary: 'Health and readiness probes and Prometheus metrics',
+  links: [
+    { rel: 'health', title: 'Liveness', href: '/healthz', type: 'application/json' },
+    { rel: 'ready', title: 'Readiness (storage reachable)', href: '/readyz', type: 'application/json' },
+    ...(metricsOnFrontDoor ? [{ rel: 'metrics', title: 'Prometheus metrics (admin credentials)', href: METRICS_PATH, type: 'text/plain' }] : []),
+  ],
+});
+
 /**
- * The front door: every registered style's binding behind one path table;
- * and, when gRPC is registered, the HTTP/2 host, which also takes the
- * front door's h2c connections.
+ * The front door: every registered style's binding behind one path table,
+ * the landing page and /metrics beside them, and the hooks every request
+ * passes — tracing (when on), request metrics, CORS (when configured),
+ * response compression; and, when gRPC is registered, the HTTP/2 host,
+ * which also takes the front door's h2c connections.
  */
 export const hostModule = new ContainerModule(({ bind, isBound }) => {
+  bind(TYPES.GatewayMetrics)
+    .toDynamicValue((c) => new GatewayMetrics(c.get(TYPES.Metrics), () => c.get(TYPES.WsConnections).byEndpoint))
+    .inSingletonScope();
+  bind(TYPES.Faces)
+    .toDynamicValue((c) => {
+      const styles = c.getAll(TYPES.HttpBinding, { optional: true }).map((b) => b.face ?? derivedFace(b));
+      const others = c.getAll(TYPES.Face, { optional: true });
+      return [...styles, ...others, gatewayFace(c.get(TYPES.Config).metrics.port === undefined)];
+    })
+    .inSingletonScope();
   bind(TYPES.HttpHost)
     .toDynamicValue((c) => {
+      const config = c.get(TYPES.Config);
       const db = c.get(TYPES.Database);
       const grpc = isBound(TYPES.GrpcServices) ? c.get(TYPES.GrpcHost) : undefined;
-      return new HttpHost({
+      const metrics = c.get(TYPES.GatewayMetrics);
+      const tracing = c.get(TYPES.Tracing, { optional: true });
+      const server = c.get(TYPES.HttpServer, { optional: true });
+      const hooks: FrontDoorHook[] = [...(tracing ? [tracingHook(tracing.tracer)] : []), metrics.hook];
+      const cors = corsHook(config.cors);
+      if (cors) hooks.push(cors);
+      // Innermost: CORS preflights are answered before it, and what it wraps is only the bindings' bodies.
+      hooks.push(compressionHook(config.compressionThresholdBytes));
+      let host: HttpHost | undefined;
+      const landing = new LandingHttp(
+        () => c.get(TYPES.Faces),
+        () => (host?.server.listening ? urlOf(host.server, config.host) : `http://${config.host}:${config.port}`),
+      );
+      const pages = [landing, ...(config.metrics.port === undefined ? [new MetricsHttp(metrics.registry, c.get(TYPES.Runtime))] : [])];
+      host = new HttpHost({
         log: c.get(TYPES.Logger),
-        bindings: c.getAll(TYPES.HttpBinding, { optional: true }),
+        server,
+        hooks,
+        bindings: [...c.getAll(TYPES.HttpBinding, { optional: true }), ...pages],
         probes: { database: async () => void (await sql`select 1`.execute(db)) },
-        compressionThresholdBytes: c.get(TYPES.Config).compressionThresholdBytes,
         ...(grpc ? { http2: (socket) => grpc.inject(socket) } : {}),
       });
+      metrics.watch(host.server);
+      return host;
     })
     .inSingletonScope();
   bind(TYPES.GrpcHost)

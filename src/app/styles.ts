@@ -1,6 +1,8 @@
 import { ContainerModule, type ResolutionContext } from 'inversify';
 import type { Config } from '../infra/config.js';
+import { EventsHttp } from '../protocols/events/http.js';
 import { GraphqlHttp } from '../protocols/graphql/http.js';
+import { grpcFace } from '../protocols/grpc/face.js';
 import { GrpcServices } from '../protocols/grpc/server.js';
 import { JsonRpcHttp } from '../protocols/jsonrpc/http.js';
 import { RestHttp } from '../protocols/rest/http.js';
@@ -19,6 +21,9 @@ export const wsGuard = (c: ResolutionContext, name: string, overrides: Partial<W
   return new WsGuard({ ...config.ws, maxPayloadBytes: config.bodyLimitBytes, ...overrides }, c.get(TYPES.WsConnections), c.get(TYPES.Logger), name);
 };
 
+/** Demo mode (demo data on and DEMO_PASSWORD set): explorers may prefill Alice's real password; otherwise a placeholder. */
+const demoLogin = (config: Config) => ({ username: 'alice@example.com', password: config.seedDemoData ? config.demoPassword : undefined });
+
 /** One registration per style: how its binding is built from the runtime and its settings. */
 const style = (make: (runtime: Runtime, config: Config, c: ResolutionContext) => HttpBinding) =>
   new ContainerModule(({ bind }) => {
@@ -34,9 +39,29 @@ const style = (make: (runtime: Runtime, config: Config, c: ResolutionContext) =>
  * styles claim the same one), so the order is only the order of the list.
  */
 export const STYLE_MODULES: ContainerModule[] = [
-  style((runtime, config, c) => new GraphqlHttp(runtime, { ...config.graphql, bodyLimitBytes: config.bodyLimitBytes, log: c.get(TYPES.Logger) })),
-  style((runtime, config, c) => new JsonRpcHttp(runtime, { maxBatch: config.jsonrpc.maxBatch, bodyLimitBytes: config.bodyLimitBytes, ws: wsGuard(c, 'jsonrpc') })),
+  style(
+    (runtime, config, c) =>
+      new GraphqlHttp(runtime, {
+        ...config.graphql,
+        bodyLimitBytes: config.bodyLimitBytes,
+        log: c.get(TYPES.Logger),
+        explorerLogin: demoLogin(config),
+        ws: wsGuard(c, 'graphql'),
+        maxOperationsPerConnection: config.events.maxPerConnection,
+        slowPeerMs: config.ws.slowPeerMs,
+      }),
+  ),
+  style(
+    (runtime, config, c) =>
+      new JsonRpcHttp(runtime, {
+        maxBatch: config.jsonrpc.maxBatch,
+        bodyLimitBytes: config.bodyLimitBytes,
+        ws: wsGuard(c, 'jsonrpc'),
+        maxSubscriptionsPerConnection: config.events.maxPerConnection,
+      }),
+  ),
   style((runtime, config) => new SoapHttp(runtime, { maxDepth: config.soap.maxDepth, bodyLimitBytes: config.bodyLimitBytes })),
+  style((runtime, config) => new EventsHttp(runtime, { heartbeatMs: config.events.heartbeatSeconds * 1000, slowPeerMs: config.ws.slowPeerMs })),
   style((runtime, config, c) => new RestHttp(runtime, { bodyLimitBytes: config.bodyLimitBytes, xmlMaxDepth: config.rest.xmlMaxDepth, events: c.get(TYPES.EventBus) })),
   // The two chats share a per-account connection count; the plain one's hub is where a Redis one would be bound.
   new ContainerModule(({ bind }) => {
@@ -65,5 +90,9 @@ export const STYLE_MODULES: ContainerModule[] = [
     bind(TYPES.GrpcServices)
       .toDynamicValue((c) => new GrpcServices(c.get(TYPES.Runtime), { log: c.get(TYPES.Logger) }))
       .inSingletonScope();
+    bind(TYPES.Face).toDynamicValue((c) => {
+      const { host, grpc } = c.get(TYPES.Config);
+      return grpcFace(() => c.get(TYPES.GrpcHost).address || `${host.includes(':') ? `[${host}]` : host}:${grpc.port}`);
+    });
   }),
 ];

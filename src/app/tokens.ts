@@ -1,3 +1,4 @@
+import type { Server } from 'node:http';
 import type { ServiceIdentifier } from 'inversify';
 import type { Kysely } from 'kysely';
 import type { Registry } from 'prom-client';
@@ -7,6 +8,7 @@ import type { JobRepository } from '../domain/jobs/repository.js';
 import type { JobService } from '../domain/jobs/service.js';
 import type { ProductService } from '../domain/catalog/service.js';
 import type { EventBus } from '../domain/events.js';
+import type { FeedService } from '../domain/feed/service.js';
 import type { OrderService } from '../domain/orders/service.js';
 import type {
   AdminCredentials,
@@ -24,12 +26,17 @@ import type { UserBulkService } from '../domain/users/bulk.js';
 import type { UserService } from '../domain/users/service.js';
 import type { GrpcHost } from '../hosts/grpc.js';
 import type { HttpHost } from '../hosts/http.js';
+import type { GatewayMetrics } from '../hosts/metrics.js';
 import type { Config } from '../infra/config.js';
+import type { OutboxRelay } from '../infra/events/outbox.js';
 import type { Logger } from '../infra/logger.js';
 import type { QueryCounter } from '../infra/storage/database.js';
+import type { SqlEventStore } from '../infra/storage/events-repo.js';
 import type { Database } from '../infra/storage/schema.js';
 import type { ChatHub } from '../protocols/chat/hub.js';
 import type { GrpcServices } from '../protocols/grpc/server.js';
+import type { Tracing } from '../infra/telemetry.js';
+import type { Face } from '../protocols/shared/face.js';
 import type { HttpBinding } from '../protocols/shared/http.js';
 import type { WsConnections } from '../protocols/shared/ws.js';
 import type { Runtime } from '../runtime/invoker.js';
@@ -48,17 +55,22 @@ export const TYPES = {
   UserRepository: t<UserRepository>('UserRepository'),
   ProductRepository: t<ProductRepository>('ProductRepository'),
   OrderRepository: t<OrderRepository>('OrderRepository'),
-  UnitOfWork: t<UnitOfWork>('UnitOfWork'),
   SettingsRepository: t<SettingsRepository>('SettingsRepository'),
   PasswordHasher: t<PasswordHasher>('PasswordHasher'),
   TokenCodec: t<TokenCodec>('TokenCodec'),
   AdminCredentials: t<AdminCredentials>('AdminCredentials'),
   EventBus: t<EventBus>('EventBus'),
+  /** The outbox: read side (replay, long polls) and retention. */
+  EventStore: t<SqlEventStore>('EventStore'),
+  /** Publishes committed outbox rows on the EventBus, in id order, and prunes the outbox. */
+  OutboxRelay: t<OutboxRelay>('OutboxRelay'),
+  UnitOfWork: t<UnitOfWork>('UnitOfWork'),
   RateLimiters: t<RateLimiterFactory>('RateLimiters'),
   AuthService: t<AuthService>('AuthService'),
   UserService: t<UserService>('UserService'),
   ProductService: t<ProductService>('ProductService'),
   OrderService: t<OrderService>('OrderService'),
+  FeedService: t<FeedService>('FeedService'),
   UserBulkService: t<UserBulkService>('UserBulkService'),
   JobRepository: t<JobRepository>('JobRepository'),
   JobService: t<JobService>('JobService'),
@@ -82,4 +94,18 @@ export const TYPES = {
   /** The gRPC style (not an HttpBinding: it is served by the HTTP/2 host, on GRPC_PORT and as h2c on PORT). */
   GrpcServices: t<GrpcServices>('GrpcServices'),
   GrpcHost: t<GrpcHost>('GrpcHost'),
+  /** The front door's server when it was bound before the app was built (serve.ts); unbound otherwise. */
+  HttpServer: t<Server>('HttpServer'),
+  /** OpenTelemetry, bound only when OTEL_EXPORTER_OTLP_ENDPOINT is set. */
+  Tracing: t<Tracing>('Tracing'),
+  /** Front-door series (requests, connections, storage time, event loop) in the Metrics registry. */
+  GatewayMetrics: t<GatewayMetrics>('GatewayMetrics'),
+  /**
+   * Multi-bound, optional: a face that is not an HttpBinding (e.g. gRPC on
+   * its own port) adds itself here to appear on the landing page, in the
+   * startup block and in export-contracts. HttpBindings declare `face`.
+   */
+  Face: t<Face>('Face'),
+  /** Every face, assembled once (hostModule). */
+  Faces: t<readonly Face[]>('Faces'),
 } as const;

@@ -5,6 +5,11 @@ import { schemaSource } from '../protocols/graphql/docs.js';
 import { operationSchemas, type JsonSchema } from '../contract/json-schema.js';
 import { findOperation, pascalName, type OperationName } from '../contract/operations.js';
 import type { ErrorKind } from '../domain/errors.js';
+import { createClient as createSseClient } from 'graphql-sse';
+import { createClient as createWsClient } from 'graphql-ws';
+import WebSocket from 'ws';
+import type { DomainEvent, EventType } from '../domain/events.js';
+import { EventChannel, EventStreamError, type EventSubscription, type SubscribeOptions } from './stream.js';
 import type { Call, Outcome, ProtocolClient, Selection } from './types.js';
 
 const KIND_BY_CODE = new Map<string, ErrorKind>(Object.entries(GRAPHQL_CODES).map(([kind, code]) => [code, kind as ErrorKind]));
@@ -95,15 +100,24 @@ function decode(schema: JsonSchema, root: JsonSchema, value: unknown): unknown {
  * A null answer to a single-item query is the GraphQL idiom for "no such
  * item" and comes back as NOT_FOUND.
  */
+export interface GraphqlClientOptions {
+  path?: string;
+  /** How subscriptions travel: graphql-transport-ws over WebSocket (default) or graphql-sse (distinct connections). */
+  subscriptions?: 'ws' | 'sse';
+}
+
 export class GraphqlClient implements ProtocolClient {
   readonly protocol = 'graphql' as const;
   private readonly schema = buildSchema(schemaSource());
   private readonly documents = new Map<string, string>();
+  private readonly path: string;
 
   constructor(
     private readonly baseUrl: string,
-    private readonly path = '/graphql',
-  ) {}
+    private readonly options: GraphqlClientOptions = {},
+  ) {
+    this.path = options.path ?? '/graphql';
+  }
 
   /** The query text the client sends for an operation and input keys (exposed for tests and docs). */
   document(operation: OperationName, keys: readonly string[]): string {
@@ -112,7 +126,7 @@ export class GraphqlClient implements ProtocolClient {
     if (!text) {
       const { root } = ROOT_FIELDS[operation];
       const part = this.field(operation, keys, '', this.outputSelection(operation));
-      text = `${root === 'Query' ? 'query' : 'mutation'} ${pascalName(operation)}${part.vars ? `(${part.vars})` : ''} { ${part.text} }`;
+      text = `${root.toLowerCase()} ${pascalName(operation)}${part.vars ? `(${part.vars})` : ''} { ${part.text} }`;
       this.documents.set(cacheKey, text);
     }
     return text;
@@ -136,17 +150,21 @@ export class GraphqlClient implements ProtocolClient {
   private rootOf(operations: readonly OperationName[]): 'Query' | 'Mutation' {
     const roots = new Set(operations.map((o) => ROOT_FIELDS[o].root));
     if (roots.size !== 1) throw new Error('A GraphQL document holds queries or mutations, not both');
-    return [...roots][0]!;
+    const [root] = roots;
+    // A subscription is a stream of its own (subscribe()), never a member of a batch.
+    if (root === 'Subscription') throw new Error('Subscriptions cannot be batched; use subscribe()');
+    return root!;
   }
 
+  /** The SDL carries unions (an event's data) as one field per alternative: select the typed shape. */
   private outputSelection(operation: OperationName): string {
-    const output = operationSchemas(findOperation(operation)!).output;
+    const output = operationSchemas(findOperation(operation)!).typedOutput;
     return selection(output, output);
   }
 
   private definition(operation: OperationName): GraphQLField<unknown, unknown> {
     const { root, field } = ROOT_FIELDS[operation];
-    const rootType = root === 'Query' ? this.schema.getQueryType() : this.schema.getMutationType();
+    const rootType = root === 'Query' ? this.schema.getQueryType() : root === 'Mutation' ? this.schema.getMutationType() : this.schema.getSubscriptionType();
     return (rootType as GraphQLObjectType).getFields()[field] as GraphQLField<unknown, unknown>;
   }
 
@@ -215,7 +233,81 @@ export class GraphqlClient implements ProtocolClient {
 
   private outcome(operation: OperationName, value: unknown): Outcome {
     if (value === null || value === undefined) return { ok: false, kind: 'NOT_FOUND', fields: [] };
-    const output = operationSchemas(findOperation(operation)!).output;
-    return { ok: true, data: decode(output, output, value) };
+    const op = findOperation(operation)!;
+    const output = operationSchemas(op).typedOutput;
+    const data = decode(output, output, value);
+    return { ok: true, data: op.typed ? op.typed.to(data) : data };
   }
+
+  /**
+   * `subscription { events(types, after) { … } }` over graphql-ws (the
+   * connection_init payload carries the token) or graphql-sse; each result
+   * is turned back into the domain envelope. graphql-transport-ws has no
+   * per-subscription acknowledgement: `ready` means the connection was
+   * acknowledged (for SSE, the stream opened); pass `after` not to miss
+   * what happens in between.
+   */
+  subscribe(types: readonly EventType[], options: SubscribeOptions): EventSubscription {
+    const op = findOperation('watchEvents')!;
+    const variables: Record<string, unknown> = types.length ? { types: [...types] } : {};
+    if (options.after !== undefined) variables.after = options.after;
+    const query = this.document('watchEvents', Object.keys(variables).sort());
+    const output = operationSchemas(op).typedOutput;
+    const auth: Record<string, string> = options.token ? { Authorization: `Bearer ${options.token}` } : {};
+    let dispose: () => void = () => {};
+    const channel = new EventChannel(() => dispose());
+    const sink = {
+      next: (result: { data?: Record<string, unknown> | null; errors?: readonly GraphqlError[] }) => {
+        const error = result.errors?.[0];
+        if (error) channel.fail(new EventStreamError(error.message, error.extensions?.code ?? 'GRAPHQL_ERROR'));
+        else channel.push(op.typed!.to(decode(output, output, result.data?.events)) as DomainEvent);
+      },
+      error: (err: unknown) => void streamError(err).then((e) => channel.fail(e)),
+      complete: () => channel.end(),
+    };
+    const payload = { query, variables, operationName: 'WatchEvents' };
+    if (this.options.subscriptions === 'sse') {
+      const client = createSseClient({ url: this.baseUrl + this.path, headers: auth, retryAttempts: 0 });
+      const stop = client.subscribe(payload, sink as never, { connected: () => channel.opened() });
+      dispose = () => {
+        stop();
+        client.dispose();
+      };
+    } else {
+      const client = createWsClient({
+        url: this.baseUrl.replace(/^http/, 'ws') + this.path,
+        webSocketImpl: WebSocket,
+        connectionParams: auth,
+        retryAttempts: 0,
+        on: { connected: () => channel.opened() },
+      });
+      const stop = client.subscribe(payload, sink as never);
+      dispose = () => {
+        stop();
+        void client.dispose();
+      };
+    }
+    return channel;
+  }
+}
+
+/**
+ * graphql-ws reports a closed socket as a CloseEvent-like object and errors
+ * as GraphQL error lists; graphql-sse a refused request as a NetworkError
+ * holding the response, whose body has the GraphQL errors.
+ */
+async function streamError(err: unknown): Promise<EventStreamError> {
+  const response = (err as { response?: { status: number; json(): Promise<unknown> } }).response;
+  if (response) {
+    const body = (await response.json().catch(() => ({}))) as { errors?: GraphqlError[] };
+    const first = body.errors?.[0];
+    return new EventStreamError(first?.message ?? `HTTP ${response.status}`, first?.extensions?.code ?? response.status);
+  }
+  if (Array.isArray(err)) {
+    const first = err[0] as GraphqlError | undefined;
+    return new EventStreamError(first?.message ?? 'GraphQL error', first?.extensions?.code ?? 'GRAPHQL_ERROR');
+  }
+  const close = err as { code?: number; reason?: string };
+  if (typeof close?.code === 'number') return new EventStreamError(close.reason || `closed with ${close.code}`, close.code);
+  return new EventStreamError(err instanceof Error ? err.message : String(err), 'TRANSPORT');
 }

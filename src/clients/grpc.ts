@@ -15,6 +15,8 @@ import {
   toDomain,
   TRAILERS,
 } from '../protocols/grpc/spec.js';
+import type { DomainEvent, EventType } from '../domain/events.js';
+import { EventChannel, EventStreamError, type EventSubscription, type SubscribeOptions } from './stream.js';
 import type { Outcome, ProtocolClient } from './types.js';
 
 type Method = MethodDefinition<object, object>;
@@ -61,12 +63,41 @@ export class GrpcClient implements ProtocolClient {
           err ? reject(err) : resolve(value!),
         );
       });
-      return { ok: true, data: toDomain(rpc.response, reply as Record<string, unknown>) };
+      const data = toDomain(rpc.response, reply as Record<string, unknown>);
+      // Typed messages carry unions (an event's data) as one field per alternative: back to the domain's shape.
+      return { ok: true, data: rpc.operation.typed ? rpc.operation.typed.to(data) : data };
     } catch (err) {
       const failure = outcomeOf(err as grpc.ServiceError);
       if (!failure) throw err;
       return failure;
     }
+  }
+
+  /**
+   * `polyface.v1.EventService/Watch`, a server stream: each `Event` message
+   * back in the domain's envelope. A failed stream (RESOURCE_EXHAUSTED for a
+   * subscriber that fell behind, UNAUTHENTICATED for a revoked token) ends
+   * the iteration with an EventStreamError carrying the error kind. `ready`
+   * resolves when the server sends its response headers.
+   */
+  subscribe(types: readonly EventType[], options: SubscribeOptions): EventSubscription {
+    const rpc = RPC.get('watchEvents')!;
+    const method = this.methods.get(`/${FULL_PACKAGE}.${SERVICE_OF.watchEvents}/${rpc.method}`)!;
+    const metadata = new grpc.Metadata();
+    if (options.token) metadata.set(METADATA.authorization, `Bearer ${options.token}`);
+    const input: Record<string, unknown> = { types: [...types] };
+    if (options.after !== undefined) input.after = options.after;
+    const call = this.client.makeServerStreamRequest(method.path, method.requestSerialize, method.responseDeserialize, fromDomain(rpc.request, input), metadata);
+    const channel = new EventChannel(() => call.cancel());
+    call.on('metadata', () => channel.opened());
+    call.on('data', (message: object) => channel.push(rpc.operation.typed!.to(toDomain(rpc.response, message as Record<string, unknown>)) as DomainEvent));
+    call.on('end', () => channel.end());
+    call.on('error', (err: grpc.ServiceError) => {
+      if (err.code === grpc.status.CANCELLED) return channel.end();
+      const failure = outcomeOf(err);
+      channel.fail(new EventStreamError(err.details || err.message, failure && !failure.ok ? failure.kind : err.code));
+    });
+    return channel;
   }
 
   async close(): Promise<void> {

@@ -5,7 +5,8 @@ import { RestClient } from './rest.js';
 import { SoapClient } from './soap.js';
 import type { ProtocolClient } from './types.js';
 
-export type { Call, Outcome, Protocol, ProtocolClient, Selection } from './types.js';
+export type { Call, EventSubscription, Outcome, Protocol, ProtocolClient, Selection, SubscribeOptions } from './types.js';
+export { EventStreamError } from './stream.js';
 
 /** Every API style polyface serves, as a client each; SOAP counts once per envelope version. */
 export const CLIENT_VARIANTS = {

@@ -1,6 +1,10 @@
 import { API_BASE, fillPath, pathParams, ROUTES, type RestRoute } from '../protocols/rest/spec.js';
+import { createParser } from 'eventsource-parser';
 import type { OperationName } from '../contract/operations.js';
 import { ERROR_KINDS, type ErrorKind } from '../domain/errors.js';
+import type { DomainEvent, EventType } from '../domain/events.js';
+import { EVENT_STREAM, EVENTS_PATH } from '../protocols/events/spec.js';
+import { EventChannel, EventStreamError, type EventSubscription, type SubscribeOptions } from './stream.js';
 import type { Outcome, ProtocolClient } from './types.js';
 
 const BY_OPERATION = new Map<string, RestRoute>(ROUTES.map((r) => [r.operation, r]));
@@ -65,7 +69,9 @@ export class RestClient implements ProtocolClient {
       body = JSON.stringify(rest);
     } else {
       const query = new URLSearchParams();
-      for (const [k, v] of Object.entries(rest)) if (v !== undefined) query.set(k, String(v));
+      const publicName = new Map(Object.entries(route.query ?? {}).map(([alias, field]) => [field, alias]));
+      // Lists go comma-separated (String([a, b]) is "a,b").
+      for (const [k, v] of Object.entries(rest)) if (v !== undefined) query.set(publicName.get(k) ?? k, String(v));
       if ([...query.keys()].length) url += `?${query.toString()}`;
     }
     const res = await fetch(url, { method: route.method.toUpperCase(), headers, ...(body === undefined ? {} : { body }) });
@@ -73,6 +79,10 @@ export class RestClient implements ProtocolClient {
     const text = await res.text();
     const json: unknown = text ? JSON.parse(text) : undefined;
     if (res.ok) {
+      if (route.feed) {
+        const { data, links } = json as { data: unknown[]; links: { next: string } };
+        return { ok: true, data: { events: stripLinks(data), next: new URL(links.next, this.baseUrl).searchParams.get('after') } };
+      }
       if (route.bulk) {
         // Each item's HTTP `status` is REST's own addition to the domain's result.
         const result = json as { items: Record<string, unknown>[] };
@@ -87,5 +97,43 @@ export class RestClient implements ProtocolClient {
     const problem = (json ?? {}) as { code?: string; errors?: { field: string }[] };
     const kind = ERROR_KINDS.includes(problem.code as ErrorKind) ? (problem.code as ErrorKind) : (STATUS_KIND[res.status] ?? 'INTERNAL');
     return { ok: false, kind, fields: (problem.errors ?? []).map((e) => e.field).sort() };
+  }
+
+  /**
+   * Server-Sent Events from GET /api/v1/events (fetch + eventsource-parser):
+   * `Last-Event-ID` resumes, frames come back without their links. The
+   * closing comment (why the server ended the stream) ends the iteration
+   * with an EventStreamError naming it.
+   */
+  subscribe(types: readonly EventType[], options: SubscribeOptions): EventSubscription {
+    const abort = new AbortController();
+    const channel = new EventChannel(() => abort.abort());
+    const headers: Record<string, string> = { Accept: EVENT_STREAM };
+    if (options.token) headers.Authorization = `Bearer ${options.token}`;
+    if (options.after !== undefined) headers['Last-Event-ID'] = options.after;
+    const url = `${this.baseUrl}${EVENTS_PATH}${types.length ? `?types=${types.join(',')}` : ''}`;
+    let closing: string | undefined;
+    const parser = createParser({
+      onEvent: (e) => channel.push(stripLinks(JSON.parse(e.data)) as DomainEvent),
+      onComment: (text) => {
+        if (text.trim().startsWith('closed:')) closing = text.trim();
+      },
+    });
+    (async () => {
+      const res = await fetch(url, { headers, signal: abort.signal });
+      if (res.status !== 200 || !res.body) {
+        const problem = (await res.json().catch(() => ({}))) as { code?: string; detail?: string };
+        throw new EventStreamError(problem.detail ?? `HTTP ${res.status}`, problem.code ?? res.status);
+      }
+      channel.opened();
+      const decoder = new TextDecoder();
+      for await (const chunk of res.body as unknown as AsyncIterable<Uint8Array>) parser.feed(decoder.decode(chunk, { stream: true }));
+      if (closing && !closing.includes('shutting down')) throw new EventStreamError(closing, closing);
+      channel.end();
+    })().catch((err: unknown) => {
+      if (abort.signal.aborted) channel.end();
+      else channel.fail(err instanceof Error ? err : new Error(String(err)));
+    });
+    return channel;
   }
 }

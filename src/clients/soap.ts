@@ -2,11 +2,15 @@ import * as soap from 'soap';
 import { operationSchemas, type JsonSchema } from '../contract/json-schema.js';
 import { findOperation, pascalName, type OperationName } from '../contract/operations.js';
 import { ERROR_KINDS, type ErrorKind } from '../domain/errors.js';
+import type { DomainEvent, EventType } from '../domain/events.js';
+import { EventChannel, EventStreamError, type EventSubscription, type SubscribeOptions } from './stream.js';
 import type { Outcome, ProtocolClient } from './types.js';
 
 export interface SoapClientOptions {
   /** SOAP 1.1 (text/xml + SOAPAction) or SOAP 1.2 (application/soap+xml; action=…). Default 1.1. */
   version?: '1.1' | '1.2';
+  /** How long each GetEvents long poll of `subscribe` waits on the server, 1–30 s. Default 10. */
+  pollWaitSeconds?: number;
 }
 
 type SoapMethod = (args: unknown, options?: unknown, extraHeaders?: Record<string, string>) => Promise<[Record<string, unknown>]>;
@@ -62,7 +66,8 @@ export class SoapClient implements ProtocolClient {
   private soapClient(): Promise<soap.Client> {
     this.client ??= soap.createClientAsync(this.wsdlUrl, {
       forceSoap12Headers: this.options.version === '1.2',
-      customDeserializer: { decimal: (text: string) => text },
+      // Keep the wire text: money as "50.00" (node-soap would make a binary float), timestamps as ISO strings (it would make Dates).
+      customDeserializer: { decimal: (text: string) => text, dateTime: (text: string) => text },
     });
     return this.client;
   }
@@ -76,10 +81,12 @@ export class SoapClient implements ProtocolClient {
     const headers: Record<string, string> = token ? { Authorization: `Bearer ${token}` } : {};
     try {
       const [result] = await method.call(client, input, {}, headers);
-      const { output } = operationSchemas(op);
+      // SOAP carries unions (an event's data) as one element per alternative: read the typed shape, then undo it.
+      const output = operationSchemas(op).typedOutput;
       const defs = (output.$defs ?? {}) as Record<string, JsonSchema>;
       const element = (output.$ref as string).replace('#/$defs/', '');
-      return { ok: true, data: normalise(output, defs, result[element]) };
+      const data = normalise(output, defs, result[element]);
+      return { ok: true, data: op.typed ? op.typed.to(data) : data };
     } catch (err) {
       const fault = (err as SoapError).root?.Envelope?.Body?.Fault;
       const detail = (fault?.detail ?? fault?.Detail)?.ServiceFault as { kind?: string; fields?: unknown } | undefined;
@@ -87,5 +94,37 @@ export class SoapClient implements ProtocolClient {
       const fields = toArray(detail.fields).map((f) => String((f as { field: unknown }).field));
       return { ok: false, kind: detail.kind as ErrorKind, fields: fields.sort() };
     }
+  }
+
+  /**
+   * SOAP cannot push: a subscription is a GetEvents long poll repeated from
+   * each answer's `next` cursor (SOAP's idiom for live updates). Without
+   * `after`, a first poll with no wait learns where "now" is; `ready`
+   * resolves after it.
+   */
+  subscribe(types: readonly EventType[], options: SubscribeOptions): EventSubscription {
+    let open = true;
+    const channel = new EventChannel(() => {
+      open = false;
+    });
+    const wait = Math.min(30, Math.max(1, this.options.pollWaitSeconds ?? 10));
+    const poll = async (after: string | undefined, waitSeconds: number) => {
+      const input: Record<string, unknown> = { max: 100, waitSeconds, ...(types.length ? { types: [...types] } : {}) };
+      if (after !== undefined) input.after = after;
+      const out = await this.call('getEvents', input, options.token);
+      if (!out.ok) throw new EventStreamError(`GetEvents failed: ${out.kind}`, out.kind);
+      return out.data as { events: DomainEvent[]; next: string };
+    };
+    (async () => {
+      let cursor = options.after ?? (await poll(undefined, 0)).next;
+      channel.opened();
+      while (open) {
+        const batch = await poll(cursor, wait);
+        if (!open) break;
+        for (const event of batch.events) channel.push(event);
+        cursor = batch.next;
+      }
+    })().catch((err: unknown) => channel.fail(err instanceof Error ? err : new Error(String(err))));
+    return channel;
   }
 }

@@ -1,5 +1,9 @@
 import type { OperationName } from '../contract/operations.js';
 import type { ErrorKind } from '../domain/errors.js';
+import type { EventType } from '../domain/events.js';
+import type { EventSubscription, SubscribeOptions } from './stream.js';
+
+export type { EventSubscription, SubscribeOptions } from './stream.js';
 
 export type Protocol = 'rest' | 'graphql' | 'jsonrpc' | 'soap' | 'grpc';
 
@@ -35,6 +39,13 @@ export interface ProtocolClient {
   readonly protocol: Protocol;
   /** Calls an operation by its contract name with the domain's input; no token means anonymous. */
   call(operation: OperationName, input: Record<string, unknown>, token?: string): Promise<Outcome>;
+  /**
+   * Every change of the given types the token's owner may see, pushed in
+   * this style's own way (SSE, graphql-ws, JSON-RPC notifications; SOAP
+   * long-polls GetEvents), as domain envelopes: the comparison tooling
+   * measures push latency per style through this.
+   */
+  subscribe(types: readonly EventType[], options: SubscribeOptions): EventSubscription;
   close?(): Promise<void>;
   /**
    * Independent calls in one round trip (a JSON-RPC batch, GraphQL aliases),

@@ -41,7 +41,7 @@ const message = (err: unknown) => (err instanceof Error ? err.message : String(e
  * Runs every chosen scenario in every chosen style against one gateway and
  * returns the report: for each cell the wire figures (through a tap), then
  * latency and server CPU (directly, with no tap in the path). A scenario
- * that needs a capability no chosen style has (push latency before any
+ * that needs a capability no chosen style has (push latency when no chosen
  * client can subscribe) is left out; a style lacking it is "not-applicable".
  */
 export async function runComparison(o: CompareOptions): Promise<Report> {

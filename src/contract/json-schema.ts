@@ -8,14 +8,23 @@ export type JsonSchema = Record<string, unknown>;
  * schemas so contract documents cannot drift from what the domain checks.
  * Computed once per operation and cached.
  */
-const cache = new WeakMap<Operation, { input: JsonSchema; output: JsonSchema }>();
+export interface OperationSchemas {
+  input: JsonSchema;
+  output: JsonSchema;
+  /** The output as typed styles (GraphQL, SOAP) carry it: `typed.output` when the operation has a typed view, else `output`. */
+  typedOutput: JsonSchema;
+}
 
-export function operationSchemas(op: Operation): { input: JsonSchema; output: JsonSchema } {
+const cache = new WeakMap<Operation, OperationSchemas>();
+
+export function operationSchemas(op: Operation): OperationSchemas {
   let hit = cache.get(op);
   if (!hit) {
+    const output = z.toJSONSchema(op.output, { io: 'output', unrepresentable: 'any', reused: 'inline' }) as JsonSchema;
     hit = {
       input: z.toJSONSchema(op.input, { io: 'input', unrepresentable: 'any', reused: 'inline' }) as JsonSchema,
-      output: z.toJSONSchema(op.output, { io: 'output', unrepresentable: 'any', reused: 'inline' }) as JsonSchema,
+      output,
+      typedOutput: op.typed ? (z.toJSONSchema(op.typed.output, { io: 'output', unrepresentable: 'any', reused: 'inline' }) as JsonSchema) : output,
     };
     cache.set(op, hit);
   }

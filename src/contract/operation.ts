@@ -3,6 +3,7 @@ import type { AuthService } from '../domain/auth/service.js';
 import type { ProductService } from '../domain/catalog/service.js';
 import type { DomainContext } from '../domain/context.js';
 import type { ErrorKind } from '../domain/errors.js';
+import type { FeedService } from '../domain/feed/service.js';
 import type { JobService } from '../domain/jobs/service.js';
 import type { OrderService } from '../domain/orders/service.js';
 import type { UserBulkService } from '../domain/users/bulk.js';
@@ -13,6 +14,7 @@ export interface DomainServices {
   users: UserService;
   products: ProductService;
   orders: OrderService;
+  feed: FeedService;
   userBulk: UserBulkService;
   jobs: JobService;
 }
@@ -28,6 +30,19 @@ interface OperationBase {
   readonly input: z.ZodType;
   readonly output: z.ZodType;
   readonly errors: readonly ErrorKind[];
+  /**
+   * For styles whose type systems have no unions (GraphQL, SOAP, protobuf):
+   * the output re-shaped so each alternative is an optional field of its
+   * own, and the way there and back. JSON styles send `output` as it is.
+   */
+  readonly typed?: TypedView;
+}
+
+export interface TypedView {
+  /** The typed shape of one value (one stream item, for a subscription). */
+  readonly output: z.ZodType;
+  from(value: unknown): unknown;
+  to(value: unknown): unknown;
 }
 
 /** Reads (queries) are safe to retry; writes (mutations) are not. One value back. */
@@ -36,10 +51,15 @@ export interface UnaryOperation extends OperationBase {
   run(services: DomainServices, ctx: DomainContext, input: unknown): Promise<unknown>;
 }
 
-/** A stream of values (domain events, server-streamed lists) that ends when the context's signal aborts. */
+/**
+ * A stream of values (domain events, server-streamed lists) that ends when
+ * the context's signal aborts; `output` describes one item. `run` may
+ * resolve once the stream is set up, so that refusals (authentication,
+ * validation, limits) arrive before any value rather than as the first one.
+ */
 export interface SubscriptionOperation extends OperationBase {
   readonly kind: 'subscription';
-  run(services: DomainServices, ctx: DomainContext, input: unknown): AsyncIterable<unknown>;
+  run(services: DomainServices, ctx: DomainContext, input: unknown): AsyncIterable<unknown> | Promise<AsyncIterable<unknown>>;
 }
 
 export type Operation = UnaryOperation | SubscriptionOperation;

@@ -1,13 +1,13 @@
 import { z } from 'zod';
 import { DomainError, ERROR_KINDS, type FieldProblem } from './errors.js';
 import { msg, type Language } from './i18n/index.js';
-import type { UnitOfWork, UserRepository } from './ports.js';
+import type { UnitOfWork, Writes } from './ports.js';
 
 /**
  * Operations on several objects in one call (the source material, 003
  * line 70): each item gets its own verdict, and the client chooses the
- * strategy — `strict`: all items or none, in one transaction; `lenient`:
- * each item on its own, so the good ones stay done.
+ * strategy — `strict`: all items or none; `lenient`: each item on its own,
+ * so the good ones stay done.
  */
 export const BULK_MAX_ITEMS = 100;
 export const HANDLINGS = ['strict', 'lenient'] as const;
@@ -39,13 +39,8 @@ export type ItemOutcome<T> = { index: number; ok: true; value: T } | { index: nu
 export interface BulkStep<P, T> {
   /** Validation and slow work without storage; throws a DomainError to refuse the item. */
   prepare(item: unknown): Promise<P>;
-  /** The write, on the repositories given (a transaction's in strict mode); throws a DomainError to refuse the item. */
-  apply(prepared: P, users: UserRepository): Promise<T>;
-}
-
-export interface BulkStorage {
-  users: UserRepository;
-  unitOfWork: UnitOfWork;
+  /** The write and its events, inside the unit of work's transaction; throws a DomainError to refuse the item. */
+  apply(prepared: P, writes: Writes): Promise<T>;
 }
 
 /**
@@ -80,28 +75,28 @@ async function attempt<T>(index: number, fn: () => Promise<T>): Promise<ItemOutc
 }
 
 /**
- * Every item's outcome, in order. Strict: all writes in one transaction,
- * each item in a savepoint so one refusal does not poison the rest (and
- * every item is tried, so the client learns of every problem at once);
- * any failure rolls everything back and the call fails with one error
- * naming each failed item. Lenient: items are written one by one and
- * their outcomes returned.
+ * Every item's outcome, in order. Both modes run in one unit of work, each
+ * item in a step (a savepoint): a refused item is undone with the events it
+ * recorded, and the transaction goes on with the next, so every item is
+ * tried and the client learns of every problem at once.
+ *
+ * Strict: any failure throws, which rolls the whole unit back — no write
+ * and no event stays — and the call fails with one error naming each failed
+ * item. Lenient: the unit commits what stayed. One transaction rather than
+ * one per item, so the reply describes exactly what committed: all kept
+ * items and their events land together after the last item (one commit
+ * instead of up to a hundred), and a call that dies midway leaves nothing
+ * the client was not told about.
  */
-export async function runBulk<P, T>(items: readonly unknown[], mode: Handling, step: BulkStep<P, T>, storage: BulkStorage): Promise<ItemOutcome<T>[]> {
+export async function runBulk<P, T>(items: readonly unknown[], mode: Handling, step: BulkStep<P, T>, unitOfWork: UnitOfWork): Promise<ItemOutcome<T>[]> {
   const prepared = await mapLimit(items, PREPARE_CONCURRENCY, (item, index) => attempt(index, () => step.prepare(item)));
-  if (mode === 'lenient') {
+  return unitOfWork.run(async (w) => {
     const out: ItemOutcome<T>[] = [];
-    for (const p of prepared) out.push(p.ok ? await attempt(p.index, () => step.apply(p.value, storage.users)) : p);
+    for (const p of prepared) out.push(p.ok ? await attempt(p.index, () => w.step(() => step.apply(p.value, w))) : p);
+    const failures = out.filter((o): o is Extract<ItemOutcome<T>, { ok: false }> => !o.ok);
+    if (mode === 'strict' && failures.length) throw rolledBack(failures, items.length);
     return out;
-  }
-  const outcomes = await storage.unitOfWork.run(async (tx) => {
-    const out: ItemOutcome<T>[] = [];
-    for (const p of prepared) out.push(p.ok ? await attempt(p.index, () => tx.step(() => step.apply(p.value, tx.users))) : p);
-    return { commit: out.every((o) => o.ok), value: out };
   });
-  const failures = outcomes.filter((o): o is Extract<ItemOutcome<T>, { ok: false }> => !o.ok);
-  if (failures.length) throw rolledBack(failures, items.length);
-  return outcomes;
 }
 
 /** The strict call's failure: the first failed item's kind, and a field error per problem, under `items.<n>`. */

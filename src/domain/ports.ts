@@ -1,3 +1,4 @@
+import type { DomainEvent, NewDomainEvent } from './events.js';
 import type { Role } from './principal.js';
 import type { Filter } from './query/filter.js';
 
@@ -124,25 +125,37 @@ export interface OrderStatsRecord extends OrderTotalsRecord {
   days: (OrderTotalsRecord & { date: string })[];
 }
 
-/** Repositories bound to one open transaction. */
-export interface TransactionScope {
+/** What a unit of work offers: repositories bound to its transaction, the outbox, and savepoints. */
+export interface Writes {
   readonly users: UserRepository;
+  readonly products: ProductRepository;
+  readonly orders: OrderRepository;
+  /**
+   * Writes the event to the outbox inside the transaction; it is published
+   * only if the transaction commits (and the step it was recorded in, if
+   * any, was not rolled back).
+   */
+  record(event: NewDomainEvent): Promise<DomainEvent>;
   /**
    * Runs part of the work so that, if it throws, only that part is undone
-   * (a savepoint) and the transaction stays usable for the rest.
+   * — its writes and the events it recorded (a savepoint) — and the
+   * transaction stays usable for the rest. The error is rethrown.
    */
   step<T>(work: () => Promise<T>): Promise<T>;
 }
 
 /**
- * All-or-nothing writes across several records (bulk operations with
- * handling=strict). Nothing else may touch storage while `work` runs: the
- * transaction holds the connection, so work must use the scope's
+ * One storage transaction for a change and its events (the transactional
+ * outbox). `work` returning commits; `work` throwing (a refused write, a
+ * DomainError, a strict bulk call that had a failed item) rolls back the
+ * changes and their events together and rethrows, so a failed write emits
+ * nothing and a committed one is in the outbox even if the process dies
+ * before publishing it. Nothing else may touch storage while `work` runs:
+ * the transaction holds the connection, so work uses the given
  * repositories only (slow things such as password hashing happen before).
  */
 export interface UnitOfWork {
-  /** Commits when work says so, rolls back otherwise and on any throw. */
-  run<T>(work: (scope: TransactionScope) => Promise<{ commit: boolean; value: T }>): Promise<T>;
+  run<T>(work: (writes: Writes) => Promise<T>): Promise<T>;
 }
 
 /** Small persistent key/value store for generated secrets. */

@@ -7,6 +7,8 @@ import { z } from 'zod';
  * numbers are real JSON numbers here; text transports (URL, XML) convert
  * before calling (protocols/shared/coerce.ts).
  */
+/** A moment as an RFC 3339 / ISO 8601 UTC string; `format: date-time` tells documents (OpenAPI, WSDL's xsd:dateTime) what it is. */
+export const timestamp = z.string().meta({ format: 'date-time', description: 'ISO 8601 timestamp (UTC)' });
 export const id = z.number().int().positive().meta({ description: 'Positive integer identifier' });
 export const limit = z.number().int().min(1).max(100).default(10).meta({ description: 'Page size, 1–100' });
 export const offset = z.number().int().min(0).max(1_000_000).default(0).meta({ description: 'Items to skip' });

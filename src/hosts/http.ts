@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
-import compression from 'compression';
 import { pinoHttp } from 'pino-http';
 import { pathOf, sendJson, type HttpBinding, type RequestInfo } from '../protocols/shared/http.js';
 import { AccessNotes } from '../runtime/context.js';
@@ -10,32 +9,32 @@ import { divertHttp2, type PrefaceSniffer } from './h2c.js';
 
 const REQUEST_ID = /^[\w.:-]{1,128}$/;
 
+/**
+ * Runs around every request before its binding (CORS, traces, request
+ * metrics): call `next` to go on, or answer and return. `binding` names the
+ * style that owns the path, if any.
+ */
+export type FrontDoorHook = (req: IncomingMessage, res: ServerResponse, next: () => Promise<void>, route: { readonly binding: string | undefined }) => Promise<void>;
+
+/** The node:http server of the front door, made before the app so the port is bound before any secret is touched. */
+export function createHttpServer(): Server {
+  return createServer({ keepAliveTimeout: 5_000 });
+}
+/** Access lines never carry a bearer token sent in the URL (EventSource and WebSocket clients send `access_token=`). */
+export const redactTokens = (url: string | undefined): string | undefined => url?.replace(/([?&]access_token=)[^&#]*/gi, '$1[redacted]');
+
 export interface HttpHostOptions {
   log: Logger;
+  /** Already listening (bound early at start); its placeholder request listeners are replaced. */
+  server?: Server;
+  /** Outermost first. */
+  hooks?: readonly FrontDoorHook[];
   /** Asked in order for paths no exact entry claims. */
   bindings: readonly HttpBinding[];
   /** Readiness checks by name (storage, Redis…): each resolves when reachable. */
   probes: Readonly<Record<string, () => Promise<void>>>;
   /** Connections opening with the HTTP/2 preface (h2c, RFC 9113 §3.4) go here instead: gRPC on this port too. */
   http2?: (socket: Socket) => void;
-  /** Responses at least this large are compressed when the client accepts it (default 1024 bytes). */
-  compressionThresholdBytes?: number;
-}
-
-/**
- * gzip/br response compression for every style at once (source 002, line
- * 962: "compress with gzip"), negotiated from Accept-Encoding by the
- * `compression` middleware, which works on plain node:http. It leaves alone
- * what must not be buffered or is already encoded: event streams (each
- * event must go out when written), bodies that say `no-transform`, HEAD,
- * 304s and anything below the threshold.
- */
-function compressor(thresholdBytes: number): (req: IncomingMessage, res: ServerResponse, next: () => void) => void {
-  const middleware = compression({
-    threshold: thresholdBytes,
-    filter: (req, res) => !String(res.getHeader('Content-Type') ?? '').startsWith('text/event-stream') && compression.filter(req, res),
-  });
-  return middleware as unknown as (req: IncomingMessage, res: ServerResponse, next: () => void) => void;
 }
 
 /**
@@ -61,8 +60,9 @@ export class HttpHost {
       for (const p of b.prefixes ?? []) this.prefixes.push([p, b]);
     }
     const access = this.accessLog();
-    const compress = compressor(options.compressionThresholdBytes ?? 1024);
-    this.server = createServer({ keepAliveTimeout: 5_000 }, (req, res) => {
+    this.server = options.server ?? createHttpServer();
+    this.server.removeAllListeners('request');
+    this.server.on('request', (req: IncomingMessage, res: ServerResponse) => {
       if (this.stopping) res.setHeader('Connection', 'close');
       access(req, res);
       const notes = new AccessNotes();
@@ -76,7 +76,7 @@ export class HttpHost {
         if (this.stopping) req.socket.end();
       });
       const info: RequestInfo = { requestId: String(req.id), log: req.log, notes, signal: gone.signal, peer: req.socket.remoteAddress };
-      compress(req, res, () => void this.dispatch(req, res, info));
+      void this.around(req, res, info);
     });
     this.h2c = options.http2 ? divertHttp2(this.server, options.http2) : undefined;
     this.server.on('upgrade', (req, socket, head) => {
@@ -102,10 +102,27 @@ export class HttpHost {
   }
 
   private bindingFor(pathname: string): HttpBinding | undefined {
-    const hit = this.exact.get(pathname);
-    if (hit) return hit;
+    return this.exact.get(pathname) ?? this.prefixFor(pathname);
+  }
+
+  private prefixFor(pathname: string): HttpBinding | undefined {
     for (const [prefix, binding] of this.prefixes) if (pathname.startsWith(prefix)) return binding;
     return undefined;
+  }
+
+  /** The hooks, outermost first, then the path table. */
+  private async around(req: IncomingMessage, res: ServerResponse, info: RequestInfo): Promise<void> {
+    const hooks = this.options.hooks ?? [];
+    if (!hooks.length) return this.dispatch(req, res, info);
+    const route = { binding: this.bindingFor(pathOf(req.url))?.name };
+    const chain = hooks.reduceRight<() => Promise<void>>((next, hook) => () => hook(req, res, next, route), () => this.dispatch(req, res, info));
+    try {
+      await chain();
+    } catch (err) {
+      info.log.error({ err }, 'unhandled error in a front-door hook');
+      if (!res.headersSent) sendJson(res, 500, { type: 'about:blank', title: 'Internal Server Error', status: 500 }, 'application/problem+json');
+      else res.destroy();
+    }
   }
 
   private async dispatch(req: IncomingMessage, res: ServerResponse, info: RequestInfo): Promise<void> {
@@ -113,8 +130,11 @@ export class HttpHost {
     try {
       if (pathname === '/healthz') return sendJson(res, 200, { status: 'ok' });
       if (pathname === '/readyz') return await this.ready(res);
-      const binding = this.bindingFor(pathname);
-      if (binding) return await binding.handle(req, res, info);
+      const exact = this.exact.get(pathname);
+      // An exact path may be shared by content negotiation: a binding that declines (false) hands over to the prefix owner.
+      if (exact && (await exact.handle(req, res, info)) !== false) return;
+      const binding = this.prefixFor(pathname);
+      if (binding) return void (await binding.handle(req, res, info));
       sendJson(res, 404, { type: 'about:blank', title: 'Not Found', status: 404, detail: `No resource at ${pathname}` }, 'application/problem+json');
     } catch (err) {
       info.log.error({ err }, 'unhandled error in a binding');
@@ -150,7 +170,7 @@ export class HttpHost {
       const notes = this.notes.get(req);
       return {
         method: req.method,
-        url: req.url,
+        url: redactTokens(req.url),
         status: res.statusCode,
         ms,
         ...(notes?.summary ? { operation: notes.summary } : {}),

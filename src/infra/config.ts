@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import { StartupError } from './startup-error.js';
+import { parseDatabaseUrl } from './storage/location.js';
 
 /**
  * Every knob in one place, read from the environment once and validated
@@ -14,7 +16,9 @@ export interface Config {
   /** Password for the demo users Alice and Bob; generated and printed when unset. */
   demoPassword: string | undefined;
   tokenTtlSeconds: number;
-  logLevel: string;
+  logLevel: LogLevel;
+  /** `pretty` (pino-pretty, plus a readable block of URLs at start), `json`, or `auto`: pretty on a TTY, JSON otherwise. */
+  logFormat: 'auto' | 'json' | 'pretty';
   /** Largest request body any style accepts, in bytes. */
   bodyLimitBytes: number;
   /** Seed demo data into an empty database. */
@@ -35,6 +39,16 @@ export interface Config {
     heartbeatMs: number;
     idleTimeoutMs: number;
   };
+  /** Live updates (domain/feed, protocols/events): outbox retention, per-subscriber queue, subscription caps, SSE heartbeat. */
+  events: {
+    retentionSeconds: number;
+    retentionCount: number;
+    pruneIntervalSeconds: number;
+    queueMax: number;
+    maxPerPrincipal: number;
+    maxPerConnection: number;
+    heartbeatSeconds: number;
+  };
   /** Per-principal call and write rates per minute; 0 turns a limit off. */
   rateLimits: { callsPerMinute: number; writesPerMinute: number };
   graphql: { maxDepth: number; maxComplexity: number; maxQueryLength: number; introspection: boolean; documentCacheSize: number };
@@ -48,6 +62,12 @@ export interface Config {
   grpc: { port: number; maxConcurrentStreams: number };
   /** The /compare page shows the charts of the last `npm run compare` found in this folder. */
   compare: { reportDir: string };
+  /** Cross-origin access for browsers (hosts/cors.ts); no origins = off. `*` allows any origin without credentials. */
+  cors: { origins: readonly string[]; credentials: boolean; maxAgeSeconds: number };
+  /** Prometheus exposition: on its own port without authentication, or (port unset) at /metrics for admins only. */
+  metrics: { port: number | undefined };
+  /** OpenTelemetry traces, off unless an OTLP endpoint is set. */
+  tracing: { otlpEndpoint: string | undefined; serviceName: string };
   /** Asynchronous jobs (exports): how many run at once, their pace and size, and how many may wait. */
   jobs: {
     concurrency: number;
@@ -59,6 +79,9 @@ export interface Config {
     retentionSeconds: number;
   };
 }
+
+export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
 
 const int = (fallback: number) =>
   z
@@ -87,6 +110,63 @@ const bool = (fallback: boolean) =>
       return z.NEVER;
     });
 
+/** A TCP port: 0 lets the system pick a free one. */
+const port = (fallback: number | undefined) =>
+  z
+    .string()
+    .optional()
+    .transform((raw, ctx) => {
+      if (raw === undefined || raw === '') return fallback;
+      const n = Number(raw);
+      if (!Number.isInteger(n) || n < 0) {
+        ctx.addIssue({ code: 'custom', message: `must be a non-negative integer, got "${raw}"; set it to a port from 0 to 65535 (0 picks a free one)` });
+        return z.NEVER;
+      }
+      if (n > 65535) {
+        ctx.addIssue({ code: 'custom', message: `must be at most 65535, got "${raw}"; set it to a port from 0 to 65535 (0 picks a free one)` });
+        return z.NEVER;
+      }
+      return n;
+    });
+
+const oneOf = <T extends string>(values: readonly T[], fallback: T) =>
+  z
+    .string()
+    .optional()
+    .transform((raw, ctx) => {
+      const v = raw?.trim().toLowerCase();
+      if (v === undefined || v === '') return fallback;
+      if ((values as readonly string[]).includes(v)) return v as T;
+      ctx.addIssue({ code: 'custom', message: `must be one of ${values.join(', ')}, got "${raw}"` });
+      return z.NEVER;
+    });
+
+/** A comma-separated list of web origins (RFC 6454 §6.1: scheme://host[:port]), or `*`. */
+const origins = () =>
+  z
+    .string()
+    .optional()
+    .transform((raw, ctx) => {
+      const list = (raw ?? '')
+        .split(',')
+        .map((o) => o.trim())
+        .filter(Boolean);
+      for (const o of list) {
+        if (o === '*') continue;
+        let origin: string | undefined;
+        try {
+          origin = new URL(o).origin;
+        } catch {
+          origin = undefined;
+        }
+        if (origin !== o.replace(/\/$/, '') || origin === 'null') {
+          ctx.addIssue({ code: 'custom', message: `entry "${o}" is not an origin; write each as scheme://host[:port], e.g. https://app.example.com, or * for any` });
+          return z.NEVER;
+        }
+      }
+      return list.map((o) => o.replace(/\/$/, ''));
+    });
+
 const text = (fallback?: string) =>
   z
     .string()
@@ -96,13 +176,14 @@ const text = (fallback?: string) =>
 /** The environment variables polyface reads; the README's configuration table lists exactly these. */
 const ENV = z.object({
   HOST: text('127.0.0.1'),
-  PORT: int(3000),
+  PORT: port(3000),
   DATABASE_URL: text('./data/polyface.db'),
   JWT_SECRET: text(),
   ADMIN_PASSWORD: text(),
   DEMO_PASSWORD: text(),
   TOKEN_TTL_SECONDS: int(3600),
-  LOG_LEVEL: text('info'),
+  LOG_LEVEL: oneOf(LOG_LEVELS, 'info'),
+  LOG_FORMAT: oneOf(['auto', 'json', 'pretty'] as const, 'auto'),
   BODY_LIMIT_BYTES: int(1_048_576),
   SEED_DEMO_DATA: bool(true),
   SHUTDOWN_TIMEOUT_MS: int(10_000),
@@ -116,6 +197,13 @@ const ENV = z.object({
   WS_SLOW_PEER_MS: int(10_000),
   WS_HEARTBEAT_MS: int(30_000),
   WS_IDLE_TIMEOUT_MS: int(600_000),
+  EVENTS_RETENTION_SECONDS: int(86_400),
+  EVENTS_RETENTION_COUNT: int(100_000),
+  EVENTS_PRUNE_INTERVAL_SECONDS: int(60),
+  EVENTS_QUEUE_MAX: int(256),
+  EVENTS_MAX_PER_PRINCIPAL: int(16),
+  EVENTS_MAX_PER_CONNECTION: int(8),
+  EVENTS_HEARTBEAT_SECONDS: int(15),
   RATE_LIMIT_CALLS_PER_MINUTE: int(0),
   RATE_LIMIT_WRITES_PER_MINUTE: int(0),
   GRAPHQL_MAX_DEPTH: int(10),
@@ -130,9 +218,15 @@ const ENV = z.object({
   CHAT_MAX_MESSAGES_PER_SECOND: int(10),
   CHAT_MAX_ROOMS_PER_CONNECTION: int(10),
   CHAT_MAX_CONNECTIONS_PER_USER: int(5),
-  GRPC_PORT: int(50051),
+  GRPC_PORT: port(50051),
   GRPC_MAX_CONCURRENT_STREAMS: int(100),
   COMPARE_REPORT_DIR: text('./compare-report'),
+  CORS_ORIGINS: origins(),
+  CORS_CREDENTIALS: bool(false),
+  CORS_MAX_AGE_SECONDS: int(600),
+  METRICS_PORT: port(undefined),
+  OTEL_EXPORTER_OTLP_ENDPOINT: text(),
+  OTEL_SERVICE_NAME: text('polyface'),
   JOB_CONCURRENCY: int(2),
   JOB_PAGE_SIZE: int(100),
   JOB_PAGE_DELAY_MS: int(0),
@@ -148,18 +242,30 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const parsed = ENV.safeParse(env);
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
-    throw new Error(`${String(issue.path[0])} ${issue.message}`);
+    const variable = String(issue.path[0]);
+    throw new StartupError(variable, `${variable} ${issue.message}`);
   }
   const e = parsed.data;
+  // Checked here so that a bad value stops the start before anything is opened or bound.
+  parseDatabaseUrl(e.DATABASE_URL!);
+  const corsOrigins = e.CORS_ORIGINS;
+  if (e.CORS_CREDENTIALS && corsOrigins.includes('*')) {
+    // Fetch standard, CORS protocol: a credentialed response may not answer with Access-Control-Allow-Origin: *.
+    throw new StartupError('CORS_CREDENTIALS', 'CORS_CREDENTIALS=true cannot be combined with CORS_ORIGINS=*; list the allowed origins instead');
+  }
+  if (e.OTEL_EXPORTER_OTLP_ENDPOINT && !/^https?:\/\/[^/]/i.test(e.OTEL_EXPORTER_OTLP_ENDPOINT)) {
+    throw new StartupError('OTEL_EXPORTER_OTLP_ENDPOINT', `OTEL_EXPORTER_OTLP_ENDPOINT must be an http(s) URL such as http://localhost:4318, got "${e.OTEL_EXPORTER_OTLP_ENDPOINT}"`);
+  }
   return {
     host: e.HOST!,
-    port: e.PORT,
+    port: e.PORT ?? 3000,
     databaseUrl: e.DATABASE_URL!,
     jwtSecret: e.JWT_SECRET,
     adminPassword: e.ADMIN_PASSWORD,
     demoPassword: e.DEMO_PASSWORD,
     tokenTtlSeconds: e.TOKEN_TTL_SECONDS,
-    logLevel: e.LOG_LEVEL!,
+    logLevel: e.LOG_LEVEL,
+    logFormat: e.LOG_FORMAT,
     bodyLimitBytes: e.BODY_LIMIT_BYTES,
     seedDemoData: e.SEED_DEMO_DATA,
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
@@ -173,6 +279,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       slowPeerMs: e.WS_SLOW_PEER_MS,
       heartbeatMs: Math.max(100, e.WS_HEARTBEAT_MS),
       idleTimeoutMs: Math.max(100, e.WS_IDLE_TIMEOUT_MS),
+    },
+    events: {
+      retentionSeconds: e.EVENTS_RETENTION_SECONDS,
+      retentionCount: e.EVENTS_RETENTION_COUNT,
+      pruneIntervalSeconds: e.EVENTS_PRUNE_INTERVAL_SECONDS,
+      queueMax: Math.max(1, e.EVENTS_QUEUE_MAX),
+      maxPerPrincipal: e.EVENTS_MAX_PER_PRINCIPAL,
+      maxPerConnection: e.EVENTS_MAX_PER_CONNECTION,
+      heartbeatSeconds: Math.max(1, e.EVENTS_HEARTBEAT_SECONDS),
     },
     rateLimits: { callsPerMinute: e.RATE_LIMIT_CALLS_PER_MINUTE, writesPerMinute: e.RATE_LIMIT_WRITES_PER_MINUTE },
     graphql: {
@@ -191,8 +306,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       maxRoomsPerConnection: Math.max(1, e.CHAT_MAX_ROOMS_PER_CONNECTION),
       maxConnectionsPerUser: Math.max(1, e.CHAT_MAX_CONNECTIONS_PER_USER),
     },
-    grpc: { port: e.GRPC_PORT, maxConcurrentStreams: e.GRPC_MAX_CONCURRENT_STREAMS },
     compare: { reportDir: e.COMPARE_REPORT_DIR! },
+    grpc: { port: e.GRPC_PORT ?? 50051, maxConcurrentStreams: e.GRPC_MAX_CONCURRENT_STREAMS },
+    cors: { origins: corsOrigins, credentials: e.CORS_CREDENTIALS, maxAgeSeconds: e.CORS_MAX_AGE_SECONDS },
+    metrics: { port: e.METRICS_PORT },
+    tracing: { otlpEndpoint: e.OTEL_EXPORTER_OTLP_ENDPOINT, serviceName: e.OTEL_SERVICE_NAME! },
     jobs: {
       concurrency: Math.max(1, e.JOB_CONCURRENCY),
       pageSize: Math.min(100, Math.max(1, e.JOB_PAGE_SIZE)),

@@ -15,25 +15,36 @@ export async function resolveJwtSecret(configured: string | undefined, settings:
   return secret;
 }
 
+/**
+ * The `admin` login's password. ADMIN_PASSWORD, when set, is the password
+ * at every start: its hash replaces the stored one (so a later start
+ * without the variable keeps it, and nothing is printed). Unset, the
+ * stored hash is used, or on the first start a password is generated,
+ * announced once and stored as a hash.
+ */
 export async function resolveAdminCredentials(
   configured: string | undefined,
   settings: SettingsRepository,
   hasher: PasswordHasher,
   announce: (message: string) => void,
 ): Promise<AdminCredentials> {
+  const stored = await settings.get('admin_password_hash');
   let hash: string;
   if (configured) {
-    hash = await hasher.hash(configured);
-  } else {
-    const stored = await settings.get('admin_password_hash');
-    if (stored) {
+    if (stored && (await hasher.verify(configured, stored))) {
       hash = stored;
     } else {
-      const generated = randomBytes(12).toString('base64url');
-      hash = await hasher.hash(generated);
+      hash = await hasher.hash(configured);
       await settings.set('admin_password_hash', hash);
-      announce(`No ADMIN_PASSWORD set: generated the admin password "${generated}" (shown once; set ADMIN_PASSWORD to choose your own).`);
+      if (stored) announce('ADMIN_PASSWORD is set and differs from the stored admin password: the admin password is now ADMIN_PASSWORD.');
     }
+  } else if (stored) {
+    hash = stored;
+  } else {
+    const generated = generatePassword();
+    hash = await hasher.hash(generated);
+    await settings.set('admin_password_hash', hash);
+    announce(`No ADMIN_PASSWORD set: generated the admin password "${generated}" (shown once; set ADMIN_PASSWORD to choose your own).`);
   }
   return { verify: (password) => hasher.verify(password, hash) };
 }

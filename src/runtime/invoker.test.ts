@@ -117,6 +117,34 @@ describe('Runtime', () => {
     expect(text).toContain('polyface_call_duration_seconds_count{style="internal",operation="crash",outcome="INTERNAL"} 1');
   });
 
+  it('counts calls and errors in their own counters too', async () => {
+    const { runtime, ctx, registry } = setup();
+    await runtime.call('whoami', ctx('good'), {});
+    await runtime.call('refuse', ctx('good'), {}).catch(() => {});
+    const text = await registry.metrics();
+    expect(text).toContain('polyface_calls_total{style="internal",operation="whoami",outcome="OK"} 1');
+    expect(text).toContain('polyface_calls_total{style="internal",operation="refuse",outcome="CONFLICT"} 1');
+    expect(text).toContain('polyface_call_errors_total{style="internal",operation="refuse",kind="CONFLICT"} 1');
+    expect(text).not.toContain('polyface_call_errors_total{style="internal",operation="whoami"');
+  });
+
+  it('counts open subscriptions per style until they end, the client leaves, or the server stops', async () => {
+    const { runtime, ctx, registry, shutdown } = setup();
+    const open = async () => (await registry.getSingleMetric('polyface_open_subscriptions')!.get()).values.find((v) => v.labels.style === 'internal')?.value;
+    const gone = new AbortController();
+    const ticking = await runtime.stream('ticks', ctx('good', gone.signal), {});
+    const quiet = await runtime.stream('silent', ctx('good'), {});
+    expect(await open()).toBe(2);
+    for await (const n of ticking) if (n === 1) gone.abort();
+    expect(await open()).toBe(1);
+    const ended = (async () => {
+      for await (const _ of quiet) throw new Error('silent yielded');
+    })();
+    shutdown.abort();
+    await ended;
+    expect(await open()).toBe(0);
+  });
+
   it('refuses over a rate limit with RATE_LIMITED and the seconds to wait', async () => {
     let left = 1;
     const limiter = { consume: async () => (left-- > 0 ? { allowed: true as const } : { allowed: false as const, retryAfterSeconds: 7 }), reset: async () => {} };

@@ -23,8 +23,6 @@ export interface RuntimeOptions {
   shutdown?: AbortSignal;
 }
 
-const ENDED = Symbol('ended');
-
 /**
  * The only door from any style into the domain. A binding makes a
  * CallContext per request and calls operations by name; the runtime runs
@@ -69,10 +67,17 @@ export class Runtime {
   async stream(name: string, ctx: CallContext, input: unknown): Promise<AsyncIterable<unknown>> {
     const op = this.find(name, ctx);
     if (op.kind !== 'subscription') throw new DomainError('VALIDATION', msg('operation.notSubscription', { name }));
-    const signals = [ctx.signal, this.options.shutdown].filter((s): s is AbortSignal => s !== undefined);
-    const signal = signals.length === 1 ? signals[0]! : AbortSignal.any(signals);
-    const source = (await this.chain({ procedure: op, ctx: { ...ctx, signal }, input })) as AsyncIterable<unknown>;
-    return until(source, signal);
+    // The stream's own signal: the client went away, the server shuts down, or the binding returned the iterator.
+    const own = new AbortController();
+    const signals = [ctx.signal, this.options.shutdown, own.signal].filter((s): s is AbortSignal => s !== undefined);
+    const signal = AbortSignal.any(signals);
+    try {
+      const source = (await this.chain({ procedure: op, ctx: { ...ctx, signal }, input })) as AsyncIterable<unknown>;
+      return until(source, signal, () => own.abort());
+    } catch (err) {
+      own.abort();
+      throw err;
+    }
   }
 
   /** A batch read for many keys at once (DataLoader batch functions call this). */
@@ -110,27 +115,49 @@ export class Runtime {
   }
 }
 
-/** Ends a stream when the signal aborts, even while it waits for its next value, and lets the source clean up. */
-async function* until<T>(source: AsyncIterable<T>, signal: AbortSignal): AsyncGenerator<T> {
-  if (signal.aborted) return;
+/**
+ * The stream a binding iterates. It ends when the signal aborts, even while
+ * it waits for its next value, and `return()` (the client unsubscribed) ends
+ * it at once: it aborts the stream's own signal, which the domain listens
+ * to, rather than asking the wrapped async generators to return — those
+ * would only hear the request once their pending value arrived.
+ */
+function until<T>(source: AsyncIterable<T>, signal: AbortSignal, stop: () => void): AsyncIterableIterator<T> {
   const it = source[Symbol.asyncIterator]();
-  let onAbort!: () => void;
-  const aborted = new Promise<typeof ENDED>((resolve) => {
-    onAbort = () => resolve(ENDED);
-    signal.addEventListener('abort', onAbort, { once: true });
+  const done: IteratorReturnResult<undefined> = { done: true, value: undefined };
+  const ended = new Promise<IteratorReturnResult<undefined>>((resolve) => {
+    if (signal.aborted) resolve(done);
+    else signal.addEventListener('abort', () => resolve(done), { once: true });
   });
-  try {
-    for (;;) {
-      const next = await Promise.race([it.next(), aborted]);
-      if (next === ENDED || next.done) return;
-      yield next.value;
-    }
-  } finally {
-    signal.removeEventListener('abort', onAbort);
-    // An async generator cannot return while it awaits its next value; it got the same signal and ends on it,
-    // so after an abort its cleanup is not waited for here (that could wait forever on a misbehaving source).
-    const closing = it.return?.();
-    if (signal.aborted) void closing?.catch(() => {});
-    else await closing;
-  }
+  let finished = false;
+  const finish = () => {
+    if (finished) return;
+    finished = true;
+    stop();
+    // Not awaited: the source got the same signal and ends on it; a misbehaving one must not hold the caller.
+    void it.return?.()?.catch(() => {});
+  };
+  return {
+    [Symbol.asyncIterator]() {
+      return this;
+    },
+    async next() {
+      if (finished || signal.aborted) {
+        finish();
+        return done;
+      }
+      try {
+        const next = await Promise.race([it.next(), ended]);
+        if (next.done) finish();
+        return next as IteratorResult<T>;
+      } catch (err) {
+        finish();
+        throw err;
+      }
+    },
+    async return() {
+      finish();
+      return done;
+    },
+  };
 }

@@ -79,6 +79,18 @@ export class PrincipalCache {
     return memo;
   }
 
+  /**
+   * The same answer without the per-request memo: for long-lived streams,
+   * which re-check their credentials before each value so that a token
+   * that expired or was revoked (role or password change, deletion) since
+   * the stream began stops it. Cached, so the usual cost is a map lookup.
+   */
+  recheck(credentials: Credentials): Promise<Caller> {
+    if (credentials.scheme === 'none') return Promise.resolve(null);
+    if (credentials.scheme === 'principal') return Promise.resolve(credentials.principal);
+    return this.lookup(credentials);
+  }
+
   /** Domain events tell the cache when a user's entries must go. */
   onEvent(event: DomainEvent): void {
     if (event.type !== 'user.updated' && event.type !== 'user.deleted') return;

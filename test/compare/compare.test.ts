@@ -4,7 +4,7 @@ import { CpuMeter, procProbe } from '../../src/compare/cpu.js';
 import { report as reportSchema, findCell, type Report } from '../../src/compare/report.js';
 import { allStyles, type Style } from '../../src/compare/styles.js';
 import { ADMIN, startServer, type TestServer } from '../support/server.js';
-import { PollingRestClient } from './polling-client.js';
+import { withoutPush } from './without-push.js';
 
 let s: TestServer;
 beforeAll(async () => {
@@ -46,7 +46,13 @@ describe('runComparison', () => {
 
   it('names what each style can do beyond call', () => {
     const caps = Object.fromEntries(report.styles.map((x) => [x.id, x.capabilities]));
-    expect(caps).toMatchObject({ rest: [], graphql: ['batch', 'readGraph'], jsonrpc: ['batch'], 'soap-1.1': [], 'soap-1.2': [] });
+    expect(caps).toMatchObject({
+      rest: ['subscribe'],
+      graphql: ['batch', 'readGraph', 'subscribe'],
+      jsonrpc: ['batch', 'subscribe'],
+      'soap-1.1': ['subscribe'],
+      'soap-1.2': ['subscribe'],
+    });
   });
 
   it('reports progress up to the total, which counts every run', () => {
@@ -56,9 +62,6 @@ describe('runComparison', () => {
     expect(total).toBe(2 * report.styles.length * 7);
   });
 
-  it('leaves push latency out while no style can subscribe', () => {
-    expect(report.options.scenarios).not.toContain('push-latency');
-  });
 
   it('refuses unknown scenarios and styles by name', async () => {
     const base = { url: s.url, embedded: false, credentials: ADMIN, iterations: 1, warmup: 0, concurrency: 1, warmRuns: 1 };
@@ -69,32 +72,49 @@ describe('runComparison', () => {
 });
 
 describe('push latency', () => {
-  it('appears once a style can subscribe, measured for it and not-applicable for the others', async () => {
-    const registry: Style[] = [
-      { id: 'rest', label: 'REST', create: (url) => allStyles()[0]!.create(url) },
-      { id: 'rest-polling', label: 'REST (polling test double)', create: (url) => new PollingRestClient(url) },
-    ];
+  it("is measured in every style, through each one's own subscribe (SSE, graphql-ws, JSON-RPC notifications, SOAP long polls, gRPC streams)", async () => {
     const report = await runComparison({
       url: s.url,
       embedded: false,
       credentials: ADMIN,
-      registry,
-      scenarios: ['get-user', 'push-latency'],
+      scenarios: ['push-latency'],
       iterations: 3,
       warmup: 1,
       concurrency: 4,
       warmRuns: 1,
     });
+    expect(report.options.scenarios).toEqual(['push-latency']);
+    for (const style of report.styles) {
+      const cell = findCell(report, 'push-latency', style.id)!;
+      expect(cell.status, `${style.id}: ${cell.error}`).toBe('ok');
+      // Runs are sequential (each change is matched to its own event) whatever the concurrency asked for.
+      expect(cell.latency!.concurrency).toBe(1);
+      expect(cell.latency!.samples).toHaveLength(3);
+      // The writer is not tapped: a warm run is only what reaches the subscriber — a push arrives with no request
+      // of its own; a SOAP long poll costs one request per event, sent as the previous answer arrives (so it may
+      // fall in the window before the run's own).
+      expect(cell.warm!.bytesDown, style.id).toBeGreaterThan(0);
+      expect(cell.warm!.roundTrips, style.id).toBeLessThanOrEqual(style.id.startsWith('soap') ? 1 : 0);
+    }
+  });
+
+  it('is not-applicable for a style that cannot subscribe, and left out when no chosen style can', async () => {
+    const registry: Style[] = [
+      { id: 'rest', label: 'REST', create: (url) => allStyles()[0]!.create(url) },
+      { id: 'rest-no-push', label: 'REST without push (test double)', create: (url) => withoutPush(allStyles()[0]!.create(url)) },
+    ];
+    const base = { url: s.url, embedded: false, credentials: ADMIN, registry, iterations: 2, warmup: 0, concurrency: 1, warmRuns: 1 };
+    const report = await runComparison({ ...base, scenarios: ['get-user', 'push-latency'] });
     expect(report.options.scenarios).toEqual(['get-user', 'push-latency']);
-    expect(findCell(report, 'push-latency', 'rest')).toEqual({ scenario: 'push-latency', style: 'rest', status: 'not-applicable' });
-    const pushed = findCell(report, 'push-latency', 'rest-polling')!;
-    expect(pushed.status, pushed.error).toBe('ok');
-    // Runs are sequential (each change is matched to its own event) whatever the concurrency asked for.
-    expect(pushed.latency!.concurrency).toBe(1);
-    expect(pushed.latency!.samples).toHaveLength(3);
-    // The writer is not tapped: a warm run is only the subscriber's own polling.
-    expect(pushed.warm!.roundTrips).toBeGreaterThanOrEqual(1);
-    expect(report.styles.find((x) => x.id === 'rest-polling')!.capabilities).toEqual(['subscribe']);
+    expect(findCell(report, 'push-latency', 'rest-no-push')).toEqual({ scenario: 'push-latency', style: 'rest-no-push', status: 'not-applicable' });
+    expect(findCell(report, 'push-latency', 'rest')!.status).toBe('ok');
+    expect(report.styles.map((x) => [x.id, x.capabilities])).toEqual([
+      ['rest', ['subscribe']],
+      ['rest-no-push', []],
+    ]);
+
+    const none = await runComparison({ ...base, registry: registry.slice(1), scenarios: ['get-user', 'push-latency'] });
+    expect(none.options.scenarios).toEqual(['get-user']);
   });
 });
 

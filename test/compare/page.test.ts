@@ -41,7 +41,7 @@ describe('/compare page', () => {
 
   it('lists the scenarios that apply to the registered styles, and the styles', async () => {
     const body = (await (await fetch(`${s.url}/compare/api/scenarios`)).json()) as { scenarios: { id: string }[]; styles: { id: string; label: string }[] };
-    expect(body.scenarios.map((x) => x.id)).toEqual(['get-user', 'list-users', 'client-flow', 'nested-read', 'place-order', 'batch-10']);
+    expect(body.scenarios.map((x) => x.id)).toEqual(['get-user', 'list-users', 'client-flow', 'nested-read', 'place-order', 'batch-10', 'push-latency']);
     expect(body.styles.map((x) => x.id)).toEqual(allStyles().map((x) => x.id));
   });
 
@@ -71,6 +71,20 @@ describe('/compare page', () => {
     const last = (await (await fetch(`${s.url}/compare/api/last`)).json()) as { page: { scenario: { id: string } }; cli: unknown };
     expect(last.page.scenario.id).toBe('nested-read');
     expect(last.cli).toBeNull();
+  });
+
+  it('runs push latency live too: each style subscribes its own way, and only the subscriber is on the wire', async () => {
+    const res = await run({ scenario: 'push-latency', ...ADMIN });
+    expect(res.status).toBe(200);
+    const body = (await res.json()) as { styles: { id: string; status: string; error?: string; warm: { roundTrips: number; bytesDown: number }; ms: number }[] };
+    for (const st of body.styles) {
+      expect(st.status, `${st.id}: ${st.error}`).toBe('ok');
+      expect(st.ms).toBeGreaterThan(0);
+      expect(st.warm.bytesDown, st.id).toBeGreaterThan(0);
+      // Pushed events need no request. A SOAP client long-polls, one request per event — sent as the previous answer
+      // arrives, so it may fall in the window before the run's own.
+      expect(st.warm.roundTrips, st.id).toBeLessThanOrEqual(st.id.startsWith('soap') ? 1 : 0);
+    }
   });
 
   it('refuses bad run requests with problem details, and a second run while one is running', async () => {

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TYPES } from '../../src/app/tokens.js';
 import { CLIENT_VARIANTS, createClients, type ClientVariant, type ProtocolClient } from '../../src/clients/index.js';
-import { OPERATIONS } from '../../src/contract/operations.js';
+import { UNARY_OPERATIONS as OPERATIONS } from '../../src/contract/operations.js';
 import { ADMIN, ALICE, BOB, startServer, type TestServer } from '../support/server.js';
 import { domainFixtures, SCENARIOS, type Fixtures, type Scenario, type Who } from './scenarios.js';
 
@@ -32,7 +32,8 @@ afterAll(async () => {
 const label = (s: Scenario) => `${s.operation} → ${s.case} (as ${s.as})`;
 
 describe('the scenario table', () => {
-  it('covers success and every error kind each operation declares, and nothing it does not', () => {
+  // Subscriptions stream rather than answer; test/events/ covers them in every style.
+  it('covers success and every error kind each unary operation declares, and nothing it does not', () => {
     const missing: string[] = [];
     for (const op of OPERATIONS) {
       for (const c of ['success', ...op.errors]) {
@@ -45,7 +46,7 @@ describe('the scenario table', () => {
   });
 
   it('names only operations that exist and states each outcome once', () => {
-    const names = new Set(OPERATIONS.map((o) => o.name));
+    const names = new Set<string>(OPERATIONS.map((o) => o.name));
     expect(SCENARIOS.filter((s) => !names.has(s.operation))).toEqual([]);
     for (const s of SCENARIOS) expect(s.case === 'success' ? typeof s.data : s.fields, label(s)).toBeDefined();
   });

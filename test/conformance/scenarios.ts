@@ -20,6 +20,8 @@ export interface Fixtures {
   order(userId: number): Promise<{ id: number }>;
   /** Bumps a user's version behind the caller's back. */
   touch(userId: number): Promise<void>;
+  /** The newest event id now: events after it are what comes next. */
+  cursor(): Promise<string>;
 }
 
 export interface Scenario {
@@ -271,6 +273,24 @@ export const SCENARIOS: Scenario[] = [
   { operation: 'deleteProduct', case: 'VALIDATION', as: 'admin', input: () => ({ id: 0 }), fields: ['id'] },
   { operation: 'deleteProduct', case: 'FORBIDDEN', as: 'alice', input: () => ({ id: 1 }), fields: [] },
   { operation: 'deleteProduct', case: 'UNAUTHENTICATED', as: 'anonymous', input: () => ({ id: 1 }), fields: [] },
+
+  // getEvents (long polling): what came after a cursor, here the one product.created a fixture just caused
+  {
+    operation: 'getEvents',
+    case: 'success',
+    as: 'alice',
+    input: async (f, tag) => {
+      const after = await f.cursor();
+      await f.product(tag);
+      return { after, max: 1, waitSeconds: 0, types: ['product.created'] };
+    },
+    data: () => ({
+      events: [{ id: expect.stringMatching(/^\d+$/), type: 'product.created', occurredAt: ts, data: { id: anyId, name: expect.stringMatching(/^Fixture /), price: '1.00' } }],
+      next: expect.stringMatching(/^\d+$/),
+    }),
+  },
+  { operation: 'getEvents', case: 'VALIDATION', as: 'bob', input: () => ({ after: '01', waitSeconds: 31 }), fields: ['after', 'waitSeconds'] },
+  { operation: 'getEvents', case: 'UNAUTHENTICATED', as: 'anonymous', input: () => ({}), fields: [] },
 ];
 
 /** Fixtures made in-process through the domain as the administrator. */
@@ -290,6 +310,9 @@ export function domainFixtures(d: DomainServices): Fixtures {
     },
     async touch(userId) {
       await d.users.patch(admin, { id: userId, name: 'Touched' });
+    },
+    async cursor() {
+      return (await d.feed.poll(admin, {})).next;
     },
   };
 }

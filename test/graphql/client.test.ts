@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TYPES } from '../../src/app/tokens.js';
 import { GraphqlClient } from '../../src/clients/graphql.js';
-import { findOperation, OPERATION_NAMES } from '../../src/contract/operations.js';
+import { findOperation, UNARY_OPERATION_NAMES as OPERATION_NAMES } from '../../src/contract/operations.js';
 import { domainFixtures, SCENARIOS, type Fixtures, type Who } from '../conformance/scenarios.js';
 import { ADMIN, ALICE, BOB, startServer, type TestServer } from '../support/server.js';
 

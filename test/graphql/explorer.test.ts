@@ -38,6 +38,7 @@ describe('GraphiQL explorer', () => {
         '/graphql/assets/graphiql.min.js',
         '/graphql/assets/react-dom.production.min.js',
         '/graphql/assets/react.production.min.js',
+        '/favicon.svg',
       ].sort(),
     );
     expect(html).not.toMatch(/https?:\/\//);
@@ -49,7 +50,7 @@ describe('GraphiQL explorer', () => {
       const res = await fetch(s.url + url);
       expect([url, res.status]).toEqual([url, 200]);
       const type = res.headers.get('content-type');
-      expect(type).toBe(url!.endsWith('.css') ? 'text/css; charset=utf-8' : 'text/javascript; charset=utf-8');
+      expect(type).toBe(url!.endsWith('.css') ? 'text/css; charset=utf-8' : url!.endsWith('.svg') ? 'image/svg+xml' : 'text/javascript; charset=utf-8');
       expect((await res.text()).length).toBeGreaterThan(100);
     }
   });
@@ -60,6 +61,22 @@ describe('GraphiQL explorer', () => {
     expect(js).toContain('isHeadersEditorEnabled: true');
     const react = await (await fetch(`${s.url}/graphql/assets/react.production.min.js`)).text();
     expect(react).toContain('React');
+  });
+
+  it('prefills Login with the demo password in demo mode (DEMO_PASSWORD set, demo data on)', async () => {
+    const js = await (await fetch(`${s.url}/graphql/assets/explorer.js`)).text();
+    expect(js).toContain('login(username: \\"alice@example.com\\", password: \\"demo-password\\")');
+  });
+
+  it('prefills Login with a placeholder when there is no configured demo password', async () => {
+    const other = await startServer({ demoPassword: undefined });
+    const js = await (await fetch(`${other.url}/graphql/assets/explorer.js`)).text();
+    expect(js).toContain('password: \\"\\u003cDEMO_PASSWORD>\\")');
+    expect(js).not.toContain('demo-password');
+    await other.close();
+    const noDemo = await startServer({ seedDemoData: false });
+    expect(await (await fetch(`${noDemo.url}/graphql/assets/explorer.js`)).text()).not.toContain('demo-password');
+    await noDemo.close();
   });
 
   it('gzips assets for clients that accept it', async () => {

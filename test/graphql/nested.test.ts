@@ -67,6 +67,8 @@ describe('batched loading (no N+1)', () => {
       }
     }
 
+    // Publishing those writes' events reads the outbox; let it finish so only the query is counted.
+    await s.app.container.get(TYPES.OutboxRelay).flushed();
     const second = await statementsFor(ALL, admin);
     expect(second.data.users.total).toBe(10);
     const lines = second.data.users.items.flatMap((u: any) => u.orders.flatMap((o: any) => o.items));

@@ -21,21 +21,22 @@ beforeAll(async () => {
 });
 afterAll(() => s.close());
 
-const rootFields = (root: 'Query' | 'Mutation') =>
-  Object.keys((root === 'Query' ? served.getQueryType() : served.getMutationType())!.getFields()).sort();
+const rootFields = (root: 'Query' | 'Mutation' | 'Subscription') =>
+  Object.keys((root === 'Query' ? served.getQueryType() : root === 'Mutation' ? served.getMutationType() : served.getSubscriptionType())!.getFields()).sort();
 
 describe('GraphQL schema versus the operation list', () => {
   it('serves every operation as a root field, and nothing else', () => {
-    const expected = { Query: [] as string[], Mutation: [] as string[] };
+    const expected = { Query: [] as string[], Mutation: [] as string[], Subscription: [] as string[] };
     for (const op of OPERATIONS) expected[ROOT_FIELDS[op.name].root].push(ROOT_FIELDS[op.name].field);
     expect(rootFields('Query')).toEqual(expected.Query.sort());
     expect(rootFields('Mutation')).toEqual(expected.Mutation.sort());
-    expect(served.getSubscriptionType()).toBeNull();
+    expect(rootFields('Subscription')).toEqual(expected.Subscription.sort());
   });
 
-  it('puts reads under Query and writes under Mutation', () => {
+  it('puts reads under Query, writes under Mutation and streams under Subscription', () => {
+    const roots = { query: 'Query', mutation: 'Mutation', subscription: 'Subscription' } as const;
     for (const op of OPERATIONS) {
-      expect([op.name, ROOT_FIELDS[op.name].root]).toEqual([op.name, op.kind === 'query' ? 'Query' : 'Mutation']);
+      expect([op.name, ROOT_FIELDS[op.name].root]).toEqual([op.name, roots[op.kind]]);
     }
   });
 
@@ -44,6 +45,7 @@ describe('GraphQL schema versus the operation list', () => {
     const nullable = Object.values(query).filter((f) => !isNonNullType(f.type)).map((f) => f.name).sort();
     expect(nullable).toEqual(['order', 'product', 'user']);
     for (const f of Object.values(served.getMutationType()!.getFields())) expect(isNonNullType(f.type)).toBe(true);
+    for (const f of Object.values(served.getSubscriptionType()!.getFields())) expect(isNonNullType(f.type)).toBe(true);
   });
 
   it('serves the schema the facade was built from (schema.graphql)', () => {

@@ -5,7 +5,7 @@ import protobuf from 'protobufjs';
 import { describe, expect, it } from 'vitest';
 import { OPERATIONS } from '../../src/contract/operations.js';
 import { protoDocument } from '../../src/protocols/grpc/docs.js';
-import { buildMessageModel, FULL_PACKAGE, FULL_PROTO, PROTO_DIR, SEED_PROTO, SERVICE_OF } from '../../src/protocols/grpc/spec.js';
+import { buildMessageModel, FULL_PACKAGE, FULL_PROTO, METHOD_OF, PROTO_DIR, SEED_PROTO, SERVICE_OF } from '../../src/protocols/grpc/spec.js';
 
 const read = (file: string) => readFileSync(join(PROTO_DIR, file), 'utf8');
 
@@ -40,8 +40,26 @@ describe(`proto/${FULL_PROTO}`, () => {
     for (const name of new Set(Object.values(SERVICE_OF))) {
       for (const m of Object.values(root.lookupService(`${FULL_PACKAGE}.${name}`).methods)) served.add(`${name}/${m.name}`);
     }
-    const expected = OPERATIONS.map((op) => `${SERVICE_OF[op.name]}/${op.name[0]!.toUpperCase()}${op.name.slice(1)}`);
+    const expected = OPERATIONS.map((op) => `${SERVICE_OF[op.name]}/${METHOD_OF[op.name] ?? `${op.name[0]!.toUpperCase()}${op.name.slice(1)}`}`);
     expect([...served].sort()).toEqual([...expected].sort());
+  });
+
+  it('serves live events as EventService/Watch(WatchRequest{ repeated string types; after }) returns (stream Event)', () => {
+    const root = protobuf.parse(read(FULL_PROTO)).root;
+    const watch = root.lookupService(`${FULL_PACKAGE}.EventService`).methods.Watch!;
+    expect([watch.requestType, watch.responseType, watch.responseStream ?? false]).toEqual(['WatchRequest', 'Event', true]);
+    const request = root.lookupType(`${FULL_PACKAGE}.WatchRequest`);
+    expect([request.fields.types!.type, request.fields.types!.repeated, request.fields.after!.type]).toEqual(['string', true, 'string']);
+    const event = root.lookupType(`${FULL_PACKAGE}.Event`);
+    expect(Object.values(event.fields).map((f) => [f.name, f.type])).toEqual([
+      ['id', 'string'],
+      ['type', 'string'],
+      ['occurredAt', 'string'],
+      ['user', 'User'],
+      ['order', 'Order'],
+      ['product', 'Product'],
+      ['deletedId', 'int64'],
+    ]);
   });
 
   it('is self-contained: no imports, no well-known types (grpc-node reflection has trouble with both)', () => {

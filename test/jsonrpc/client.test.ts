@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { JsonRpcClient } from '../../src/clients/jsonrpc.js';
-import { OPERATION_NAMES, type OperationName } from '../../src/contract/operations.js';
+import { UNARY_OPERATION_NAMES, type OperationName } from '../../src/contract/operations.js';
 import { ALICE, startServer, type TestServer } from '../support/server.js';
 import { ALICE_USER, LAPTOP, MOUSE } from './support.js';
 import { ORDER_1 } from '../support/demo.js';
@@ -86,7 +86,13 @@ describe('JsonRpcClient (json-rpc-2.0 JSONRPCClient over fetch)', () => {
     expect(await call('createOrder', { userId: 0, items: [], note: 'x' }, admin)).toEqual({ ok: false, kind: 'VALIDATION', fields: ['items', 'note', 'userId'] });
   });
 
+  it('getEvents', async () => {
+    const r = await call('getEvents', { after: '0', types: ['order.created'] }, alice);
+    // Alice sees her own order from the createOrder test, never anyone else's.
+    expect(r).toMatchObject({ ok: true, data: { events: [{ type: 'order.created', data: { userId: 1, totalAmount: '100.00' } }] } });
+  });
+
   it('called every operation in the contract', () => {
-    expect([...called].sort()).toEqual([...OPERATION_NAMES].sort());
+    expect([...called].sort()).toEqual([...UNARY_OPERATION_NAMES].sort());
   });
 });

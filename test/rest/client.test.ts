@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RestClient } from '../../src/clients/rest.js';
-import { OPERATION_NAMES, OPERATIONS, type OperationName } from '../../src/contract/operations.js';
+import { OPERATIONS, UNARY_OPERATION_NAMES, type OperationName } from '../../src/contract/operations.js';
 import { ALICE, startServer, type TestServer } from '../support/server.js';
 import { ALICE_USER } from './helpers.js';
 
@@ -69,7 +69,17 @@ describe('RestClient (ProtocolClient over REST)', () => {
     expect(products.items.map((p: { name: string }) => p.name)).toEqual(['Cable', 'Mouse', 'Laptop']);
     expect(await track('deleteProduct', { id: product.id }, admin)).toEqual({ deleted: true, id: product.id });
 
-    expect([...called].sort()).toEqual([...OPERATION_NAMES].sort());
+    // Long polling: ?after=&max=&wait=&types=a,b → {data, links.next} → the batch and its cursor.
+    const events = await track('getEvents', { after: '0', max: 3, waitSeconds: 0, types: ['product.created', 'product.deleted'] }, alice);
+    expect(events).toEqual({
+      events: [
+        { id: expect.any(String), type: 'product.created', occurredAt: expect.any(String), data: product },
+        { id: expect.any(String), type: 'product.deleted', occurredAt: expect.any(String), data: { id: product.id } },
+      ],
+      next: events.events[1].id,
+    });
+
+    expect([...called].sort()).toEqual([...UNARY_OPERATION_NAMES].sort());
   });
 
   it('recovers the canonical kind and sorted field names from problem details', async () => {

@@ -87,6 +87,10 @@ describe('REST asynchronous operations: 202 → status → 303 → result', () =
     }
     expect((await api(s, '/exports', { method: 'POST', body: { resource: 'users' } })).status).toBe(401);
     expect((await api(s, '/exports', { method: 'POST', token: admin, body: '{' })).status).toBe(400);
+    // Well-formed JSON that is not an object reads fine but is invalid, as on every other route.
+    const array = await api(s, '/exports', { method: 'POST', token: admin, body: '[1]' });
+    expect(array.status).toBe(422);
+    expect((await problem(array)).errors!.map((e) => e.field)).toEqual(['(body)']);
   });
 
   it('jobs are their owner\'s alone: anyone else, an admin included, gets 404', async () => {
@@ -104,8 +108,15 @@ describe('REST asynchronous operations: 202 → status → 303 → result', () =
     expect((await status(s, location, '')).status).toBe(401);
   });
 
-  it('the API root links to exports', async () => {
-    expect(((await (await api(s, '')).json()) as { links: Record<string, string> }).links.exports).toBe('/api/v1/exports');
+  it('the API root links to exports (beside the live events), and the landing page lists exports and the source profile under REST', async () => {
+    const links = ((await (await api(s, '')).json()) as { links: Record<string, string> }).links;
+    expect(links).toMatchObject({ exports: '/api/v1/exports', events: '/api/v1/events' });
+    const index = (await (await fetch(`${s.url}/`, { headers: { Accept: 'application/json' } })).json()) as {
+      faces: { name: string; links: { rel: string; href: string }[] }[];
+    };
+    const rest = index.faces.find((f) => f.name === 'rest')!.links;
+    expect(rest.find((l) => l.rel === 'exports')?.href).toBe(`${s.url}/api/v1/exports`);
+    expect(rest.find((l) => l.rel === 'profile')?.href).toBe(`${s.url}/users`);
   });
 });
 

@@ -3,7 +3,7 @@ import { Ajv2020 } from 'ajv/dist/2020.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { jobPaths, scalarPaths } from '../../src/protocols/rest/docs.js';
 import { ROUTES } from '../../src/protocols/rest/spec.js';
-import { OPERATION_NAMES } from '../../src/contract/operations.js';
+import { UNARY_OPERATION_NAMES as OPERATION_NAMES } from '../../src/contract/operations.js';
 import { startServer, type TestServer } from '../support/server.js';
 
 type Doc = {

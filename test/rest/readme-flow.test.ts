@@ -68,4 +68,22 @@ describe("README's REST walk-through (the source material's client flow), run as
     const gone = await fetch(`${s.url}/api/v1/users/3`, { headers: { Authorization: `Bearer ${token}` } });
     expect(gone.status).toBe(404);
   });
+
+  it('the second block runs on its own, in any order: its own token, and the ETag and date it revalidates are the current ones', async () => {
+    // Alice is no longer at version 1 (another example changed her): a hard-coded "v1" would answer 200 here.
+    const token = await s.token({ username: 'admin', password: 'change-me' });
+    const patched = await fetch(`${s.url}/api/v1/users/1`, {
+      method: 'PATCH',
+      headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/merge-patch+json' },
+      body: JSON.stringify({ name: 'Alice' }),
+    });
+    expect(((await patched.json()) as { version: number }).version).toBeGreaterThan(1);
+    const script = readmeRestBlocks()[1]!.replaceAll('http://127.0.0.1:3000', s.url);
+    const { stdout } = await run('bash', ['-euo', 'pipefail', '-c', script], { timeout: 30_000 });
+    const lines = stdout.split('\n').filter(Boolean);
+    expect(JSON.parse(lines[0]!)).toMatchObject({ data: [{ id: 1, name: 'Alice' }] });
+    expect(lines[1]).toBe('304');
+    expect(lines[2]).toBe('304');
+    expect(lines[3]).toContain('<product><id>1</id><name>Laptop</name>');
+  });
 });

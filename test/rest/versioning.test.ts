@@ -76,4 +76,17 @@ describe('REST media-type versioning (Accept: application/vnd.polyface.v1+json)'
     expect(res.status).toBe(404);
     expect((await problem(res)).code).toBe('NOT_FOUND');
   });
+
+  it('the live events URL keeps both faces: a versioned Accept gets the long poll in that version, text/event-stream the stream', async () => {
+    const poll = await api(s, '/events?wait=0', { token: admin, headers: { Accept: V1_JSON } });
+    expect(poll.status).toBe(200);
+    expect(poll.headers.get('content-type')).toBe(`${V1_JSON}; charset=utf-8`);
+    const body = (await poll.json()) as { data: unknown[]; links: { next: string } };
+    expect(Array.isArray(body.data)).toBe(true);
+    expect(body.links.next).toMatch(/^\/api\/v1\/events\?.*after=/);
+    expect((await api(s, '/events?wait=0', { token: admin, headers: { Accept: 'application/vnd.polyface.v2+json' } })).status).toBe(406);
+    const stream = await api(s, '/events', { token: admin, headers: { Accept: 'text/event-stream' } });
+    expect(stream.headers.get('content-type')).toBe('text/event-stream; charset=utf-8');
+    await stream.body!.cancel();
+  });
 });

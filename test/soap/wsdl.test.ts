@@ -5,7 +5,7 @@ import * as soap from 'soap';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildContract, TNS } from '../../src/protocols/soap/contract.js';
 import { DEFAULT_LOCATION, wsdlDocument } from '../../src/protocols/soap/docs.js';
-import { OPERATIONS, pascalName } from '../../src/contract/operations.js';
+import { pascalName, UNARY_OPERATIONS as OPERATIONS } from '../../src/contract/operations.js';
 import { startServer, type TestServer } from '../support/server.js';
 
 const OP_NAMES = OPERATIONS.map((o) => pascalName(o.name));
@@ -92,6 +92,8 @@ describe('WSDL', () => {
       [
         'DayStats',
         'Deleted',
+        'Event',
+        'EventBatch',
         'FieldError',
         'ItemError',
         'Order',
@@ -110,6 +112,19 @@ describe('WSDL', () => {
       ].sort(),
     );
     const byName = Object.fromEntries(asList(schema.element).map((e: any) => [e.name, e]));
+    // GetEvents(after, max, waitSeconds, types): long polling; an event names its payload by kind (no xsd:choice needed).
+    const getEvents = asList(byName.GetEvents.complexType.sequence.element).map((e: any) => e.name);
+    expect(getEvents).toEqual(['after', 'max', 'waitSeconds', 'types']);
+    const event = asList(asList(schema.complexType).find((t: any) => t.name === 'Event').sequence.element);
+    expect(event.map((e: any) => [e.name, e.type, e.minOccurs ?? '1'])).toEqual([
+      ['id', 'xsd:string', '1'],
+      ['type', undefined, '1'], // an inline xsd:enumeration of the event types
+      ['occurredAt', 'xsd:dateTime', '1'],
+      ['user', 'tns:User', '0'],
+      ['order', 'tns:Order', '0'],
+      ['product', 'tns:Product', '0'],
+      ['deletedId', 'xsd:long', '0'],
+    ]);
     // The source material's shapes: GetUser(id) → GetUserResponse/User.
     expect(byName.GetUser.complexType.sequence.element).toMatchObject({ name: 'id', type: 'xsd:long' });
     expect(byName.GetUserResponse.complexType.sequence.element).toMatchObject({ name: 'User', type: 'tns:User' });

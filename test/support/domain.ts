@@ -12,7 +12,9 @@ import { SqlOrderRepository } from '../../src/infra/storage/orders-repo.js';
 import { SqlProductRepository } from '../../src/infra/storage/products-repo.js';
 import { seedDemoData } from '../../src/infra/storage/seed.js';
 import { SqlSettingsRepository } from '../../src/infra/storage/settings-repo.js';
+import { SqlUnitOfWork } from '../../src/infra/storage/unit-of-work.js';
 import { SqlUserRepository } from '../../src/infra/storage/users-repo.js';
+import { systemClock } from '../../src/infra/clock.js';
 import { JwtCodec } from '../../src/infra/tokens.js';
 
 export const ADMIN_PRINCIPAL: Principal = { subject: 'admin', role: 'admin', userId: null };
@@ -36,6 +38,7 @@ export async function domainFixture() {
   const orders = new SqlOrderRepository(db);
   const tokens = new JwtCodec('unit-test-secret-unit-test-secret', 60);
   const adminCreds = await resolveAdminCredentials('admin-password', settings, hasher, () => {});
+  const uow = new SqlUnitOfWork(db, systemClock);
   return {
     db,
     counter,
@@ -44,8 +47,8 @@ export async function domainFixture() {
     tokens,
     repos: { users, products, orders },
     auth: new AuthService(users, hasher, tokens, adminCreds),
-    users: new UserService(users, hasher),
-    products: new ProductService(products),
-    orders: new OrderService(orders, users, products),
+    users: new UserService(users, hasher, uow),
+    products: new ProductService(products, uow),
+    orders: new OrderService(orders, users, uow),
   };
 }

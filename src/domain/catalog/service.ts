@@ -1,7 +1,7 @@
 import { requireAdmin, requireCaller } from '../access.js';
 import type { DomainContext } from '../context.js';
 import { notFound } from '../errors.js';
-import { NO_EVENTS, type EventBus } from '../events.js';
+import type { UnitOfWork } from '../ports.js';
 import { formatMoney } from '../money.js';
 import type { ProductRecord, ProductRepository } from '../ports.js';
 import { byIdIn, type Deleted, type Page } from '../shapes.js';
@@ -16,7 +16,8 @@ export const toProduct = (r: ProductRecord): Product => ({ id: r.id, name: r.nam
 export class ProductService {
   constructor(
     private readonly products: ProductRepository,
-    private readonly events: EventBus = NO_EVENTS,
+    /** Writes run here: the change and its event commit together or not at all. */
+    private readonly uow: UnitOfWork,
   ) {}
 
   async get(ctx: DomainContext, input: unknown): Promise<Product> {
@@ -55,24 +56,30 @@ export class ProductService {
   async create(ctx: DomainContext, input: unknown): Promise<Product> {
     requireAdmin(ctx.caller);
     const v = validate(createProductIn, input);
-    const product = toProduct(await this.products.insert({ name: v.name, priceCents: v.price }));
-    await this.events.publish({ type: 'product.created', data: product });
-    return product;
+    return this.uow.run(async (w) => {
+      const product = toProduct(await w.products.insert({ name: v.name, priceCents: v.price }));
+      await w.record({ type: 'product.created', data: product });
+      return product;
+    });
   }
 
   async update(ctx: DomainContext, input: unknown): Promise<Product> {
     requireAdmin(ctx.caller);
     const v = validate(updateProductIn, input);
-    const product = toProduct(unwrap(await this.products.update({ id: v.id, name: v.name, priceCents: v.price }), 'Product', v.id));
-    await this.events.publish({ type: 'product.updated', data: product });
-    return product;
+    return this.uow.run(async (w) => {
+      const product = toProduct(unwrap(await w.products.update({ id: v.id, name: v.name, priceCents: v.price }), 'Product', v.id));
+      await w.record({ type: 'product.updated', data: product });
+      return product;
+    });
   }
 
   async delete(ctx: DomainContext, input: unknown): Promise<Deleted> {
     requireAdmin(ctx.caller);
     const { id } = validate(byIdIn, input);
-    unwrap(await this.products.delete(id), 'Product', id);
-    await this.events.publish({ type: 'product.deleted', data: { id } });
-    return { deleted: true, id };
+    return this.uow.run(async (w) => {
+      unwrap(await w.products.delete(id), 'Product', id);
+      await w.record({ type: 'product.deleted', data: { id } });
+      return { deleted: true as const, id };
+    });
   }
 }

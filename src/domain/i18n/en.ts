@@ -49,6 +49,9 @@ export const EN = {
   'operation.notSubscription': '{name} is not a subscription',
   'validation.invalid': 'Invalid input: {details}',
   'bulk.rolledBack': 'Nothing was changed: {failed} of {total, plural, one {{total} item} other {{total} items}} failed',
+  'events.perCaller': 'At most {max} open subscriptions and waiting polls per caller; close one first',
+  'events.fellBehind': 'Subscriber fell behind: more than {max} events were waiting for it. Resume after event {cursor} (Last-Event-ID / after).',
+  'events.perConnection': 'At most {max} subscriptions on one connection; unsubscribe first',
 
   // Field messages (validation): the domain's own and zod's issue kinds.
   'field.required': 'required',
@@ -79,6 +82,7 @@ export const EN = {
   'field.decimal': 'must be a decimal number',
   'field.notNegative': 'must not be negative',
   'field.pageToken': 'is not a token this server issued',
+  'field.subscriptionId': 'the id subscribe answered',
   'type.string': 'a string',
   'type.number': 'a number',
   'type.int': 'an integer',
@@ -128,6 +132,8 @@ export const EN = {
   'rest.cannotRemove': 'cannot be removed',
   'rest.readOnly': 'is read-only',
   'rest.patchArray': 'a JSON Patch document is an array of operations',
+  'rest.formRepeated': 'given more than once',
+  'rest.grantType': 'unsupported grant type; only "password" is supported',
   'rest.patchNotDocument': 'not a valid JSON Patch document',
   'rest.patchOperation': 'invalid operation: {detail}',
   'rest.patchResultObject': 'the result must be an object',
@@ -174,6 +180,9 @@ export const EN = {
   'graphql.queryTooLong': 'Query is {actual} characters long, more than the maximum of {max}',
   'graphql.tooDeep': 'Query depth {actual} exceeds the maximum of {max}',
   'graphql.tooComplex': 'Query selects {actual} fields, more than the maximum of {max}',
+  'graphql.missingQuery': 'Missing query',
+  'graphql.subscriptionsElsewhere': 'Subscriptions are served over WebSocket (graphql-transport-ws) or Server-Sent Events (Accept: text/event-stream) on /graphql',
+  'graphql.tooManyOperations': 'At most {max} operations at once on one connection',
 
   // JSON-RPC (the first three are the specification's own texts, §5.1).
   'rpc.parseError': 'Parse error',
@@ -183,6 +192,8 @@ export const EN = {
   'rpc.postOnly': 'JSON-RPC requests must be sent with POST',
   'rpc.contentType': 'Content-Type must be application/json',
   'rpc.tooManyPositional': '{method} takes at most {count} positional params ({names})',
+  'rpc.webSocketOnly': '{method} is available on the WebSocket transport only (ws://…{path})',
+  'rpc.unsubscribeId': 'unsubscribe needs the id subscribe answered',
 
   // gRPC (the source material's user.UserService).
   'grpc.userExists': 'User {id} already exists',

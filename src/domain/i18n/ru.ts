@@ -44,6 +44,10 @@ export const RU: Record<MessageKey, string> = {
   'validation.invalid': 'Некорректные данные: {details}',
   'bulk.rolledBack':
     'Ничего не изменено: не удалось выполнить {failed} из {total, plural, one {{total} элемента} few {{total} элементов} many {{total} элементов} other {{total} элемента}}',
+  'events.perCaller': 'Не больше {max} открытых подписок и ожидающих опросов на одного клиента; сначала закройте одну из них',
+  'events.fellBehind':
+    'Подписчик отстал: его ждали больше {max} {max, plural, one {события} few {событий} many {событий} other {события}}. Продолжите после события {cursor} (Last-Event-ID / after).',
+  'events.perConnection': 'Не больше {max} подписок на одно соединение; сначала отмените одну из них',
 
   'field.required': 'обязательное поле',
   'field.unknown': 'неизвестное поле',
@@ -73,6 +77,7 @@ export const RU: Record<MessageKey, string> = {
   'field.decimal': 'должно быть десятичным числом',
   'field.notNegative': 'не должно быть отрицательным',
   'field.pageToken': 'это не токен, выданный этим сервером',
+  'field.subscriptionId': 'идентификатор, который вернул subscribe',
   'type.string': 'строкой',
   'type.number': 'числом',
   'type.int': 'целым числом',
@@ -120,6 +125,8 @@ export const RU: Record<MessageKey, string> = {
   'rest.cannotRemove': 'нельзя удалить',
   'rest.readOnly': 'только для чтения',
   'rest.patchArray': 'документ JSON Patch — это массив операций',
+  'rest.formRepeated': 'указано больше одного раза',
+  'rest.grantType': 'неподдерживаемый тип гранта; поддерживается только "password"',
   'rest.patchNotDocument': 'некорректный документ JSON Patch',
   'rest.patchOperation': 'недопустимая операция: {detail}',
   'rest.patchResultObject': 'результатом должен быть объект',
@@ -165,6 +172,9 @@ export const RU: Record<MessageKey, string> = {
   'graphql.queryTooLong': 'Длина запроса — {actual} {actual, plural, one {символ} few {символа} many {символов} other {символа}}, больше максимума {max}',
   'graphql.tooDeep': 'Глубина запроса {actual} больше максимума {max}',
   'graphql.tooComplex': 'Запрос выбирает {actual} {actual, plural, one {поле} few {поля} many {полей} other {поля}}, больше максимума {max}',
+  'graphql.missingQuery': 'Нет запроса (query)',
+  'graphql.subscriptionsElsewhere': 'Подписки обслуживаются по WebSocket (graphql-transport-ws) или Server-Sent Events (Accept: text/event-stream) на /graphql',
+  'graphql.tooManyOperations': 'Не больше {max} одновременных операций на одно соединение',
 
   'rpc.parseError': 'Ошибка разбора',
   'rpc.invalidRequest': 'Некорректный запрос',
@@ -173,6 +183,8 @@ export const RU: Record<MessageKey, string> = {
   'rpc.postOnly': 'Запросы JSON-RPC отправляются методом POST',
   'rpc.contentType': 'Content-Type должен быть application/json',
   'rpc.tooManyPositional': '{method} принимает не больше {count} позиционных параметров ({names})',
+  'rpc.webSocketOnly': '{method} доступен только по WebSocket (ws://…{path})',
+  'rpc.unsubscribeId': 'unsubscribe ожидает идентификатор, который вернул subscribe',
 
   'grpc.userExists': 'Пользователь {id} уже существует',
 

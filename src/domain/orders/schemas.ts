@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { moneyOutput } from '../money.js';
-import { id, limit, offset, page } from '../shapes.js';
+import { id, limit, offset, page, timestamp } from '../shapes.js';
 
 export const orderItemOut = z
   .object({
@@ -15,7 +15,7 @@ export const orderOut = z
   .object({
     id,
     userId: id,
-    createdAt: z.string(),
+    createdAt: timestamp,
     items: z.array(orderItemOut),
     totalAmount: moneyOutput,
   })

@@ -2,9 +2,8 @@ import { requireCaller, requireSelfOrAdmin } from '../access.js';
 import type { DomainContext } from '../context.js';
 import { DomainError, notFound } from '../errors.js';
 import { msg } from '../i18n/index.js';
-import { NO_EVENTS, type EventBus } from '../events.js';
 import { formatMoney } from '../money.js';
-import type { OrderRecord, OrderRepository, ProductRepository, UserRepository } from '../ports.js';
+import type { OrderRecord, OrderRepository, UnitOfWork, UserRepository } from '../ports.js';
 import { byIdIn, type Page } from '../shapes.js';
 import { validate } from '../validate.js';
 import { createOrderIn, listUserOrdersIn, type Order } from './schemas.js';
@@ -25,8 +24,8 @@ export class OrderService {
   constructor(
     private readonly orders: OrderRepository,
     private readonly users: UserRepository,
-    private readonly products: ProductRepository,
-    private readonly events: EventBus = NO_EVENTS,
+    /** Writes run here: the change and its event commit together or not at all. */
+    private readonly uow: UnitOfWork,
   ) {}
 
   async get(ctx: DomainContext, input: unknown): Promise<Order> {
@@ -65,15 +64,18 @@ export class OrderService {
   async create(ctx: DomainContext, input: unknown): Promise<Order> {
     const v = validate(createOrderIn, input);
     requireSelfOrAdmin(ctx.caller, v.userId);
-    if (!(await this.users.findById(v.userId))) throw notFound('User', v.userId);
-    const wanted = [...new Set(v.items.map((i) => i.productId))];
-    const prices = new Map((await this.products.findByIds(wanted)).map((p) => [p.id, p.priceCents]));
-    const missing = v.items.flatMap((i, n) => (prices.has(i.productId) ? [] : [{ field: `items.${n}.productId`, message: msg('field.productNotFound', { id: String(i.productId) }) }]));
-    if (missing.length) throw new DomainError('VALIDATION', msg('order.unknownProducts'), { fields: missing });
-    // The unit price is captured at order time so later price changes do not rewrite history.
-    const items = v.items.map((i) => ({ productId: i.productId, quantity: i.quantity, unitPriceCents: prices.get(i.productId)! }));
-    const order = toOrder(await this.orders.insert({ userId: v.userId, items }));
-    await this.events.publish({ type: 'order.created', data: order });
-    return order;
+    // Checks and insert in one transaction, so a user or product deleted meanwhile cannot slip in between.
+    return this.uow.run(async (w) => {
+      if (!(await w.users.findById(v.userId))) throw notFound('User', v.userId);
+      const wanted = [...new Set(v.items.map((i) => i.productId))];
+      const prices = new Map((await w.products.findByIds(wanted)).map((p) => [p.id, p.priceCents]));
+      const missing = v.items.flatMap((i, n) => (prices.has(i.productId) ? [] : [{ field: `items.${n}.productId`, message: msg('field.productNotFound', { id: String(i.productId) }) }]));
+      if (missing.length) throw new DomainError('VALIDATION', msg('order.unknownProducts'), { fields: missing });
+      // The unit price is captured at order time so later price changes do not rewrite history.
+      const items = v.items.map((i) => ({ productId: i.productId, quantity: i.quantity, unitPriceCents: prices.get(i.productId)! }));
+      const order = toOrder(await w.orders.insert({ userId: v.userId, items }));
+      await w.record({ type: 'order.created', data: order });
+      return order;
+    });
   }
 }

@@ -2,9 +2,8 @@ import { z } from 'zod';
 import { requireAdmin, requireCaller } from '../access.js';
 import { bulkEnvelope, bulkItems, handling, HANDLINGS, itemError, itemErrorOut, runBulk, type BulkStep, type ItemOutcome } from '../bulk.js';
 import type { DomainContext } from '../context.js';
-import type { EventBus, EventType } from '../events.js';
 import { DEFAULT_LANGUAGE } from '../i18n/index.js';
-import type { PasswordHasher, UnitOfWork, UserRepository } from '../ports.js';
+import type { PasswordHasher, UnitOfWork } from '../ports.js';
 import { id } from '../shapes.js';
 import { validate } from '../validate.js';
 import { createUserIn, deleteUserIn, patchUserIn, userOut, type User } from './schemas.js';
@@ -34,45 +33,43 @@ type Item = z.infer<typeof userBulkItemOut>;
 /**
  * Bulk create, patch and delete of users, item by item through the same
  * writes as the single-item operations (users/writes.ts), so a bulk item
- * is refused for exactly the reasons a single call would be. Events go out
- * only for writes that stayed: after the commit in strict mode.
+ * is refused for exactly the reasons a single call would be, and emits the
+ * same event, through the outbox: only for writes that stayed, and only
+ * once the unit of work commits.
  */
 export class UserBulkService {
   constructor(
-    private readonly users: UserRepository,
     private readonly hasher: PasswordHasher,
     private readonly unitOfWork: UnitOfWork,
-    private readonly events: EventBus,
   ) {}
 
   async create(ctx: DomainContext, input: unknown): Promise<UserBulkResult> {
     requireAdmin(ctx.caller);
-    return this.run(ctx, input, 'user.created', {
+    return this.run(ctx, input, {
       prepare: (item) => prepareCreate(this.hasher, item),
-      apply: (row, users) => insertUser(users, row),
+      apply: (row, w) => insertUser(w, row),
     });
   }
 
   async patch(ctx: DomainContext, input: unknown): Promise<UserBulkResult> {
     requireCaller(ctx.caller);
-    return this.run(ctx, input, 'user.updated', {
+    return this.run(ctx, input, {
       prepare: (item) => prepareChange(this.hasher, validate(patchUserIn, item)),
-      apply: (change, users) => applyChange(users, ctx.caller, change),
+      apply: (change, w) => applyChange(w, ctx.caller, change),
     });
   }
 
   async delete(ctx: DomainContext, input: unknown): Promise<UserBulkResult> {
     requireCaller(ctx.caller);
-    return this.run(ctx, input, 'user.deleted', {
+    return this.run(ctx, input, {
       prepare: async (item) => validate(deleteUserIn, item),
-      apply: (v, users) => removeUser(users, ctx.caller, v.id, v.expectedVersion),
+      apply: (v, w) => removeUser(w, ctx.caller, v.id, v.expectedVersion),
     });
   }
 
-  private async run<P>(ctx: DomainContext, input: unknown, event: EventType, step: BulkStep<P, User | { id: number }>): Promise<UserBulkResult> {
+  private async run<P>(ctx: DomainContext, input: unknown, step: BulkStep<P, User | { id: number }>): Promise<UserBulkResult> {
     const { items, handling: mode } = validate(bulkEnvelope, input);
-    const outcomes = await runBulk(items, mode, step, { users: this.users, unitOfWork: this.unitOfWork });
-    for (const o of outcomes) if (o.ok) await this.events.publish({ type: event, data: event === 'user.deleted' ? { id: o.value.id } : o.value });
+    const outcomes = await runBulk(items, mode, step, this.unitOfWork);
     const lang = ctx.language ?? DEFAULT_LANGUAGE;
     const results = outcomes.map((o) => this.item(o, items[o.index], lang));
     const succeeded = results.filter((r) => r.ok).length;

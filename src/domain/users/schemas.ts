@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { filterInput, type FieldCatalogue } from '../query/filter.js';
-import { byIdIn, expectedVersion, id, limit, offset, page, sortSpec } from '../shapes.js';
+import { byIdIn, expectedVersion, id, limit, offset, page, sortSpec, timestamp } from '../shapes.js';
 
 export { byIdIn };
 
@@ -27,8 +27,8 @@ export const userOut = z
     name: z.string(),
     email: z.string().optional().meta({ description: 'Shown only to the user themselves and to administrators' }),
     role: roleSchema,
-    createdAt: z.string().meta({ description: 'ISO 8601 timestamp' }),
-    updatedAt: z.string().meta({ description: 'ISO 8601 timestamp' }),
+    createdAt: timestamp,
+    updatedAt: timestamp,
     version: z.number().int().positive(),
   })
   .meta({ id: 'User' });

@@ -1,9 +1,8 @@
 import { requireAdmin, requireCaller, requireSelfOrAdmin } from '../access.js';
 import type { DomainContext } from '../context.js';
 import { DomainError, notFound } from '../errors.js';
-import { NO_EVENTS, type EventBus } from '../events.js';
 import { msg } from '../i18n/index.js';
-import type { PasswordHasher, UserRepository } from '../ports.js';
+import type { PasswordHasher, UnitOfWork, UserRepository } from '../ports.js';
 import type { Deleted, Page } from '../shapes.js';
 import { and, fieldsOf } from '../query/filter.js';
 import { parseSort } from '../sort.js';
@@ -19,7 +18,8 @@ export class UserService {
   constructor(
     private readonly users: UserRepository,
     private readonly hasher: PasswordHasher,
-    private readonly events: EventBus = NO_EVENTS,
+    /** Writes run here: the change and its event commit together or not at all. */
+    private readonly uow: UnitOfWork,
   ) {}
 
   async get(ctx: DomainContext, input: unknown): Promise<User> {
@@ -49,9 +49,8 @@ export class UserService {
 
   async create(ctx: DomainContext, input: unknown): Promise<User> {
     requireAdmin(ctx.caller);
-    const user = await insertUser(this.users, await prepareCreate(this.hasher, input));
-    await this.events.publish({ type: 'user.created', data: user });
-    return user;
+    const row = await prepareCreate(this.hasher, input);
+    return this.uow.run((w) => insertUser(w, row));
   }
 
   /** Full replacement of the mutable fields (role and password kept when omitted). */
@@ -65,16 +64,13 @@ export class UserService {
 
   async delete(ctx: DomainContext, input: unknown): Promise<Deleted> {
     const v = validate(deleteUserIn, input);
-    const deleted = await removeUser(this.users, ctx.caller, v.id, v.expectedVersion);
-    await this.events.publish({ type: 'user.deleted', data: { id: v.id } });
-    return deleted;
+    return this.uow.run((w) => removeUser(w, ctx.caller, v.id, v.expectedVersion));
   }
 
   private async change(ctx: DomainContext, v: Parameters<typeof prepareChange>[1]): Promise<User> {
-    // Who may change whom is checked before the (deliberately slow) password hash is computed.
+    // Who may change whom is checked before the (deliberately slow) password hash is computed, and the hash before the transaction.
     requireSelfOrAdmin(ctx.caller, v.id);
-    const user = await applyChange(this.users, ctx.caller, await prepareChange(this.hasher, v));
-    await this.events.publish({ type: 'user.updated', data: user });
-    return user;
+    const change = await prepareChange(this.hasher, v);
+    return this.uow.run((w) => applyChange(w, ctx.caller, change));
   }
 }

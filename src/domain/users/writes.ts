@@ -1,7 +1,7 @@
 import { requireSelfOrAdmin } from '../access.js';
 import { DomainError, notFound } from '../errors.js';
 import { msg } from '../i18n/index.js';
-import type { NewUser, PasswordHasher, UserChanges, UserRecord, UserRepository, WriteResult } from '../ports.js';
+import type { NewUser, PasswordHasher, UserChanges, UserRecord, WriteResult, Writes } from '../ports.js';
 import type { Caller, Role } from '../principal.js';
 import type { Deleted } from '../shapes.js';
 import { validate } from '../validate.js';
@@ -37,9 +37,10 @@ export function unwrap<T>(result: WriteResult<T>, what: 'User' | 'Product', id: 
 /**
  * A user's writes in two halves: `prepare…` checks the input and does the
  * slow work (password hashing) without touching storage; the write itself
- * then takes the repository to use — the service's own, or an open
- * transaction's for an all-or-nothing bulk call, which must not wait on a
- * hash while it holds the database.
+ * then runs inside a unit of work (its transaction must not wait on a hash
+ * while it holds the database) and records its event in the same
+ * transaction, so single calls and bulk items emit the same events, and
+ * only for writes that stay.
  */
 export async function prepareCreate(hasher: PasswordHasher, input: unknown): Promise<NewUser> {
   const v = validate(createUserIn, input);
@@ -47,8 +48,10 @@ export async function prepareCreate(hasher: PasswordHasher, input: unknown): Pro
   return { name: v.name, email: v.email, role: v.role, passwordHash };
 }
 
-export async function insertUser(users: UserRepository, row: NewUser): Promise<User> {
-  return toUser(unwrap(await users.insert(row), 'User', 0));
+export async function insertUser(w: Writes, row: NewUser): Promise<User> {
+  const user = toUser(unwrap(await w.users.insert(row), 'User', 0));
+  await w.record({ type: 'user.created', data: user });
+  return user;
 }
 
 export interface PreparedChange {
@@ -65,9 +68,9 @@ export async function prepareChange(
   return { id: v.id, fields: { name: v.name, email: v.email, role: v.role, passwordHash }, expectedVersion: v.expectedVersion };
 }
 
-export async function applyChange(users: UserRepository, caller: Caller, change: PreparedChange): Promise<User> {
+export async function applyChange(w: Writes, caller: Caller, change: PreparedChange): Promise<User> {
   const p = requireSelfOrAdmin(caller, change.id);
-  const current = await users.findById(change.id);
+  const current = await w.users.findById(change.id);
   if (!current) throw notFound('User', change.id);
   const { fields } = change;
   if (fields.role !== undefined && fields.role !== current.role && p.role !== 'admin') {
@@ -78,11 +81,14 @@ export async function applyChange(users: UserRepository, caller: Caller, change:
   if (fields.email !== undefined) changes.email = fields.email;
   if (fields.role !== undefined) changes.role = fields.role;
   if (fields.passwordHash !== undefined) changes.passwordHash = fields.passwordHash;
-  return toUser(unwrap(await users.update(change.id, changes, change.expectedVersion), 'User', change.id));
+  const user = toUser(unwrap(await w.users.update(change.id, changes, change.expectedVersion), 'User', change.id));
+  await w.record({ type: 'user.updated', data: user });
+  return user;
 }
 
-export async function removeUser(users: UserRepository, caller: Caller, id: number, expectedVersion: number | undefined): Promise<Deleted> {
+export async function removeUser(w: Writes, caller: Caller, id: number, expectedVersion: number | undefined): Promise<Deleted> {
   requireSelfOrAdmin(caller, id);
-  unwrap(await users.delete(id, expectedVersion), 'User', id);
+  unwrap(await w.users.delete(id, expectedVersion), 'User', id);
+  await w.record({ type: 'user.deleted', data: { id } });
   return { deleted: true, id };
 }

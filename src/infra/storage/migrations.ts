@@ -57,7 +57,22 @@ const MIGRATIONS: Record<string, Migration> = {
         .execute();
     },
   },
-  '0003_jobs': {
+  '0003_events': {
+    // The transactional outbox: written in the same transaction as the change it describes (infra/storage/unit-of-work.ts).
+    // AUTOINCREMENT so an id is never reused, even after pruning deletes the newest rows: ids are the subscribers' cursors.
+    async up(db: Kysely<any>) {
+      await db.schema
+        .createTable('events')
+        .addColumn('id', 'integer', (c) => c.primaryKey().autoIncrement())
+        .addColumn('type', 'varchar(40)', (c) => c.notNull())
+        .addColumn('occurred_at', 'varchar(30)', (c) => c.notNull())
+        .addColumn('owner_id', 'integer')
+        .addColumn('data', 'text', (c) => c.notNull())
+        .execute();
+      await db.schema.createIndex('events_occurred_at').on('events').column('occurred_at').execute();
+    },
+  },
+  '0004_jobs': {
     // Asynchronous jobs (exports): stored so they survive a restart. A user's jobs go with the user.
     async up(db: Kysely<any>) {
       await db.schema
@@ -84,12 +99,17 @@ const MIGRATIONS: Record<string, Migration> = {
 // Raw SQL because the schema builder has no enum type common to both dialects.
 const sqlRoleCheck = () => sql`role in ('admin', 'user')`;
 
+/** Every migration, in the order they apply. */
+export const MIGRATION_NAMES: readonly string[] = Object.keys(MIGRATIONS).sort();
+
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };
 
-export async function migrate(db: Kysely<any>): Promise<void> {
+/** Applies every pending migration in order; returns the names it applied (none when up to date). */
+export async function migrate(db: Kysely<any>): Promise<string[]> {
   const { error, results } = await new Migrator({ db, provider }).migrateToLatest();
   if (error) {
     const failed = results?.find((r) => r.status === 'Error');
     throw new Error(`migration ${failed?.migrationName ?? '?'} failed`, { cause: error });
   }
+  return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
 }

@@ -1,5 +1,6 @@
 import { sql, type Kysely } from 'kysely';
 import type { OrderItemRecord, OrderRecord, OrderRepository, OrderStatsFilter, OrderStatsRecord, OrderTotalsRecord, Slice } from '../../domain/ports.js';
+import { inTransaction } from './database.js';
 import type { Database } from './schema.js';
 
 type OrderRow = { id: number; user_id: number; created_at: string };
@@ -41,7 +42,7 @@ export class SqlOrderRepository implements OrderRepository {
   }
 
   insert(order: Omit<OrderRecord, 'id' | 'createdAt'>): Promise<OrderRecord> {
-    return this.db.transaction().execute(async (tx) => {
+    return inTransaction(this.db, async (tx) => {
       const createdAt = new Date().toISOString();
       const row = await tx.insertInto('orders').values({ user_id: order.userId, created_at: createdAt }).returning('id').executeTakeFirstOrThrow();
       await tx

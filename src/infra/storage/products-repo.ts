@@ -1,5 +1,6 @@
 import { sql, type Kysely, type Selectable } from 'kysely';
 import type { ProductFilter, ProductRecord, ProductRepository, Slice, WriteResult } from '../../domain/ports.js';
+import { inTransaction } from './database.js';
 import { filterSql } from './filter-sql.js';
 import type { Database, ProductsTable } from './schema.js';
 
@@ -50,7 +51,7 @@ export class SqlProductRepository implements ProductRepository {
   }
 
   delete(id: number): Promise<WriteResult<true>> {
-    return this.db.transaction().execute(async (tx) => {
+    return inTransaction(this.db, async (tx) => {
       const used = await tx.selectFrom('order_items').select('id').where('product_id', '=', id).limit(1).executeTakeFirst();
       if (used) return { ok: false, reason: 'conflict' } as const;
       const res = await tx.deleteFrom('products').where('id', '=', id).executeTakeFirst();

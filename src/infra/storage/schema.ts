@@ -38,6 +38,16 @@ export interface SettingsTable {
   value: string;
 }
 
+/** The outbox: one row per domain event, `data` as JSON text. */
+export interface EventsTable {
+  id: Generated<number>;
+  type: string;
+  occurred_at: string;
+  /** The user an order event belongs to (access rules filter on it); null for user and product events. */
+  owner_id: number | null;
+  data: string;
+}
+
 export interface JobsTable {
   id: string;
   owner_subject: string;
@@ -59,5 +69,6 @@ export interface Database {
   orders: OrdersTable;
   order_items: OrderItemsTable;
   settings: SettingsTable;
+  events: EventsTable;
   jobs: JobsTable;
 }

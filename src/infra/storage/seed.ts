@@ -3,6 +3,9 @@ import type { PasswordHasher } from '../../domain/ports.js';
 import { generatePassword } from '../secrets.js';
 import type { Database } from './schema.js';
 
+/** The seeded demo accounts: DEMO_PASSWORD is their password whenever it is set. */
+export const DEMO_EMAILS = ['alice@example.com', 'bob@example.com'] as const;
+
 /**
  * The source material's examples (Alice, Bob, Laptop 50.00, Mouse 25.50),
  * written only into an empty database, in one transaction.
@@ -60,4 +63,41 @@ export async function seedDemoData(
   });
   if (!demoPassword) announce(`Demo users alice@example.com and bob@example.com have the password "${password}" (shown once; set DEMO_PASSWORD to choose it).`);
   return true;
+}
+
+/**
+ * DEMO_PASSWORD is the demo accounts' password at every start, not only
+ * when seeding: they are demo accounts, and a Quick Start followed in
+ * order (start once, then restart with chosen passwords) must work. An
+ * account whose password already matches is left alone; a changed one gets
+ * a new credentials version, so tokens issued under the old password stop
+ * working. Says what it did (or why it did nothing) in one line.
+ */
+export async function applyDemoPassword(
+  db: Kysely<Database>,
+  hasher: PasswordHasher,
+  demoPassword: string,
+  announce: (message: string) => void,
+  now: Date = new Date(),
+): Promise<void> {
+  const users = await db.selectFrom('users').select(['id', 'email', 'password_hash']).where('email', 'in', [...DEMO_EMAILS]).execute();
+  if (!users.length) {
+    announce(`DEMO_PASSWORD is set but this database has no demo accounts (${DEMO_EMAILS.join(', ')}), so it was not applied.`);
+    return;
+  }
+  const stale = [];
+  for (const u of users) if (!u.password_hash || !(await hasher.verify(demoPassword, u.password_hash))) stale.push(u);
+  if (!stale.length) return;
+  const hash = await hasher.hash(demoPassword);
+  await db
+    .updateTable('users')
+    .set((eb) => ({
+      password_hash: hash,
+      credentials_version: eb('credentials_version', '+', 1),
+      version: eb('version', '+', 1),
+      updated_at: now.toISOString(),
+    }))
+    .where('id', 'in', stale.map((u) => u.id))
+    .execute();
+  announce(`DEMO_PASSWORD applied to the demo accounts ${stale.map((u) => u.email).join(', ')} (it replaces their previous password at every start).`);
 }

@@ -1,6 +1,6 @@
 import { sql, type Kysely, type Selectable } from 'kysely';
 import type { NewUser, Slice, UserChanges, UserFilter, UserRecord, UserRepository, WriteResult } from '../../domain/ports.js';
-import { isUniqueViolation } from './database.js';
+import { inTransaction, isUniqueViolation } from './database.js';
 import { filterSql } from './filter-sql.js';
 import type { Database, UsersTable } from './schema.js';
 
@@ -98,7 +98,7 @@ export class SqlUserRepository implements UserRepository {
   }
 
   delete(id: number, expectedVersion?: number): Promise<WriteResult<true>> {
-    const remove = async (tx: Kysely<Database>): Promise<WriteResult<true>> => {
+    return inTransaction(this.db, async (tx) => {
       const row = await tx.selectFrom('users').select('version').where('id', '=', id).executeTakeFirst();
       if (!row) return { ok: false, reason: 'missing' } as const;
       if (expectedVersion !== undefined && row.version !== expectedVersion) return { ok: false, reason: 'stale' } as const;
@@ -107,8 +107,6 @@ export class SqlUserRepository implements UserRepository {
       await tx.deleteFrom('orders').where('user_id', '=', id).execute();
       await tx.deleteFrom('users').where('id', '=', id).execute();
       return { ok: true, value: true } as const;
-    };
-    // Inside a unit of work (a strict bulk call) this repository is already bound to a transaction; Kysely does not nest them.
-    return this.db.isTransaction ? remove(this.db) : this.db.transaction().execute(remove);
+    });
   }
 }

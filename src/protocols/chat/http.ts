@@ -6,6 +6,7 @@ import { PlainChat } from './core.js';
 import type { ChatHub } from './hub.js';
 import { CHAT_PATH } from './spec.js';
 import { ChatWebSocket, type ChatSocketOptions } from './ws.js';
+import type { Face } from '../shared/face.js';
 
 /**
  * The plain chat on the front door: `/ws/chat` is a WebSocket endpoint
@@ -15,6 +16,12 @@ import { ChatWebSocket, type ChatSocketOptions } from './ws.js';
 export class ChatHttp implements HttpBinding {
   readonly name = 'chat';
   readonly paths = [CHAT_PATH];
+  readonly face: Face = {
+    name: 'chat',
+    title: 'Chat (WebSocket)',
+    summary: "The source material's plain WebSocket JSON chat (log in with access_token=)",
+    links: [{ rel: 'websocket', title: 'WebSocket', href: CHAT_PATH }],
+  };
   readonly chat: PlainChat;
   private readonly ws: ChatWebSocket;
 

@@ -22,6 +22,16 @@ export class GraphqlContext {
     private readonly runtime: Runtime,
   ) {}
 
+  /**
+   * Forgets what the loaders hold. A subscription's context lives as long
+   * as the subscription; each event is resolved with fresh loaders so it
+   * never shows rows cached for an earlier event.
+   */
+  fresh(): void {
+    this.ordersLoader = undefined;
+    this.productLoader = undefined;
+  }
+
   get ordersByUser(): DataLoader<number, Order[]> {
     return (this.ordersLoader ??= new DataLoader((ids) => this.runtime.load(LOADERS.ordersByUser, this.call, ids)));
   }

@@ -13,28 +13,41 @@ const packageDir = (name: string) => dirname(require.resolve(`${name}/package.js
 const JS = 'text/javascript; charset=utf-8';
 const CSS = 'text/css; charset=utf-8';
 
+/** Who the prefilled Login mutation logs in as. */
+export interface ExplorerLogin {
+  readonly username: string;
+  /** The real password only in demo mode (DEMO_PASSWORD set and demo data on); otherwise a placeholder. */
+  readonly password: string | undefined;
+}
+
+export const PASSWORD_PLACEHOLDER = '<DEMO_PASSWORD>';
+
 /** Wires GraphiQL to this endpoint; a file rather than inline script so a strict CSP stays possible. */
-const BOOTSTRAP = `(function () {
+function bootstrap(login: ExplorerLogin): string {
+  return `(function () {
   var params = new URLSearchParams(window.location.search);
   var fetcher = GraphiQL.createFetcher({ url: window.location.pathname });
   var root = ReactDOM.createRoot(document.getElementById('graphiql'));
   root.render(React.createElement(GraphiQL, {
     fetcher: fetcher,
-    defaultQuery: params.get('query') || ${JSON.stringify(defaultQuery())},
+    defaultQuery: params.get('query') || ${JSON.stringify(defaultQuery(login)).replace(/</g, '\\u003c')},
     defaultEditorToolsVisibility: 'headers',
     isHeadersEditorEnabled: true,
   }));
 })();
 `;
+}
 
-function defaultQuery(): string {
+export function defaultQuery(login: ExplorerLogin): string {
+  const password = login.password ?? PASSWORD_PLACEHOLDER;
   return [
     '# 1. Run "Login" below, copy access_token.',
+    ...(login.password === undefined ? ['#    (Put the demo password in place of <DEMO_PASSWORD>: DEMO_PASSWORD, or the one printed at the first start.)'] : []),
     '# 2. In the Headers tab enter: { "Authorization": "Bearer <access_token>" }',
     '# 3. Run "UserWithOrders".',
     '',
     'mutation Login {',
-    '  login(username: "alice@example.com", password: "demo-password") { access_token expires_in }',
+    `  login(username: ${JSON.stringify(login.username)}, password: ${JSON.stringify(password)}) { access_token expires_in }`,
     '}',
     '',
     'query UserWithOrders {',
@@ -53,6 +66,7 @@ const PAGE = `<!doctype html>
   <meta charset="utf-8">
   <meta name="viewport" content="width=device-width, initial-scale=1">
   <title>polyface · GraphQL explorer</title>
+  <link rel="icon" href="/favicon.svg" type="image/svg+xml">
   <link rel="stylesheet" href="${ASSET_PREFIX}graphiql.min.css">
   <style>html, body, #graphiql { height: 100%; margin: 0; }</style>
 </head>
@@ -71,12 +85,11 @@ interface Asset {
   load(): Buffer;
 }
 
-const ASSETS: Record<string, Asset> = {
+const FILES: Record<string, Asset> = {
   'graphiql.min.js': { type: JS, load: () => readFileSync(join(packageDir('graphiql'), 'graphiql.min.js')) },
   'graphiql.min.css': { type: CSS, load: () => readFileSync(join(packageDir('graphiql'), 'graphiql.min.css')) },
   'react.production.min.js': { type: JS, load: () => readFileSync(join(packageDir('react'), 'umd/react.production.min.js')) },
   'react-dom.production.min.js': { type: JS, load: () => readFileSync(join(packageDir('react-dom'), 'umd/react-dom.production.min.js')) },
-  'explorer.js': { type: JS, load: () => Buffer.from(BOOTSTRAP) },
 };
 
 /**
@@ -105,11 +118,17 @@ export const EXPLORER_PAGE: HttpReply = {
 /** The explorer's files from node_modules; unknown names are not assets. */
 export class ExplorerAssets {
   private readonly files = new StaticAssets();
+  private readonly assets: Record<string, Asset>;
+
+  constructor(login: ExplorerLogin) {
+    const script = Buffer.from(bootstrap(login));
+    this.assets = { ...FILES, 'explorer.js': { type: JS, load: () => script } };
+  }
 
   /** Undefined when the path is not an explorer asset. */
   reply(pathname: string, method: string | undefined, acceptEncoding: string | undefined): HttpReply | undefined {
     const name = pathname.slice(ASSET_PREFIX.length);
-    const asset = Object.hasOwn(ASSETS, name) ? ASSETS[name] : undefined;
+    const asset = Object.hasOwn(this.assets, name) ? this.assets[name] : undefined;
     return asset && this.files.reply(name, asset.type, asset.load, method, acceptEncoding);
   }
 }

@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { GraphQLSchema } from 'graphql';
+import type { Duplex } from 'node:stream';
+import { getOperationAST, type ExecutionArgs, type GraphQLError, type GraphQLSchema } from 'graphql';
 import { createHandler, type Handler, type OperationContext } from 'graphql-http';
 import { msg, render } from '../../domain/i18n/index.js';
 import { createContext } from '../../runtime/context.js';
@@ -7,15 +8,20 @@ import { fromAuthorization } from '../../runtime/credentials.js';
 import type { Runtime } from '../../runtime/invoker.js';
 import { negotiateLanguage } from '../../runtime/language.js';
 import type { Logger } from '../../runtime/log.js';
-import { publicMessage } from '../../runtime/public-error.js';
+import type { Face } from '../shared/face.js';
 import { BodyTooLargeError, pathOf, readBody, sendJson, writeReply, type HttpBinding, type RequestInfo } from '../shared/http.js';
-import { GraphqlContext } from './context.js';
+import type { WsGuard } from '../shared/ws.js';
+import type { GraphqlContext } from './context.js';
+import { schemaSource } from './docs.js';
 import { DocumentCache } from './documents.js';
-import { formatError, GRAPHQL_CODES, REQUEST_CODES, requestError } from './errors.js';
-import { ASSET_PREFIX, EXPLORER_PAGE, ExplorerAssets, wantsExplorer } from './explorer.js';
-import { limitMessage, limitRules, localiseLimitErrors, type QueryLimits } from './limits.js';
+import { formatError, REQUEST_CODES, requestError } from './errors.js';
+import { ASSET_PREFIX, EXPLORER_PAGE, ExplorerAssets, wantsExplorer, type ExplorerLogin } from './explorer.js';
+import { limitRules, type QueryLimits } from './limits.js';
+import { GraphqlPreparer } from './prepare.js';
 import { buildGraphqlSchema } from './schema.js';
-import { GRAPHQL_PATH } from './spec.js';
+import { GraphqlSse } from './sse.js';
+import { GRAPHQL_PATH, SDL_PATH } from './spec.js';
+import { GraphqlWebSocket } from './ws.js';
 
 export interface GraphqlOptions extends QueryLimits {
   maxQueryLength: number;
@@ -23,6 +29,14 @@ export interface GraphqlOptions extends QueryLimits {
   bodyLimitBytes: number;
   /** For failures graphql-js reports outside any runtime call (an output that fails to serialise). */
   log: Logger;
+  /** The explorer's prefilled Login; without one it shows Alice with a password placeholder. */
+  explorerLogin?: ExplorerLogin | undefined;
+  /** The shared WebSocket limits for graphql-transport-ws on this path. */
+  ws: WsGuard;
+  /** Operations at once on one WebSocket. */
+  maxOperationsPerConnection: number;
+  /** A Server-Sent Events reader stuck this long is cut off. */
+  slowPeerMs: number;
 }
 
 /**
@@ -36,12 +50,27 @@ export interface GraphqlOptions extends QueryLimits {
  */
 export class GraphqlHttp implements HttpBinding {
   readonly name = 'graphql';
-  readonly paths = [GRAPHQL_PATH];
+  readonly paths = [GRAPHQL_PATH, SDL_PATH];
   readonly prefixes = [ASSET_PREFIX];
+  readonly face: Face = {
+    name: 'graphql',
+    title: 'GraphQL',
+    summary: 'GraphQL over HTTP on /graphql (POST, or GET ?query=), nested queries batched with DataLoader',
+    links: [
+      { rel: 'endpoint', title: 'Endpoint', href: GRAPHQL_PATH },
+      { rel: 'explorer', title: 'GraphiQL explorer (open in a browser)', href: GRAPHQL_PATH, type: 'text/html' },
+      { rel: 'contract', title: 'Schema (SDL)', href: SDL_PATH, type: 'text/plain' },
+    ],
+    contracts: [{ file: 'schema.graphql', mediaType: 'text/plain', render: () => this.sdl }],
+  };
+  private readonly sdl = schemaSource();
   readonly schema: GraphQLSchema;
   readonly documents: DocumentCache;
   private readonly handler: Handler<IncomingMessage, RequestInfo>;
-  private readonly assets = new ExplorerAssets();
+  private readonly assets: ExplorerAssets;
+  private readonly preparer: GraphqlPreparer;
+  private readonly sse: GraphqlSse;
+  private readonly socket: GraphqlWebSocket;
   /** Requests whose answer carries errors, in the language their Accept-Language chose (for Content-Language). */
   private readonly erred = new WeakSet<IncomingMessage>();
 
@@ -49,45 +78,29 @@ export class GraphqlHttp implements HttpBinding {
     runtime: Runtime,
     private readonly options: GraphqlOptions,
   ) {
+    this.assets = new ExplorerAssets(options.explorerLogin ?? { username: 'alice@example.com', password: undefined });
     this.schema = buildGraphqlSchema(runtime);
     this.documents = new DocumentCache(this.schema, limitRules(options), options.documentCacheSize);
+    this.preparer = new GraphqlPreparer(runtime, this.schema, this.documents, options.maxQueryLength);
+    this.sse = new GraphqlSse(runtime, this.preparer, options);
+    this.socket = new GraphqlWebSocket(runtime, this.preparer, { guard: options.ws, maxOperationsPerConnection: options.maxOperationsPerConnection, log: options.log });
     this.handler = createHandler<IncomingMessage, RequestInfo, OperationContext>({
       schema: this.schema,
       onSubscribe: async (req, params) => {
         const language = negotiateLanguage(req.raw.headers['accept-language']);
-        if (params.query.length > options.maxQueryLength) {
-          this.erred.add(req.raw);
-          return [
-            requestError(limitMessage('maxQueryLength', options.maxQueryLength, params.query.length, language), REQUEST_CODES.validationFailed, {
-              limit: 'maxQueryLength',
-              max: options.maxQueryLength,
-              actual: params.query.length,
-            }),
-          ];
-        }
-        const compiled = this.documents.get(params.query);
-        if (!compiled.ok) {
-          this.erred.add(req.raw);
-          return localiseLimitErrors(compiled.errors, language);
-        }
-        if (params.operationName) req.context.notes.operation(params.operationName);
         const call = createContext({ style: 'graphql', ...req.context, credentials: fromAuthorization(req.raw.headers.authorization), language });
-        // A bad token fails the whole request; no token lets public fields (login, introspection) run.
-        try {
-          await runtime.authenticate(call);
-        } catch (err) {
-          const e = runtime.normalise(err, call);
+        const prepared = await this.preparer.prepare(params, call);
+        if (Array.isArray(prepared)) {
           this.erred.add(req.raw);
-          return [requestError(publicMessage(e, language), GRAPHQL_CODES[e.kind])];
+          return prepared as readonly GraphQLError[];
         }
-        return {
-          schema: this.schema,
-          document: compiled.document,
-          operationName: params.operationName,
-          variableValues: params.variables,
-          // graphql-http types contexts as plain records; resolvers receive the class instance.
-          contextValue: new GraphqlContext(call, runtime) as unknown as OperationContext,
-        };
+        // One answer per request cannot carry a stream: say where subscriptions are served.
+        if (getOperationAST((prepared as ExecutionArgs).document, params.operationName)?.operation === 'subscription') {
+          this.erred.add(req.raw);
+          return [requestError(render(msg('graphql.subscriptionsElsewhere'), language), REQUEST_CODES.badRequest)];
+        }
+        // graphql-http types contexts as plain records; resolvers receive the class instance.
+        return prepared as ExecutionArgs & { contextValue: OperationContext };
       },
       // Errors of an executed operation are formatted here, where the request's language is known; formatError passes them on.
       onOperation: (req, args, result) => {
@@ -103,6 +116,7 @@ export class GraphqlHttp implements HttpBinding {
   async handle(req: IncomingMessage, res: ServerResponse, info: RequestInfo): Promise<void> {
     const url = req.url ?? GRAPHQL_PATH;
     const pathname = pathOf(url);
+    if (pathname === SDL_PATH) return writeReply(res, this.sdlReply(req.method));
     if (pathname !== GRAPHQL_PATH) {
       const asset = this.assets.reply(pathname, req.method, req.headers['accept-encoding']);
       if (asset) writeReply(res, asset);
@@ -110,6 +124,8 @@ export class GraphqlHttp implements HttpBinding {
       return;
     }
     if (wantsExplorer(req.method, req.headers.accept)) return writeReply(res, EXPLORER_PAGE);
+    // graphql-sse's distinct connections mode: exactly this Accept, as its clients and EventSource send it.
+    if (req.headers.accept === 'text/event-stream') return this.sse.handle(req, res, info);
 
     let body: string | null = null;
     if (req.method === 'POST') {
@@ -130,5 +146,21 @@ export class GraphqlHttp implements HttpBinding {
     if (text !== null) headers['Content-Length'] = Buffer.byteLength(text);
     res.writeHead(init.status ?? 200, init.statusText, headers);
     res.end(text);
+  }
+
+  private sdlReply(method: string | undefined) {
+    if (method !== 'GET' && method !== 'HEAD') return { status: 405, headers: { Allow: 'GET, HEAD' } };
+    const headers = { 'Content-Type': 'text/plain; charset=utf-8', 'Content-Length': Buffer.byteLength(this.sdl), 'Cache-Control': 'no-cache' };
+    return { status: 200, headers, body: method === 'HEAD' ? undefined : this.sdl };
+  }
+
+  /** graphql-transport-ws (graphql-ws) on the same path. */
+  upgrade(req: IncomingMessage, socket: Duplex, head: Buffer, info: Omit<RequestInfo, 'signal'>): boolean {
+    this.socket.upgrade(req, socket, head, info);
+    return true;
+  }
+
+  close(): Promise<void> {
+    return this.socket.close();
   }
 }

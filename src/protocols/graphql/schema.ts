@@ -9,7 +9,7 @@ import {
   type GraphQLSchema,
 } from 'graphql';
 import { operationSchemas } from '../../contract/json-schema.js';
-import { OPERATIONS, type Operation } from '../../contract/operations.js';
+import { OPERATIONS, type Operation, type OperationName } from '../../contract/operations.js';
 import type { OrderItem } from '../../domain/orders/schemas.js';
 import { DomainError } from '../../domain/errors.js';
 import type { User } from '../../domain/users/schemas.js';
@@ -64,16 +64,25 @@ export function buildGraphqlSchema(runtime: Runtime): GraphQLSchema {
   const schema = buildSchema(schemaSource());
   wireDecimal(schema.getType('Decimal') as GraphQLScalarType);
 
-  for (const op of OPERATIONS) {
-    if ((op as Operation).kind === 'subscription') continue;
-    const { root, field } = ROOT_FIELDS[op.name];
+  for (const op of OPERATIONS as readonly Operation[]) {
+    const { root, field } = ROOT_FIELDS[op.name as OperationName];
     const def = fieldOf(schema, root, field);
     // IDs arrive as strings; the operation's JSON Schema says which inputs are integers.
     const inputSchema = operationSchemas(op).input;
+    // Unions (an event's `data`) become one field per alternative in the SDL: the contract says how.
+    const shape = op.typed ? op.typed.from : (value: unknown) => value;
+    if (op.kind === 'subscription') {
+      def.subscribe = (_source, args: Record<string, unknown>, ctx) => runtime.stream(op.name, ctx.call, coerceText(inputSchema, withoutNulls(args)));
+      def.resolve = (payload, _args, ctx) => {
+        ctx.fresh();
+        return shape(payload);
+      };
+      continue;
+    }
     const nullWhenMissing = root === 'Query' && !isNonNullType(def.type);
     def.resolve = async (_source, args: Record<string, unknown>, ctx) => {
       try {
-        return await runtime.call(op.name, ctx.call, coerceText(inputSchema, withoutNulls(args)));
+        return shape(await runtime.call(op.name, ctx.call, coerceText(inputSchema, withoutNulls(args))));
       } catch (err) {
         if (nullWhenMissing && err instanceof DomainError && err.kind === 'NOT_FOUND') return null;
         throw err;

@@ -3,6 +3,9 @@ import type { ErrorKind } from '../../domain/errors.js';
 
 export const GRAPHQL_PATH = '/graphql';
 
+/** The schema in SDL, for browsers and code generators. */
+export const SDL_PATH = '/graphql/schema.graphql';
+
 /** DomainError kind → `extensions.code`; Apollo's names where one exists. */
 export const GRAPHQL_CODES: Record<ErrorKind, string> = {
   NOT_FOUND: 'NOT_FOUND',
@@ -30,7 +33,9 @@ export const REQUEST_CODES = {
  * the operation names, so a new operation does not compile until it has a
  * root field; a test checks the schema's root fields are exactly these.
  */
-export const ROOT_FIELDS: Record<OperationName, { root: 'Query' | 'Mutation'; field: string }> = {
+export type RootType = 'Query' | 'Mutation' | 'Subscription';
+
+export const ROOT_FIELDS: Record<OperationName, { root: RootType; field: string }> = {
   login: { root: 'Mutation', field: 'login' },
   getUser: { root: 'Query', field: 'user' },
   listUsers: { root: 'Query', field: 'users' },
@@ -50,4 +55,9 @@ export const ROOT_FIELDS: Record<OperationName, { root: 'Query' | 'Mutation'; fi
   createProduct: { root: 'Mutation', field: 'createProduct' },
   updateProduct: { root: 'Mutation', field: 'updateProduct' },
   deleteProduct: { root: 'Mutation', field: 'deleteProduct' },
+  getEvents: { root: 'Query', field: 'events' },
+  watchEvents: { root: 'Subscription', field: 'events' },
 };
+
+/** graphql-transport-ws (graphql-ws): the WebSocket subprotocol on GRAPHQL_PATH. */
+export const GRAPHQL_WS_PROTOCOL = 'graphql-transport-ws';

@@ -69,6 +69,7 @@ export class GrpcCore {
       if (!service) throw new Error(`No gRPC service serves ${rpc.operation.name} (spec.ts SERVICE_OF)`);
       const path = `/${FULL_PACKAGE}.${service}/${rpc.method}`;
       const name = rpc.operation.name;
+      const shape = rpc.operation.typed ? rpc.operation.typed.from : (value: unknown) => value;
       if (rpc.serverStreaming) {
         return {
           path,
@@ -77,7 +78,7 @@ export class GrpcCore {
             const ctx = this.context(call);
             const source = await this.guard(ctx, () => runtime.stream(name, ctx, toDomain(rpc.request, request)));
             const messages = (async function* () {
-              for await (const value of source) yield fromDomain(rpc.response, value as Message);
+              for await (const value of source) yield fromDomain(rpc.response, shape(value) as Message);
             })();
             return { messages, trailers: () => ({}) };
           },
@@ -89,7 +90,7 @@ export class GrpcCore {
         handle: async (request, call) => {
           const ctx = this.context(call);
           const value = await this.guard(ctx, () => runtime.call(name, ctx, toDomain(rpc.request, request)));
-          return fromDomain(rpc.response, value as Message);
+          return fromDomain(rpc.response, shape(value) as Message);
         },
       };
     });

@@ -1,5 +1,5 @@
 import { operationSchemas, type JsonSchema } from '../../contract/json-schema.js';
-import { pascalName, type Operation } from '../../contract/operations.js';
+import { pascalName, type Operation, type OperationName } from '../../contract/operations.js';
 
 /**
  * The protobuf view of the operations' JSON Schemas: one model that the
@@ -68,6 +68,9 @@ export interface GrpcModel {
   readonly messages: MessageModel[];
   readonly enums: EnumModel[];
 }
+
+/** RPC names other than the operation's name in PascalCase: `EventService/Watch(WatchRequest) returns (stream Event)`. */
+export const METHOD_OF: Partial<Record<OperationName, string>> = { watchEvents: 'Watch' };
 
 const snake = (s: string) => s.replace(/([a-z0-9])([A-Z])/g, '$1_$2').toLowerCase();
 const lowerCamel = (s: string) => s.replace(/_([a-z0-9])/g, (_m, c: string) => c.toUpperCase());
@@ -143,7 +146,10 @@ class Builder {
     }
     // string|number is how money inputs ("50.00" or 50) appear: decimals travel as text, never as floats.
     if (Array.isArray(t) && t.length === 2 && t.includes('string') && t.includes('number')) return { kind: 'scalar', scalar: 'string' };
-    if (t === 'string' && Array.isArray(schema.enum)) return { kind: 'enum', enum: this.enumOf(name, schema.enum.map(String)) };
+    // Values that cannot be protobuf identifiers ("user.created") stay strings; the domain checks them.
+    if (t === 'string' && Array.isArray(schema.enum) && schema.enum.every((v) => /^[A-Za-z][A-Za-z0-9_]*$/.test(String(v)))) {
+      return { kind: 'enum', enum: this.enumOf(name, schema.enum.map(String)) };
+    }
     if (t === 'string') return { kind: 'scalar', scalar: 'string' };
     if (t === 'boolean') return { kind: 'scalar', scalar: 'bool' };
     if (t === 'integer') return { kind: 'scalar', scalar: name === 'id' || name.endsWith('Id') ? 'int64' : 'int32' };
@@ -163,15 +169,20 @@ class Builder {
   }
 }
 
-/** The model of every operation given, each RPC named as the operation in PascalCase. */
-export function buildMessageModel(operations: Iterable<Operation>): GrpcModel {
+/**
+ * The model of every operation given, each RPC named as the operation in
+ * PascalCase unless `methods` names it. Outputs are the typed view where the
+ * contract has one (an event's `data` union as optional `user`, `order`,
+ * `product`, `deleted_id` fields: protobuf has no untagged unions).
+ */
+export function buildMessageModel(operations: Iterable<Operation>, methods: Partial<Record<OperationName, string>> = METHOD_OF): GrpcModel {
   const b = new Builder();
   const rpcs: RpcModel[] = [];
   for (const op of operations) {
-    const method = pascalName(op.name);
-    const { input, output } = operationSchemas(op);
+    const method = methods[op.name as OperationName] ?? pascalName(op.name);
+    const { input, typedOutput } = operationSchemas(op);
     const request = b.root(input, `${method}Request`);
-    const response = b.root(output, `${method}Response`);
+    const response = b.root(typedOutput, `${method}Response`);
     rpcs.push({ operation: op, method, request, response, serverStreaming: op.kind === 'subscription' });
   }
   return { rpcs, messages: [...b.messages.values()], enums: [...b.enums.values()] };

@@ -6,7 +6,7 @@ import type { ErrorKind } from '../../domain/errors.js';
 
 export { status as GrpcStatus };
 export { decodeRichStatus, encodeRichStatus, type RichStatus } from './status.js';
-export { buildMessageModel, fromDomain, toDomain, type GrpcModel } from './messages.js';
+export { buildMessageModel, fromDomain, METHOD_OF, toDomain, type GrpcModel } from './messages.js';
 
 /**
  * The published face of the gRPC style: where the .proto files are, the
@@ -29,7 +29,7 @@ export const FULL_PACKAGE = 'polyface.v1';
  * Which service of the full package serves each operation. A Record, so a
  * new operation does not compile until it has a home here.
  */
-export type FullService = 'AuthService' | 'UserService' | 'OrderService' | 'ProductService';
+export type FullService = 'AuthService' | 'UserService' | 'OrderService' | 'ProductService' | 'EventService';
 export const SERVICE_OF = {
   login: 'AuthService',
   getUser: 'UserService',
@@ -50,6 +50,8 @@ export const SERVICE_OF = {
   createProduct: 'ProductService',
   updateProduct: 'ProductService',
   deleteProduct: 'ProductService',
+  getEvents: 'EventService',
+  watchEvents: 'EventService',
 } as const satisfies Record<OperationName, FullService>;
 
 /**

@@ -8,12 +8,12 @@ import {
 } from 'json-rpc-2.0';
 import type { Operation } from '../../contract/operation.js';
 import { DomainError } from '../../domain/errors.js';
-import { msg } from '../../domain/i18n/index.js';
+import { msg, render } from '../../domain/i18n/index.js';
 import type { CallContext } from '../../runtime/context.js';
 import type { Runtime } from '../../runtime/invoker.js';
 import { invalidRequest, isValidRequest, methodNotFound, parseError, transportError } from './envelope.js';
 import { toErrorObject } from './errors.js';
-import { DISCOVER, paramNames } from './spec.js';
+import { DISCOVER, paramNames, PROTOCOL_CODES, RPC_PATH, SUBSCRIBE, SUBSCRIPTION_OPERATION, UNSUBSCRIBE } from './spec.js';
 
 /** What to send back: one response, a batch of them, or nothing at all (only notifications). */
 export type RpcReply = JSONRPCResponse | JSONRPCResponse[] | null;
@@ -24,6 +24,16 @@ export interface RpcSession {
   readonly ctx: CallContext;
   /** Transports with a session (WebSocket) keep the token a successful `login` returned for later messages. */
   adopt?(token: string): void;
+  /** Transports that can push (WebSocket) run subscriptions; over HTTP there is nowhere to send events. */
+  readonly subscriptions?: RpcSubscriptions;
+}
+
+/** A connection's subscriptions: the transport sends each event as a notification. */
+export interface RpcSubscriptions {
+  /** Sets the stream up (authentication, validation, limits: errors reject) and answers its id. */
+  start(operation: string, ctx: CallContext, input: unknown): Promise<string>;
+  /** False when there is no such subscription on this connection. */
+  stop(id: string): boolean;
 }
 
 /**
@@ -74,7 +84,10 @@ export class RpcCore {
       return createJSONRPCErrorResponse(id, code, message, data);
     };
     for (const op of runtime.operations) {
-      if (op.kind === 'subscription') continue;
+      if (op.kind === 'subscription') {
+        if (op.name === SUBSCRIPTION_OPERATION) this.addSubscriptionMethods(server, op);
+        continue;
+      }
       const names = paramNames(op);
       server.addMethodAdvanced(op.name, async (request: JSONRPCRequest, session: RpcSession) => {
         try {
@@ -89,6 +102,43 @@ export class RpcCore {
     }
     server.addMethodAdvanced(DISCOVER, async (request) => reply(request.id, (id) => createJSONRPCSuccessResponse(id, discover())));
     this.server = server;
+  }
+
+  /** `subscribe` (params as the subscription's input) and `unsubscribe` ({ subscription }). */
+  private addSubscriptionMethods(server: JSONRPCServer<RpcSession>, op: Operation): void {
+    const names = paramNames(op);
+    const runtime = this.runtime;
+    const fail = (request: JSONRPCRequest, session: RpcSession, err: unknown) => {
+      const { code, message, data } = toErrorObject(runtime.normalise(err, session.ctx, op.name), session.ctx.language);
+      return reply(request.id, (id) => createJSONRPCErrorResponse(id, code, message, data));
+    };
+    const wsOnly = (request: JSONRPCRequest, session: RpcSession) =>
+      reply(request.id, (id) =>
+        createJSONRPCErrorResponse(id, PROTOCOL_CODES.METHOD_NOT_FOUND, render(msg('rpc.webSocketOnly', { method: request.method, path: RPC_PATH }), session.ctx.language)),
+      );
+    server.addMethodAdvanced(SUBSCRIBE, async (request: JSONRPCRequest, session: RpcSession) => {
+      if (!session.subscriptions) return wsOnly(request, session);
+      try {
+        const subscription = await session.subscriptions.start(op.name, session.ctx, toInput(op, names, request.params));
+        return reply(request.id, (id) => createJSONRPCSuccessResponse(id, { subscription }));
+      } catch (err) {
+        return fail(request, session, err);
+      }
+    });
+    server.addMethodAdvanced(UNSUBSCRIBE, async (request: JSONRPCRequest, session: RpcSession) => {
+      if (!session.subscriptions) return wsOnly(request, session);
+      try {
+        const params = request.params as { subscription?: unknown } | unknown[] | undefined;
+        const target = Array.isArray(params) ? params[0] : params?.subscription;
+        if (typeof target !== 'string') {
+          throw new DomainError('VALIDATION', msg('rpc.unsubscribeId'), { fields: [{ field: 'subscription', message: msg('field.subscriptionId') }] });
+        }
+        const stopped = session.subscriptions.stop(target);
+        return reply(request.id, (id) => createJSONRPCSuccessResponse(id, stopped));
+      } catch (err) {
+        return fail(request, session, err);
+      }
+    });
   }
 
   async handleText(text: string, session: RpcSession): Promise<RpcReply> {

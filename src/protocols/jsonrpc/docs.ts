@@ -1,7 +1,7 @@
 import { createRequire } from 'node:module';
 import { operationSchemas, type JsonSchema } from '../../contract/json-schema.js';
 import { OPERATIONS, type Operation } from '../../contract/operations.js';
-import { DISCOVER, ERROR_CODES, ERROR_MESSAGES, paramNames } from './spec.js';
+import { DISCOVER, ENDED_NOTIFICATION, ERROR_CODES, ERROR_MESSAGES, EVENT_NOTIFICATION, paramNames, RPC_PATH, SUBSCRIBE, SUBSCRIPTION_OPERATION, UNSUBSCRIBE } from './spec.js';
 
 // Three levels up from both src/protocols/jsonrpc and dist/protocols/jsonrpc.
 const { version } = createRequire(import.meta.url)('../../../package.json') as { version: string };
@@ -52,6 +52,45 @@ function method(op: Operation, defs: Record<string, unknown>) {
 }
 
 /**
+ * `subscribe` and `unsubscribe`. OpenRPC has no notion of server-sent
+ * notifications, so what `event` and `subscriptionEnded` carry is in the
+ * description and, as schemas, in the `x-notifications` extension.
+ */
+function subscriptionMethods(op: Operation, defs: Record<string, unknown>): unknown[] {
+  const base = method(op, defs) as { params: unknown[]; result: { schema: unknown }; errors: unknown[] };
+  const subscription = { type: 'string', description: 'Subscription id, unique on its connection' };
+  return [
+    {
+      name: SUBSCRIBE,
+      summary: op.summary,
+      description:
+        `WebSocket (ws://…${RPC_PATH}) only. Access: ${op.access}; order events reach only their owner and administrators. ` +
+        `Each event then arrives as a notification {"method": "${EVENT_NOTIFICATION}", "params": {"subscription", "event"}}; ` +
+        `a subscription the server ends (token expired or revoked) gets one {"method": "${ENDED_NOTIFICATION}", "params": {"subscription", "error"}}; ` +
+        'a connection that falls behind is closed with code 1013 (resubscribe with `after` = the last event id).',
+      paramStructure: 'either',
+      params: base.params,
+      result: { name: 'subscribeResult', schema: { type: 'object', properties: { subscription }, required: ['subscription'] } },
+      errors: base.errors,
+      'x-access': op.access,
+      'x-notifications': {
+        [EVENT_NOTIFICATION]: { type: 'object', properties: { subscription, event: base.result.schema }, required: ['subscription', 'event'] },
+        [ENDED_NOTIFICATION]: { type: 'object', properties: { subscription, error: { type: 'object' } }, required: ['subscription', 'error'] },
+      },
+    },
+    {
+      name: UNSUBSCRIBE,
+      summary: 'Stop a subscription of this connection; false when there is no such subscription',
+      description: `WebSocket (ws://…${RPC_PATH}) only.`,
+      paramStructure: 'either',
+      params: [{ name: 'subscription', required: true, schema: subscription }],
+      result: { name: 'unsubscribeResult', schema: { type: 'boolean' } },
+      errors: [{ code: ERROR_CODES.VALIDATION, message: ERROR_MESSAGES.VALIDATION, data: { kind: 'VALIDATION' } }],
+    },
+  ];
+}
+
+/**
  * The OpenRPC 1.3 document rpc.discover returns, derived from OPERATIONS and
  * their JSON Schemas so it cannot drift from what the server answers. Built
  * once at start-up.
@@ -59,6 +98,8 @@ function method(op: Operation, defs: Record<string, unknown>) {
 export function buildOpenRpcDocument() {
   const defs: Record<string, unknown> = {};
   const methods: unknown[] = (OPERATIONS as readonly Operation[]).filter((op) => op.kind !== 'subscription').map((op) => method(op, defs));
+  const watch = (OPERATIONS as readonly Operation[]).find((op) => op.name === SUBSCRIPTION_OPERATION);
+  if (watch) methods.push(...subscriptionMethods(watch, defs));
   methods.push({
     name: DISCOVER,
     summary: 'This OpenRPC document',

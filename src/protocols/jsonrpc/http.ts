@@ -5,11 +5,12 @@ import { createContext } from '../../runtime/context.js';
 import { fromAuthorization } from '../../runtime/credentials.js';
 import type { Runtime } from '../../runtime/invoker.js';
 import { negotiateLanguage } from '../../runtime/language.js';
-import { BodyTooLargeError, mediaType, readBody, sendJson, type HttpBinding, type RequestInfo } from '../shared/http.js';
+import type { Face } from '../shared/face.js';
+import { BodyTooLargeError, mediaType, pathOf, readBody, sendJson, type HttpBinding, type RequestInfo } from '../shared/http.js';
 import { RpcCore } from './core.js';
 import { buildOpenRpcDocument } from './docs.js';
 import { transportError } from './envelope.js';
-import { RPC_PATH } from './spec.js';
+import { OPENRPC_PATH, RPC_PATH } from './spec.js';
 import { RpcWebSocket } from './ws.js';
 import type { WsGuard } from '../shared/ws.js';
 
@@ -18,6 +19,8 @@ export interface JsonRpcOptions {
   bodyLimitBytes: number;
   /** The WebSocket limits for /rpc (shared rules, see protocols/shared/ws.ts). */
   ws: WsGuard;
+  /** Subscriptions at once on one WebSocket. */
+  maxSubscriptionsPerConnection: number;
 }
 
 /** Media types JSON-RPC clients send in practice; anything else is 415. */
@@ -33,20 +36,35 @@ const JSON_TYPES = new Set(['application/json', 'application/json-rpc', 'applica
  */
 export class JsonRpcHttp implements HttpBinding {
   readonly name = 'jsonrpc';
-  readonly paths = [RPC_PATH];
+  readonly paths = [RPC_PATH, OPENRPC_PATH];
   readonly core: RpcCore;
+  readonly face: Face;
   private readonly ws: RpcWebSocket;
+  private readonly openrpc: string;
 
   constructor(
     runtime: Runtime,
     private readonly options: JsonRpcOptions,
   ) {
     const document = buildOpenRpcDocument();
+    this.openrpc = `${JSON.stringify(document, null, 2)}\n`;
     this.core = new RpcCore(runtime, options.maxBatch, () => document);
-    this.ws = new RpcWebSocket(this.core, options.ws);
+    this.ws = new RpcWebSocket(this.core, options.ws, runtime, options.maxSubscriptionsPerConnection);
+    this.face = {
+      name: 'jsonrpc',
+      title: 'JSON-RPC 2.0',
+      summary: 'Methods named as the operations, batches and notifications, on POST /rpc and WebSocket /rpc',
+      links: [
+        { rel: 'endpoint', title: 'Endpoint (POST)', href: RPC_PATH },
+        { rel: 'websocket', title: 'WebSocket', href: RPC_PATH },
+        { rel: 'contract', title: 'OpenRPC document (also rpc.discover)', href: OPENRPC_PATH, type: 'application/json' },
+      ],
+      contracts: [{ file: 'openrpc.json', mediaType: 'application/json', render: () => this.openrpc }],
+    };
   }
 
   async handle(req: IncomingMessage, res: ServerResponse, info: RequestInfo): Promise<void> {
+    if (pathOf(req.url) === OPENRPC_PATH) return this.document(req, res);
     const language = negotiateLanguage(req.headers['accept-language']);
     // Refusals below carry a message; for answers, only when one holds an error.
     res.setHeader('Content-Language', language);
@@ -75,6 +93,17 @@ export class JsonRpcHttp implements HttpBinding {
       return;
     }
     sendJson(res, 200, reply);
+  }
+
+  /** GET /rpc/openrpc.json: what rpc.discover answers, for browsers and tools. */
+  private document(req: IncomingMessage, res: ServerResponse): void {
+    if (req.method !== 'GET' && req.method !== 'HEAD') {
+      res.writeHead(405, { Allow: 'GET, HEAD' });
+      res.end();
+      return;
+    }
+    res.writeHead(200, { 'Content-Type': 'application/json; charset=utf-8', 'Content-Length': Buffer.byteLength(this.openrpc), 'Cache-Control': 'no-cache' });
+    res.end(req.method === 'HEAD' ? undefined : this.openrpc);
   }
 
   upgrade(req: IncomingMessage, socket: Duplex, head: Buffer, info: Omit<RequestInfo, 'signal'>): boolean {

@@ -5,8 +5,26 @@ import type { ErrorKind, FieldError } from '../../domain/errors.js';
 /** Where JSON-RPC is served: POST for HTTP, the same path for WebSocket. */
 export const RPC_PATH = '/rpc';
 
+/** The rpc.discover document over plain GET, for browsers and tools that do not speak JSON-RPC. */
+export const OPENRPC_PATH = '/rpc/openrpc.json';
+
 /** The OpenRPC service-discovery method (OpenRPC spec §"Service Discovery Method"). */
 export const DISCOVER = 'rpc.discover';
+
+/**
+ * Subscriptions (WebSocket only): `subscribe` starts one and answers
+ * `{ subscription }`; each event arrives as an `event` notification
+ * `{ subscription, event }`; `unsubscribe` stops one; a subscription the
+ * server ends (token expired or revoked) gets one `subscriptionEnded`
+ * notification `{ subscription, error }`. A subscriber that falls behind is
+ * disconnected with close code 1013.
+ */
+export const SUBSCRIBE = 'subscribe';
+export const UNSUBSCRIBE = 'unsubscribe';
+export const EVENT_NOTIFICATION = 'event';
+export const ENDED_NOTIFICATION = 'subscriptionEnded';
+/** The contract's subscription behind `subscribe`. */
+export const SUBSCRIPTION_OPERATION = 'watchEvents';
 
 /** The codes JSON-RPC 2.0 itself defines (§5.1). */
 export const PROTOCOL_CODES = {

@@ -3,8 +3,8 @@ import FindMyWay from 'find-my-way';
 import { operationSchemas, type JsonSchema } from '../../contract/json-schema.js';
 import { findOperation, type Operation } from '../../contract/operations.js';
 import { DomainError } from '../../domain/errors.js';
+import type { DomainEvent, EventBus } from '../../domain/events.js';
 import { msg } from '../../domain/i18n/index.js';
-import type { EventBus } from '../../domain/events.js';
 import type { Page } from '../../domain/shapes.js';
 import { createContext, type CallContext, type ContextInit } from '../../runtime/context.js';
 import { fromAuthorization } from '../../runtime/credentials.js';
@@ -14,16 +14,16 @@ import { coerceText } from '../shared/coerce.js';
 import { pathOf, queryOf, type HttpReply } from '../shared/http.js';
 import { ChangeClock, collectionOf, etagFor, ifMatchVersions, validated } from './conditional.js';
 import { buildOpenApi } from './docs.js';
-import { HttpProblem, unreadable, markTokenRejected, renderProblem } from './errors.js';
+import { HttpProblem, invalid, markTokenRejected, renderProblem, unreadable } from './errors.js';
 import { DocsExplorer } from './explorer.js';
 import { negotiate, negotiateForProblem, readPayload, type Negotiated } from './media.js';
 import { bodyChanges, jsonPatchChanges } from './patch.js';
 import { preferredHandling } from './prefer.js';
-import { listRequest, MAX_PER_PAGE, renamed, type ListRequest } from './query.js';
-import { bulkView, pageView, withLinks } from './representation.js';
-import type { RestHandler, RestRequest } from './request.js';
 import { jobHandlers } from './jobs.js';
 import { isProfilePath, profileError, profileHandlers } from './profile.js';
+import { listRequest, MAX_PER_PAGE, renamed, type ListRequest } from './query.js';
+import { bulkView, feedView, pageView, withLinks } from './representation.js';
+import type { RestHandler, RestRequest } from './request.js';
 import { scalarHandlers } from './scalars.js';
 import { allowedMethods, API_BASE, DOCS_PATH, GETTERS, pathParams, RESOURCE_PATHS, routerPath, ROUTES, XML_ROOTS, type RestRoute } from './spec.js';
 import { toXml, XmlReader } from './xml.js';
@@ -85,12 +85,26 @@ const ROOT_LINKS = {
     users: `${API_BASE}/users`,
     products: `${API_BASE}/products`,
     exports: `${API_BASE}/exports`,
+    events: `${API_BASE}/events`,
     openapi: `${API_BASE}/openapi.json`,
     docs: DOCS_PATH,
   },
 };
 
 const stale = () => new DomainError('PRECONDITION_FAILED', msg('rest.stale'));
+
+/**
+ * The token endpoint as an OAuth 2.0 password grant (RFC 6749 §4.3.2), so
+ * Swagger UI's Authorize dialog and OAuth clients can log in: a form with
+ * grant_type=password, username, password. Scope and client identification
+ * (client_id, client_secret, or Basic client credentials in Authorization,
+ * which login ignores) carry nothing here: there are no scopes or clients.
+ */
+function passwordGrant(form: Record<string, unknown>): Record<string, unknown> {
+  const { grant_type: grant, scope: _scope, client_id: _id, client_secret: _secret, ...rest } = form;
+  if (grant !== undefined && grant !== 'password') throw invalid('grant_type', msg('rest.grantType'));
+  return rest;
+}
 
 /**
  * The framework-free REST core: a request record in, a reply record out.
@@ -201,11 +215,15 @@ export class RestCore {
 
     if (route.input === 'query') {
       const query = parseQuery(queryOf(req.url)) as Record<string, unknown>;
+      // Collections take every list syntax (query.ts); other routes rename their public parameters and split lists.
       if (route.page) list = listRequest(query, route.resource, p.schema);
-      input = { ...(coerceText(p.schema, list?.input ?? query) as Record<string, unknown>), ...params };
+      input = { ...(coerceText(p.schema, list?.input ?? publicQuery(query, route, p.schema)) as Record<string, unknown>), ...params };
     } else {
-      const payload = await readPayload(req.headers, (limit) => req.body(limit), this.options.bodyLimitBytes, !!route.patch, this.xml, p.schema);
-      if (payload.kind === 'json-patch') {
+      const token = route.resource === 'token';
+      const payload = await readPayload(req.headers, (limit) => req.body(limit), this.options.bodyLimitBytes, !!route.patch, this.xml, p.schema, token);
+      if (payload.kind === 'form') {
+        input = { ...passwordGrant(payload.value), ...params };
+      } else if (payload.kind === 'json-patch') {
         const now = await current();
         if (versions && !versions.includes(now.version as number)) throw stale();
         const changes = jsonPatchChanges(now, payload.value, p.immutable);
@@ -245,6 +263,12 @@ export class RestCore {
     if (route.successStatus === 204) return { status: 204, headers: {} };
     const headers: Record<string, string> = { Vary: 'Accept' };
     const roots = XML_ROOTS[route.resource];
+    if (route.feed) {
+      const view = feedView(result as { events: DomainEvent[]; next: string }, pathOf(req.url), new URLSearchParams(queryOf(req.url)));
+      headers.Link = view.link;
+      headers['Cache-Control'] = 'no-store';
+      return this.send(route.successStatus, neg, roots.many, view.body, headers);
+    }
     if (route.bulk) {
       const view = bulkView(result, route.bulk.itemStatus);
       // RFC 4918 §13: 207 when the items' outcomes differ; each item carries its own status.
@@ -298,6 +322,23 @@ export class RestCore {
     };
     return { status: problem.status, headers, body: text };
   }
+}
+
+/**
+ * Query parameters as the input names them: a route's public names
+ * (`wait` → waitSeconds) are renamed, and a list field given as one
+ * comma-separated value (`types=user.created,order.created`) or repeated
+ * (`types=a&types=b`) becomes a list.
+ */
+function publicQuery(query: Record<string, unknown>, route: RestRoute, schema: JsonSchema): Record<string, unknown> {
+  const props = (schema.properties ?? {}) as Record<string, JsonSchema>;
+  const out: Record<string, unknown> = {};
+  for (const [name, value] of Object.entries(query)) {
+    const field = route.query?.[name] ?? name;
+    const list = props[field]?.type === 'array';
+    out[field] = list ? [value].flat().flatMap((v) => String(v).split(',')).filter((v) => v !== '') : value;
+  }
+  return out;
 }
 
 function firstHeader(value: string | string[] | undefined): string | undefined {

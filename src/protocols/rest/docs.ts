@@ -67,6 +67,9 @@ function restShape(name: string, def: JsonSchema): JsonSchema {
       required: ['data', 'page', 'links'],
     };
   }
+  if (props.events && props.next) {
+    return { type: 'object', properties: { data: props.events, links: ref('Links') }, required: ['data', 'links'], description: 'links.next continues after the last event' };
+  }
   if (LINKED.has(name)) {
     return { ...def, properties: { ...props, links: ref('Links') }, required: [...((def.required as string[]) ?? []), 'links'] };
   }
@@ -125,9 +128,13 @@ function operationObject(route: RestRoute, schemas: Record<string, JsonSchema>):
   const params = pathParams(route.path);
   const parameters: Record<string, unknown>[] = params.map((name) => ({ name, in: 'path', required: true, schema: props[name] }));
   if (route.input === 'query') {
+    const publicName = new Map(Object.entries(route.query ?? {}).map(([alias, field]) => [field, alias]));
     for (const [name, schema] of Object.entries(props)) {
       // expectedVersion is accepted in the query too, but If-Match is the documented way.
-      if (!params.includes(name) && name !== 'expectedVersion') parameters.push({ name, in: 'query', required: required.includes(name), schema });
+      if (params.includes(name) || name === 'expectedVersion') continue;
+      // Lists travel comma-separated (types=a,b), RFC 6570 form style without explode.
+      const list = schema.type === 'array' ? { style: 'form', explode: false } : {};
+      parameters.push({ name: publicName.get(name) ?? name, in: 'query', required: required.includes(name), schema: rewriteRefs(schema), ...list });
     }
   }
   if (route.page) {
@@ -151,6 +158,15 @@ function operationObject(route: RestRoute, schemas: Record<string, JsonSchema>):
       'x-input-field': 'expectedVersion',
     });
   }
+  if (route.feed) {
+    parameters.push({
+      name: 'Last-Event-ID',
+      in: 'header',
+      required: false,
+      description: 'With Accept: text/event-stream: replay the events after this id first (what EventSource sends when it reconnects)',
+      schema: { type: 'string' },
+    });
+  }
   if (route.versioned && route.method === 'get') {
     parameters.push({ name: 'If-None-Match', in: 'header', required: false, description: 'ETag held; 304 when still current', schema: { type: 'string' } });
   }
@@ -169,6 +185,7 @@ function operationObject(route: RestRoute, schemas: Record<string, JsonSchema>):
   if (route.successStatus === 201) headers.Location = { schema: { type: 'string' }, description: 'Path of the new resource' };
   if (route.versioned) headers.ETag = { schema: { type: 'string' }, description: '"v<version>" ("v<version>.xml" for XML)' };
   if (route.page) headers.Link = { schema: { type: 'string' }, description: 'RFC 8288 first, last, prev, next' };
+  if (route.feed) headers.Link = { schema: { type: 'string' }, description: 'RFC 8288 next: the same poll after the last event' };
   if (route.bulk) headers['Preference-Applied'] = { schema: { type: 'string' }, description: 'handling=…, when Prefer asked for it (RFC 7240 §3)' };
   const responses: Record<string, unknown> = {
     [route.successStatus]: {
@@ -177,6 +194,12 @@ function operationObject(route: RestRoute, schemas: Record<string, JsonSchema>):
       ...(responseSchema ? { content: content(DATA_MEDIA, responseSchema) } : {}),
     },
   };
+  if (route.feed) {
+    // The same URL streams the same events as Server-Sent Events (WHATWG HTML §9.2) for Accept: text/event-stream.
+    (responses[200] as { content: Record<string, unknown> }).content['text/event-stream'] = {
+      schema: { type: 'string', description: 'id:/event:/data: frames, data being one Event as JSON; Last-Event-ID resumes; `: ping` comments as heartbeat' },
+    };
+  }
   if (route.versioned && route.method === 'get') responses[304] = { description: 'Not modified since the ETag in If-None-Match' };
   if (route.bulk) {
     responses[207] = {
@@ -204,6 +227,11 @@ function operationObject(route: RestRoute, schemas: Record<string, JsonSchema>):
     const types = route.patch ? ['application/merge-patch+json', 'application/json'] : DATA_MEDIA;
     const media = content(types, body);
     if (route.patch) media['application/json-patch+json'] = { schema: ref('JsonPatch') };
+    if (route.resource === 'token') {
+      // The same login as an OAuth 2.0 password grant (RFC 6749 §4.3.2), which Swagger UI's Authorize dialog sends.
+      const grant = { type: 'object', properties: { grant_type: { type: 'string', const: 'password' }, ...(body.properties as object) }, required: body.required };
+      media['application/x-www-form-urlencoded'] = { schema: grant };
+    }
     object.requestBody = { required: true, content: media };
   }
   return object;
@@ -457,12 +485,20 @@ export function buildOpenApi(): Record<string, unknown> {
         "A user's email is shown only to that user and to administrators.",
     },
     servers: [{ url: API_BASE }],
-    security: [{ bearerAuth: [] }],
+    // Either scheme is enough: a pasted token, or Swagger UI's username/password form (OAuth 2.0 password flow on the token endpoint).
+    security: [{ bearerAuth: [] }, { password: [] }],
     paths,
     components: {
       schemas,
       responses,
-      securitySchemes: { bearerAuth: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } },
+      securitySchemes: {
+        bearerAuth: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT', description: 'A token from POST /auth/token (or the login operation of any style)' },
+        password: {
+          type: 'oauth2',
+          description: 'Log in with a username (admin, or an email) and password; the token endpoint takes an OAuth 2.0 password grant',
+          flows: { password: { tokenUrl: `${API_BASE}/auth/token`, scopes: {} } },
+        },
+      },
     },
   };
 }

@@ -18,6 +18,7 @@ const PAGE = `<!doctype html>
 <head>
   <meta charset="utf-8">
   <title>polyface REST API</title>
+  <link rel="icon" href="/favicon.svg" type="image/svg+xml">
   <link rel="stylesheet" href="${DOCS_PATH}/swagger-ui.css">
 </head>
 <body>
@@ -35,6 +36,8 @@ const INIT = `window.onload = function () {
     dom_id: '#swagger-ui',
     presets: [SwaggerUIBundle.presets.apis, SwaggerUIStandalonePreset],
     layout: 'StandaloneLayout',
+    // Authorize once (a token, or username and password through the password flow) and keep it across reloads.
+    persistAuthorization: true,
   });
 };
 `;

@@ -50,11 +50,19 @@ function vendorNegotiated(type: string): Negotiated {
 }
 
 /**
- * Proactive negotiation (RFC 9110 §12.5.1) with `accepts`, as express does it;
- * nothing acceptable → 406. An Accept that names any `vnd.polyface` type is
- * asking for a version: only the versions we have can answer it (a wildcard
- * beside an unknown version does not turn it into unversioned JSON), so an
- * unknown version is a 406 that lists the ones there are.
+/** Media types a browser puts first when it navigates; it lists application/xml above any JSON. */
+const PAGE_TYPES = new Set(['text/html', 'application/xhtml+xml']);
+
+/**
+ * Proactive negotiation (RFC 9110 §12.5.1) with `accepts`, as express does
+ * it; nothing acceptable → 406. An Accept that names any `vnd.polyface`
+ * type is asking for a version: only the versions we have can answer it (a
+ * wildcard beside an unknown version does not turn it into unversioned
+ * JSON), so an unknown version is a 406 that lists the ones there are.
+ * Otherwise, one exception: a browser navigating here asks for HTML first
+ * and ranks application/xml (q=0.9) above anything JSON (via *\/* at
+ * q=0.8), so it would get XML it never really asked for; when HTML comes
+ * first, the answer is JSON. XML goes to clients that ask for it explicitly.
  */
 export function negotiate(headers: IncomingHttpHeaders): Negotiated {
   const accept = headers.accept;
@@ -68,6 +76,7 @@ export function negotiate(headers: IncomingHttpHeaders): Negotiated {
     const asked = [...accept.toLowerCase().matchAll(/application\/vnd\.polyface(?:\.v([^+;,\s]*))?\+?([\w-]*)/g)].map((m) => m[0]);
     throw new HttpProblem(406, msg('rest.unknownVersion', { asked: asked.join(', '), types: VERSIONED_TYPES.join(', ') }));
   }
+  if (PAGE_TYPES.has((negotiator.types() as string[])[0] ?? '')) return JSON_NEG;
   const chosen = negotiator.type(RESPONSE_TYPES as unknown as string[]);
   if (chosen === 'application/json') return JSON_NEG;
   if (chosen === 'application/xml') return XML_NEG;
@@ -85,12 +94,13 @@ export function negotiateForProblem(headers: IncomingHttpHeaders): Negotiated {
 }
 
 export type Payload =
-  | { kind: 'json' | 'xml' | 'merge-patch'; value: Record<string, unknown> }
+  | { kind: 'json' | 'xml' | 'merge-patch' | 'form'; value: Record<string, unknown> }
   | { kind: 'json-patch'; value: unknown[] };
 
 /** Versioned vendor types are accepted as request bodies too (the version-less ones only in Accept). */
 const VERSIONED_TYPES = VENDOR_TYPES.filter((t) => /\.v\d+\+/.test(t));
 const DATA_TYPES = ['application/json', 'application/xml', 'text/xml', ...VERSIONED_TYPES];
+const FORM = 'application/x-www-form-urlencoded';
 const PATCH_TYPES = ['application/merge-patch+json', 'application/json-patch+json', 'application/json', ...VERSIONED_TYPES.filter((t) => t.endsWith('+json'))];
 
 /**
@@ -105,9 +115,11 @@ export async function readPayload(
   patch: boolean,
   xml: XmlReader,
   schema: JsonSchema,
+  /** Also take an HTML/OAuth form body (the token endpoint: RFC 6749 §4.3.2 sends one). */
+  form = false,
 ): Promise<Payload> {
   const type = mediaType(headers['content-type']);
-  const accepted = patch ? PATCH_TYPES : DATA_TYPES;
+  const accepted = patch ? PATCH_TYPES : form ? [...DATA_TYPES, FORM] : DATA_TYPES;
   const hasBody = Number(headers['content-length'] ?? 0) > 0 || headers['transfer-encoding'] !== undefined;
   if (!type && !hasBody && !patch) return { kind: 'json', value: {} };
   if (!accepted.includes(type)) {
@@ -125,6 +137,7 @@ export async function readPayload(
   }
   const text = raw.toString('utf8');
   if (isXml) return { kind: 'xml', value: xml.read(text, schema) };
+  if (type === FORM) return { kind: 'form', value: parseForm(text) };
   const value = parseJson(text);
   if (type === 'application/json-patch+json') {
     if (!Array.isArray(value)) throw unreadable('(body)', msg('rest.patchArray'));
@@ -137,7 +150,8 @@ export async function readPayload(
 /**
  * A JSON object body, for resources that take nothing else (the source
  * profile, job submissions): 415 for another type, 413 past the limit, 400
- * when it does not parse or is not an object.
+ * when it does not parse, 422 when it parses to something else than an
+ * object (as readPayload answers).
  */
 export async function readJsonObject(headers: IncomingHttpHeaders, read: (limit: number) => Promise<Buffer>, limit: number): Promise<Record<string, unknown>> {
   const type = mediaType(headers['content-type']);
@@ -152,8 +166,22 @@ export async function readJsonObject(headers: IncomingHttpHeaders, read: (limit:
     throw err;
   }
   const value = parseJson(raw.toString('utf8'));
-  if (!value || typeof value !== 'object' || Array.isArray(value)) throw unreadable('(body)', msg('rest.bodyObject'));
+  if (!value || typeof value !== 'object' || Array.isArray(value)) throw invalid('(body)', msg('rest.bodyObject'));
   return value as Record<string, unknown>;
+}
+
+/**
+ * application/x-www-form-urlencoded (WHATWG URL §5): each name at most once
+ * (RFC 6749 §3.1). A repeated name leaves no one record to read, so, like
+ * JSON that does not parse, it is a 400 rather than a 422.
+ */
+function parseForm(text: string): Record<string, unknown> {
+  const value: Record<string, unknown> = {};
+  for (const [name, v] of new URLSearchParams(text)) {
+    if (Object.hasOwn(value, name)) throw unreadable(name, msg('rest.formRepeated'));
+    value[name] = v;
+  }
+  return value;
 }
 
 function parseJson(text: string): unknown {

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { productOut } from '../../domain/catalog/schemas.js';
+import type { DomainEvent } from '../../domain/events.js';
 import { orderOut, type Order } from '../../domain/orders/schemas.js';
 import type { Page } from '../../domain/shapes.js';
 import type { UserBulkResult } from '../../domain/users/bulk.js';
@@ -26,15 +27,30 @@ const LINKERS: Record<Resource, (v: Item) => Item> = {
     links: { self: `${API_BASE}/orders/${o.id}`, user: `${API_BASE}/users/${o.userId}` },
   }),
   token: (t) => t,
+  event: (e) => restEvent(e as unknown as DomainEvent),
   bulk: (r) => ({ ...r, items: (r.items as Item[]).map((i) => (i.user ? { ...i, user: LINKERS.user(i.user as Item) } : i)) }),
   stats: (s) => s,
 };
+
+/** The resource kind an event type is about ("order.created" → order). */
+const KIND_OF: Record<string, Resource> = { user: 'user', order: 'order', product: 'product' };
+
+/**
+ * An event as the REST face shows it (long polling and Server-Sent Events
+ * alike): the envelope, with `data` carrying the same links the resource's
+ * own URL would; a deletion's `{ id }` has none, there is nothing to link to.
+ */
+export function restEvent(e: DomainEvent): Item {
+  const kind = KIND_OF[e.type.split('.')[0]!];
+  const data = kind && !e.type.endsWith('.deleted') ? LINKERS[kind](e.data as Item) : e.data;
+  return { id: e.id, type: e.type, occurredAt: e.occurredAt, data };
+}
 
 export const withLinks = (resource: Resource, value: unknown): Item => LINKERS[resource](value as Item);
 
 /** Properties of each resource that are scalars, for `GET …/{id}/{field}` (an order's `items` is not one). */
 export function scalarFields(resource: Resource): ReadonlySet<string> {
-  const shape = { user: userOut.shape, product: productOut.shape, order: orderOut.shape, token: {}, bulk: {}, stats: {} }[resource] as Record<string, z.ZodType>;
+  const shape = { user: userOut.shape, product: productOut.shape, order: orderOut.shape, token: {}, event: {}, bulk: {}, stats: {} }[resource] as Record<string, z.ZodType>;
   return new Set(Object.entries(shape).filter(([, s]) => !(s instanceof z.ZodArray)).map(([k]) => k));
 }
 
@@ -47,6 +63,7 @@ export const SELECTABLE: Record<Resource, ReadonlySet<string>> = {
   product: new Set(Object.keys(productOut.shape)),
   order: new Set(Object.keys(orderOut.shape)),
   token: new Set(),
+  event: new Set(),
   bulk: new Set(),
   stats: new Set(),
 };
@@ -137,6 +154,20 @@ export function pageView(resource: Resource, page: Page<unknown>, path: string, 
   const body: PageView['body'] = { data, page: { limit, offset, total }, pagination, links };
   if (options.count) body.count = total;
   return { body, link };
+}
+
+export interface FeedView {
+  body: { data: Item[]; links: Links };
+  link: string;
+}
+
+/** A batch of events: `{data, links: {self, next}}`; `next` repeats the query with `after` moved on, so polling is following it. */
+export function feedView(batch: { events: DomainEvent[]; next: string }, path: string, query: URLSearchParams): FeedView {
+  const q = new URLSearchParams(query);
+  q.set('after', batch.next);
+  const self = query.size ? `${path}?${query.toString().replace(/%2C/gi, ',')}` : path;
+  const links: Links = { self, next: `${path}?${q.toString().replace(/%2C/gi, ',')}` };
+  return { body: { data: batch.events.map(restEvent), links }, link: `<${links.next}>; rel="next"` };
 }
 
 /**

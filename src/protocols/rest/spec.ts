@@ -7,7 +7,7 @@ export const API_BASE = '/api/v1';
 export type HttpMethod = 'get' | 'post' | 'put' | 'patch' | 'delete';
 
 /** What a route's successful answer is: shapes decide links, paging and XML element names. */
-export type Resource = 'user' | 'product' | 'order' | 'token' | 'bulk' | 'stats';
+export type Resource = 'user' | 'product' | 'order' | 'token' | 'event' | 'bulk' | 'stats';
 
 export interface RestRoute {
   readonly method: HttpMethod;
@@ -32,6 +32,10 @@ export interface RestRoute {
    * `expectedVersion` (derived from its schema, not flagged here).
    */
   readonly versioned?: true;
+  /** A batch of events after a cursor: `{data, links: {self, next}}`, where `next` continues after the last one. */
+  readonly feed?: true;
+  /** Query parameter names that differ from the input field they fill (public name → field). */
+  readonly query?: Readonly<Record<string, string>>;
   /**
    * An operation on several objects: the answer lists each item with the
    * status it would have had as a request of its own (`itemStatus` on
@@ -83,6 +87,8 @@ export const ROUTES: readonly RestRoute[] = [
   { method: 'get', path: '/products/{id}', operation: 'getProduct', successStatus: 200, input: 'query', resource: 'product' },
   { method: 'put', path: '/products/{id}', operation: 'updateProduct', successStatus: 200, input: 'body', resource: 'product' },
   { method: 'delete', path: '/products/{id}', operation: 'deleteProduct', successStatus: 204, input: 'query', resource: 'product' },
+  // Long polling. The same URL streams Server-Sent Events for `Accept: text/event-stream` (protocols/events/).
+  { method: 'get', path: '/events', operation: 'getEvents', successStatus: 200, input: 'query', resource: 'event', feed: true, query: { wait: 'waitSeconds' } },
   { method: 'get', path: '/stats/orders', operation: 'getOrderStats', successStatus: 200, input: 'query', resource: 'stats' },
 ];
 
@@ -120,6 +126,7 @@ export const RESOURCE_PATHS: Record<Resource, string | null> = {
   product: `${API_BASE}/products/`,
   order: `${API_BASE}/orders/`,
   token: null,
+  event: null,
   bulk: null,
   stats: null,
 };
@@ -130,6 +137,7 @@ export const XML_ROOTS: Record<Resource, { one: string; many: string }> = {
   product: { one: 'product', many: 'products' },
   order: { one: 'order', many: 'orders' },
   token: { one: 'token', many: 'tokens' },
+  event: { one: 'events', many: 'events' },
   bulk: { one: 'bulkResult', many: 'bulkResults' },
   stats: { one: 'orderStats', many: 'orderStats' },
 };
@@ -140,6 +148,7 @@ export const GETTERS: Record<Resource, OperationName | null> = {
   product: 'getProduct',
   order: 'getOrder',
   token: null,
+  event: null,
   bulk: null,
   stats: null,
 };

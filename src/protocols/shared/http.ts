@@ -4,6 +4,7 @@ import contentType from 'content-type';
 import getRawBody from 'raw-body';
 import type { AccessNotes } from '../../runtime/context.js';
 import type { Logger } from '../../runtime/log.js';
+import type { Face } from './face.js';
 
 /** What the front door knows about a request before any binding sees it. */
 export interface RequestInfo {
@@ -27,11 +28,19 @@ export interface HttpBinding {
   readonly paths: readonly string[];
   /** Path prefixes owned (each ends with "/"). */
   readonly prefixes?: readonly string[];
-  handle(req: IncomingMessage, res: ServerResponse, info: RequestInfo): void | Promise<void>;
+  /**
+   * Answers the request. A binding that owns an exact path may return false
+   * to decline it (content negotiation on a shared URL: Server-Sent Events
+   * and REST long polling on /api/v1/events); the host then hands the
+   * request to the binding owning its prefix, having written nothing.
+   */
+  handle(req: IncomingMessage, res: ServerResponse, info: RequestInfo): void | boolean | Promise<void | boolean>;
   /** WebSocket upgrades on the binding's paths; return false to decline. */
   upgrade?(req: IncomingMessage, socket: Duplex, head: Buffer, info: Omit<RequestInfo, 'signal'>): boolean;
   /** Ends what the binding holds open (WebSockets, streams) at shutdown. */
   close?(): Promise<void>;
+  /** Its links and contract documents for the landing page, the startup block and export-contracts (face.ts). */
+  readonly face?: Face;
 }
 
 export class BodyTooLargeError extends Error {

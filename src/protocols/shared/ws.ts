@@ -30,18 +30,22 @@ export interface WsLimits {
  */
 export class WsConnections {
   private readonly byAddress = new Map<string, number>();
+  /** Open sockets per endpoint (its guard's name), for the open-connections metric. */
+  readonly byEndpoint = new Map<string, number>();
 
-  acquire(address: string, max: number): boolean {
+  acquire(address: string, max: number, endpoint = 'ws'): boolean {
     const n = this.byAddress.get(address) ?? 0;
     if (n >= max) return false;
     this.byAddress.set(address, n + 1);
+    this.byEndpoint.set(endpoint, (this.byEndpoint.get(endpoint) ?? 0) + 1);
     return true;
   }
 
-  release(address: string): void {
+  release(address: string, endpoint = 'ws'): void {
     const n = (this.byAddress.get(address) ?? 1) - 1;
     if (n > 0) this.byAddress.set(address, n);
     else this.byAddress.delete(address);
+    this.byEndpoint.set(endpoint, Math.max(0, (this.byEndpoint.get(endpoint) ?? 1) - 1));
   }
 
   count(address: string): number {
@@ -61,7 +65,15 @@ interface Peer {
   /** When unsent bytes first went above the watermark (0 when below). */
   slowSince: number;
   paused: boolean;
+  /** Open streams (subscriptions) on the socket: a socket waiting for events is not idle. */
+  streams: number;
 }
+
+/** Close code 1013, Try Again Later (IANA WebSocket registry, RFC 6455 §11.7): a peer too slow for what it asked to receive. */
+export const CLOSE_TRY_AGAIN_LATER = 1013;
+
+/** Why a subscriber was disconnected for falling behind, as every WebSocket endpoint says it. */
+export const FELL_BEHIND_REASON = 'subscriber fell behind; resubscribe with after';
 
 /** How long a peer gets to answer our close frame before its socket is cut. */
 const CLOSE_GRACE_MS = 1_000;
@@ -97,13 +109,13 @@ export class WsGuard {
   /** The handshake, unless the client address already holds its share of sockets (then HTTP 429 and the socket is closed). */
   upgrade(req: IncomingMessage, socket: Duplex, head: Buffer, onOpen: (ws: WebSocket) => void): void {
     const address = req.socket.remoteAddress ?? 'unknown';
-    if (!this.connections.acquire(address, this.limits.maxConnectionsPerAddress)) {
+    if (!this.connections.acquire(address, this.limits.maxConnectionsPerAddress, this.name)) {
       socket.end('HTTP/1.1 429 Too Many Requests\r\nRetry-After: 10\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
       return;
     }
     let released = false;
     const release = () => {
-      if (!released) this.connections.release(address);
+      if (!released) this.connections.release(address, this.name);
       released = true;
     };
     socket.once('close', release);
@@ -116,7 +128,7 @@ export class WsGuard {
   /** Feeds each message to the handler under the limits; the handler's replies should go through `send`. */
   serve(ws: WebSocket, handler: (data: Buffer, isBinary: boolean) => Promise<void> | void): void {
     const now = Date.now();
-    const peer: Peer = { alive: true, pingedAt: 0, lastActivity: now, inFlight: 0, tokens: this.limits.maxMessagesPerSecond, refilledAt: now, slowSince: 0, paused: false };
+    const peer: Peer = { alive: true, pingedAt: 0, lastActivity: now, inFlight: 0, tokens: this.limits.maxMessagesPerSecond, refilledAt: now, slowSince: 0, paused: false, streams: 0 };
     this.peers.set(ws, peer);
     ws.on('pong', () => (peer.alive = true));
     ws.on('close', () => this.peers.delete(ws));
@@ -151,15 +163,41 @@ export class WsGuard {
     });
   }
 
-  /** Sends unless the socket is gone; counts as activity and re-checks backpressure. */
-  send(ws: WebSocket, data: string | Buffer): void {
-    if (ws.readyState !== ws.OPEN) return;
+  /**
+   * Sends unless the socket is gone; counts as activity and re-checks
+   * backpressure. Resolves once the frame is handed to the socket (or could
+   * not be), so a stream that awaits each send is paced by its reader.
+   */
+  send(ws: WebSocket, data: string | Buffer): Promise<void> {
+    if (ws.readyState !== ws.OPEN) return Promise.resolve();
     const peer = this.peers.get(ws);
     if (peer) peer.lastActivity = Date.now();
-    ws.send(data, () => {
-      if (peer) this.adjust(ws, peer);
-    });
+    const sent = new Promise<void>((resolve) =>
+      ws.send(data, () => {
+        if (peer) this.adjust(ws, peer);
+        resolve();
+      }),
+    );
     if (peer) this.adjust(ws, peer);
+    return sent;
+  }
+
+  /**
+   * Marks a stream (a subscription) open on the socket until the returned
+   * function is called: a socket with open streams is never closed as idle,
+   * however long it waits for the next event (heartbeats still find dead peers).
+   */
+  hold(ws: WebSocket): () => void {
+    const peer = this.peers.get(ws);
+    if (!peer) return () => {};
+    peer.streams++;
+    let released = false;
+    return () => {
+      if (released) return;
+      released = true;
+      peer.streams--;
+      peer.lastActivity = Date.now();
+    };
   }
 
   /** Going Away (1001) to every open socket; ones that do not finish the closing handshake in time are cut. */
@@ -208,8 +246,8 @@ export class WsGuard {
     const now = Date.now();
     for (const [ws, peer] of this.peers) {
       if (peer.slowSince && now - peer.slowSince > this.limits.slowPeerMs) {
-        this.shut(ws, 1013, 'too slow to read');
-      } else if (now - peer.lastActivity > this.limits.idleTimeoutMs) {
+        this.shut(ws, CLOSE_TRY_AGAIN_LATER, 'too slow to read');
+      } else if (!peer.streams && now - peer.lastActivity > this.limits.idleTimeoutMs) {
         this.shut(ws, 1000, 'idle timeout');
       } else if (!peer.alive) {
         if (now - peer.pingedAt >= this.limits.heartbeatMs) ws.terminate();

@@ -62,7 +62,8 @@ export function buildContract(operations: readonly Operation[] = OPERATIONS): So
   const ops = operations.filter((op) => op.kind !== 'subscription').map((op): SoapOperation => {
     const schemas = operationSchemas(op);
     const name = pascalName(op.name);
-    const result = asComplex(registry.fromRoot(schemas.output), `${op.name} output`);
+    // Typed styles carry unions (an event's data) as one optional element per alternative.
+    const result = asComplex(registry.fromRoot(schemas.typedOutput), `${op.name} output`);
     if (!result.name) throw new Error(`${op.name} output needs a named type (zod .meta({ id }))`);
     return {
       op,

@@ -93,11 +93,12 @@ export class SoapCore {
       const input = coerceText(target.op.input, inputOf(envelope.body));
       const outcome = await this.runtime.attempt(target.op.op.name, ctx, input);
       if (!outcome.ok) throw SoapFault.from(outcome.error);
+      const value = target.op.op.typed ? target.op.op.typed.from(outcome.value) : outcome.value;
       const name = target.op.name;
       const result = target.op.resultElement;
       const body =
         `<?xml version="1.0" encoding="utf-8"?><soap:Envelope xmlns:soap="${ENVELOPE_NS[version]}"><soap:Body>` +
-        `<${name}Response xmlns="${ns}"><${result}>${target.write(outcome.value)}</${result}></${name}Response>` +
+        `<${name}Response xmlns="${ns}"><${result}>${target.write(value)}</${result}></${name}Response>` +
         `</soap:Body></soap:Envelope>`;
       return { status: 200, contentType: CONTENT_TYPE[version], body };
     } catch (err) {

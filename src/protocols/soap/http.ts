@@ -2,6 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { msg } from '../../domain/i18n/index.js';
 import type { Runtime } from '../../runtime/invoker.js';
 import { negotiateLanguage } from '../../runtime/language.js';
+import type { Face } from '../shared/face.js';
 import { BodyTooLargeError, mediaType, readBody, type HttpBinding, type RequestInfo } from '../shared/http.js';
 import { buildContract } from './contract.js';
 import { SoapCore, type SoapReply } from './core.js';
@@ -23,6 +24,7 @@ export class SoapHttp implements HttpBinding {
   readonly name = 'soap';
   readonly paths = [SOAP_PATH];
   readonly core: SoapCore;
+  readonly face: Face;
   private readonly wsdl: (location: string) => string;
 
   constructor(
@@ -32,6 +34,16 @@ export class SoapHttp implements HttpBinding {
     const contract = buildContract();
     this.core = new SoapCore(runtime, contract, options.maxDepth);
     this.wsdl = wsdlTemplate(contract);
+    this.face = {
+      name: 'soap',
+      title: 'SOAP',
+      summary: 'Document/literal SOAP 1.1 and 1.2 on POST /soap, WS-Security UsernameToken, typed faults',
+      links: [
+        { rel: 'endpoint', title: 'Endpoint (POST envelopes)', href: SOAP_PATH },
+        { rel: 'contract', title: 'WSDL 1.1', href: `${SOAP_PATH}?wsdl`, type: 'text/xml' },
+      ],
+      contracts: [{ file: 'polyface.wsdl', mediaType: 'text/xml', render: (base) => this.wsdl(`${base.replace(/\/$/, '')}${SOAP_PATH}`) }],
+    };
   }
 
   async handle(req: IncomingMessage, res: ServerResponse, info: RequestInfo): Promise<void> {

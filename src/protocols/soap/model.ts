@@ -7,7 +7,7 @@ import { moneyOutput } from '../../domain/money.js';
  * generator and the reply serialiser read, so what the WSDL declares and what
  * goes on the wire cannot disagree.
  */
-export type XsdBuiltin = 'xsd:string' | 'xsd:int' | 'xsd:long' | 'xsd:double' | 'xsd:decimal' | 'xsd:boolean';
+export type XsdBuiltin = 'xsd:string' | 'xsd:int' | 'xsd:long' | 'xsd:double' | 'xsd:decimal' | 'xsd:boolean' | 'xsd:dateTime';
 
 export type XmlType =
   | { kind: 'simple'; base: XsdBuiltin; enumeration?: readonly string[] }
@@ -63,6 +63,9 @@ export class TypeRegistry {
     switch (type) {
       case 'string':
         if (schema.pattern === MONEY_PATTERN) return { kind: 'simple', base: 'xsd:decimal' };
+        // Timestamps are written as ISO 8601 UTC (2026-01-15T09:00:00.000Z), a valid xsd:dateTime lexical form
+        // (XSD 1.1 Part 2 §3.3.7), so toolkits (zeep, suds, node-soap) hand their users dates, not strings.
+        if (schema.format === 'date-time') return { kind: 'simple', base: 'xsd:dateTime' };
         if (Array.isArray(schema.enum)) return { kind: 'simple', base: 'xsd:string', enumeration: schema.enum.map(String) };
         return { kind: 'simple', base: 'xsd:string' };
       case 'integer': {

@@ -1,29 +1,70 @@
-import { Histogram, type Registry } from 'prom-client';
+import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
 import { DomainError } from '../../domain/errors.js';
-import type { Interceptor } from './types.js';
+import { isStreaming, type Interceptor } from './types.js';
 
 /**
- * One histogram of call durations labelled by style, operation and outcome
- * (`OK` or the error kind); its `_count` series is the call counter. The
- * registry belongs to the app, so several apps in one process (tests) do
- * not share series.
+ * Calls into the domain, by API style, operation and outcome (`OK` or the
+ * error kind): a duration histogram, a call counter and an error counter
+ * (the same facts, in the shapes dashboards and alerts usually want), and
+ * the subscriptions open per style. The registry belongs to the app, so
+ * several apps in one process (tests) do not share series.
  */
 export function metricsInterceptor(registry: Registry): Interceptor {
-  const calls = new Histogram({
+  const labelNames = ['style', 'operation', 'outcome'] as const;
+  const durations = new Histogram({
     name: 'polyface_call_duration_seconds',
     help: 'Duration of calls into the domain, by API style, operation and outcome (OK or the error kind)',
-    labelNames: ['style', 'operation', 'outcome'] as const,
+    labelNames,
     buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
     registers: [registry],
   });
+  const calls = new Counter({ name: 'polyface_calls_total', help: 'Calls into the domain, by API style, operation and outcome', labelNames, registers: [registry] });
+  const errors = new Counter({
+    name: 'polyface_call_errors_total',
+    help: 'Calls that failed, by API style, operation and error kind',
+    labelNames: ['style', 'operation', 'kind'] as const,
+    registers: [registry],
+  });
+  const open = new Gauge({ name: 'polyface_open_subscriptions', help: 'Subscriptions (event streams) open, by API style', labelNames: ['style'] as const, registers: [registry] });
+
+  /**
+   * A stream counts as open from set-up until it ends or its signal aborts
+   * (client gone, deadline, shutdown) — whichever comes first, so a source
+   * that never yields again still stops counting when its reader leaves.
+   */
+  function counted(source: AsyncIterable<unknown>, style: string, signal: AbortSignal): AsyncIterable<unknown> {
+    if (signal.aborted) return source;
+    let counting = true;
+    const stop = () => {
+      if (counting) open.dec({ style });
+      counting = false;
+      signal.removeEventListener('abort', stop);
+    };
+    open.inc({ style });
+    signal.addEventListener('abort', stop, { once: true });
+    return (async function* () {
+      try {
+        yield* source;
+      } finally {
+        stop();
+      }
+    })();
+  }
+
   return (next) => async (inv) => {
-    const end = calls.startTimer({ style: inv.ctx.style, operation: inv.procedure.name });
+    const { style } = inv.ctx;
+    const operation = inv.procedure.name;
+    const end = durations.startTimer({ style, operation });
     try {
       const out = await next(inv);
       end({ outcome: 'OK' });
-      return out;
+      calls.inc({ style, operation, outcome: 'OK' });
+      return isStreaming(inv.procedure) ? counted(out as AsyncIterable<unknown>, style, inv.ctx.signal) : out;
     } catch (err) {
-      end({ outcome: err instanceof DomainError ? err.kind : 'INTERNAL' });
+      const kind = err instanceof DomainError ? err.kind : 'INTERNAL';
+      end({ outcome: kind });
+      calls.inc({ style, operation, outcome: kind });
+      errors.inc({ style, operation, kind });
       throw err;
     }
   };

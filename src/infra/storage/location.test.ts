@@ -1,0 +1,40 @@
+import { expect, it } from 'vitest';
+import { StartupError } from '../startup-error.js';
+import { parseDatabaseUrl } from './location.js';
+
+it('accepts plain paths, sqlite: and file: URLs, and :memory:', () => {
+  const path = (url: string) => parseDatabaseUrl(url).path;
+  expect(path('./data/polyface.db')).toBe('./data/polyface.db');
+  expect(path('/var/lib/polyface/db.sqlite')).toBe('/var/lib/polyface/db.sqlite');
+  expect(path('C:\\data\\polyface.db')).toBe('C:\\data\\polyface.db');
+  expect(path('sqlite:./data/x.db')).toBe('./data/x.db');
+  expect(path('sqlite:///var/lib/x.db')).toBe('/var/lib/x.db');
+  expect(path('sqlite://./x.db')).toBe('./x.db');
+  expect(path('file:///var/lib/my%20db.sqlite')).toBe('/var/lib/my db.sqlite');
+  expect(path(':memory:')).toBe(':memory:');
+  expect(path('sqlite::memory:')).toBe(':memory:');
+  expect(path('  ./padded.db  ')).toBe('./padded.db');
+});
+
+it('refuses what cannot be a SQLite location, naming DATABASE_URL', () => {
+  for (const [url, text] of [
+    ['postgres://u@localhost/db', 'PostgreSQL'],
+    ['postgresql://u@localhost/db', 'PostgreSQL'],
+    ['mysql://localhost/db', 'unsupported scheme "mysql:"'],
+    ['sqlite://host/x.db', 'names a host'],
+    ['sqlite:', 'names no file'],
+    ['sqlite:x.db?mode=ro', 'query or fragment'],
+    ['sqlite:%zz', 'malformed %-escape'],
+    ['./a\nb.db', 'control characters'],
+  ] as const) {
+    let error: unknown;
+    try {
+      parseDatabaseUrl(url);
+    } catch (e) {
+      error = e;
+    }
+    expect(error, url).toBeInstanceOf(StartupError);
+    expect((error as StartupError).setting).toBe('DATABASE_URL');
+    expect((error as Error).message, url).toContain(text);
+  }
+});
