@@ -14,7 +14,7 @@ import { startTracing } from '../infra/telemetry.js';
 import { urlOf } from '../hosts/listener.js';
 import { attachMetrics } from '../hosts/metrics.js';
 import type { Face } from '../protocols/shared/face.js';
-import { domainModule, hostModule, infraModule, runtimeModule } from './modules.js';
+import { domainModule, hostModule, infraModule, jobsModule, runtimeModule } from './modules.js';
 import { PAGE_MODULES } from './pages.js';
 import { listenStartupError } from './startup.js';
 import { STYLE_MODULES } from './styles.js';
@@ -88,12 +88,15 @@ export async function buildApp(
     infraModule({ config, log, db, counter, settings, hasher, admin, jwtSecret, tracing, httpServer: options.servers?.http }),
     domainModule,
     runtimeModule,
+    jobsModule,
     ...STYLE_MODULES,
     ...PAGE_MODULES,
     hostModule,
   );
   const relay = container.get(TYPES.OutboxRelay);
   await relay.start();
+  const jobs = container.get(TYPES.JobRunner);
+  await jobs.start();
   const host = container.get(TYPES.HttpHost);
   const metrics = container.get(TYPES.GatewayMetrics);
   counter.onQuery = metrics.observeQuery;
@@ -134,6 +137,7 @@ export async function buildApp(
       // Sockets a binding took over by upgrade (WebSockets) keep the server open until the binding ends them.
       await Promise.all(bindings.map((b) => b.close?.()));
       await stopped;
+      await jobs.stop();
       if (metricsServer?.listening) {
         metricsServer.closeAllConnections();
         await new Promise<void>((resolve) => metricsServer.close(() => resolve()));

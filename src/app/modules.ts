@@ -5,11 +5,13 @@ import { Registry } from 'prom-client';
 import { AuthService } from '../domain/auth/service.js';
 import { ProductService } from '../domain/catalog/service.js';
 import { FeedService } from '../domain/feed/service.js';
+import { JobService } from '../domain/jobs/service.js';
 import { OrderService } from '../domain/orders/service.js';
 import type { AdminCredentials, PasswordHasher, SettingsRepository } from '../domain/ports.js';
 import { UserBulkService } from '../domain/users/bulk.js';
 import { UserService } from '../domain/users/service.js';
 import { GrpcHost } from '../hosts/grpc.js';
+import { compressionHook } from '../hosts/compression.js';
 import { corsHook } from '../hosts/cors.js';
 import { HttpHost, type FrontDoorHook } from '../hosts/http.js';
 import { LandingHttp } from '../hosts/landing.js';
@@ -26,6 +28,7 @@ import { memoryRateLimiters } from '../infra/limits/memory.js';
 import type { Logger } from '../infra/logger.js';
 import type { QueryCounter } from '../infra/storage/database.js';
 import { SqlEventStore } from '../infra/storage/events-repo.js';
+import { SqlJobRepository } from '../infra/storage/jobs-repo.js';
 import { SqlOrderRepository } from '../infra/storage/orders-repo.js';
 import { SqlProductRepository } from '../infra/storage/products-repo.js';
 import type { Database } from '../infra/storage/schema.js';
@@ -39,6 +42,7 @@ import { metricsInterceptor } from '../runtime/interceptors/metrics.js';
 import { rateLimitInterceptor } from '../runtime/interceptors/rate-limit.js';
 import { tracingInterceptor } from '../runtime/interceptors/tracing.js';
 import { Runtime } from '../runtime/invoker.js';
+import { JobRunner } from '../runtime/jobs.js';
 import { PrincipalCache } from '../runtime/principals.js';
 import { TYPES } from './tokens.js';
 
@@ -73,6 +77,7 @@ export const infraModule = (r: InfraResources) =>
     bind(TYPES.UserRepository).toDynamicValue((c) => new SqlUserRepository(c.get(TYPES.Database))).inSingletonScope();
     bind(TYPES.ProductRepository).toDynamicValue((c) => new SqlProductRepository(c.get(TYPES.Database))).inSingletonScope();
     bind(TYPES.OrderRepository).toDynamicValue((c) => new SqlOrderRepository(c.get(TYPES.Database))).inSingletonScope();
+    bind(TYPES.JobRepository).toDynamicValue((c) => new SqlJobRepository(c.get(TYPES.Database))).inSingletonScope();
     bind(TYPES.EventBus)
       .toDynamicValue((c) => new InProcessEventBus((err) => c.get(TYPES.Logger).error({ err }, 'event listener failed')))
       .inSingletonScope();
@@ -130,6 +135,13 @@ export const domainModule = new ContainerModule(({ bind }) => {
   bind(TYPES.UserBulkService)
     .toDynamicValue((c) => new UserBulkService(c.get(TYPES.PasswordHasher), c.get(TYPES.UnitOfWork)))
     .inSingletonScope();
+  bind(TYPES.JobService)
+    .toDynamicValue((c) => {
+      const { jobs } = c.get(TYPES.Config);
+      // The runner depends on the runtime, which depends on these services: it is looked up when a job is queued, not now.
+      return new JobService(c.get(TYPES.JobRepository), c.get(TYPES.UserRepository), c.get(TYPES.Clock), jobs, () => c.get(TYPES.JobRunner).kick());
+    })
+    .inSingletonScope();
   bind(TYPES.DomainServices)
     .toDynamicValue((c) => ({
       auth: c.get(TYPES.AuthService),
@@ -138,6 +150,7 @@ export const domainModule = new ContainerModule(({ bind }) => {
       orders: c.get(TYPES.OrderService),
       feed: c.get(TYPES.FeedService),
       userBulk: c.get(TYPES.UserBulkService),
+      jobs: c.get(TYPES.JobService),
     }))
     .inSingletonScope();
 });
@@ -185,6 +198,16 @@ export const runtimeModule = new ContainerModule(({ bind }) => {
     .inSingletonScope();
 });
 
+/** The background job runner: ordinary operation calls through the runtime, as each job's owner. */
+export const jobsModule = new ContainerModule(({ bind }) => {
+  bind(TYPES.JobRunner)
+    .toDynamicValue((c) => {
+      const { jobs } = c.get(TYPES.Config);
+      return new JobRunner(c.get(TYPES.JobService), c.get(TYPES.Runtime), { ...jobs, log: c.get(TYPES.Logger), shutdown: c.get(TYPES.Shutdown).signal });
+    })
+    .inSingletonScope();
+});
+
 /** The gateway's own links: probes, and /metrics when it is served on the front door. */
 const gatewayFace = (metricsOnFrontDoor: boolean): Face => ({
   name: 'gateway',
@@ -200,9 +223,9 @@ const gatewayFace = (metricsOnFrontDoor: boolean): Face => ({
 /**
  * The front door: every registered style's binding behind one path table,
  * the landing page and /metrics beside them, and the hooks every request
- * passes — tracing (when on), request metrics, CORS (when configured);
- * and, when gRPC is registered, the HTTP/2 host, which also takes the
- * front door's h2c connections.
+ * passes — tracing (when on), request metrics, CORS (when configured),
+ * response compression; and, when gRPC is registered, the HTTP/2 host,
+ * which also takes the front door's h2c connections.
  */
 export const hostModule = new ContainerModule(({ bind, isBound }) => {
   bind(TYPES.GatewayMetrics)
@@ -226,6 +249,8 @@ export const hostModule = new ContainerModule(({ bind, isBound }) => {
       const hooks: FrontDoorHook[] = [...(tracing ? [tracingHook(tracing.tracer)] : []), metrics.hook];
       const cors = corsHook(config.cors);
       if (cors) hooks.push(cors);
+      // Innermost: CORS preflights are answered before it, and what it wraps is only the bindings' bodies.
+      hooks.push(compressionHook(config.compressionThresholdBytes));
       let host: HttpHost | undefined;
       const landing = new LandingHttp(
         () => c.get(TYPES.Faces),

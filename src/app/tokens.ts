@@ -4,6 +4,8 @@ import type { Kysely } from 'kysely';
 import type { Registry } from 'prom-client';
 import type { DomainServices } from '../contract/operation.js';
 import type { AuthService } from '../domain/auth/service.js';
+import type { JobRepository } from '../domain/jobs/repository.js';
+import type { JobService } from '../domain/jobs/service.js';
 import type { ProductService } from '../domain/catalog/service.js';
 import type { EventBus } from '../domain/events.js';
 import type { FeedService } from '../domain/feed/service.js';
@@ -38,6 +40,7 @@ import type { Face } from '../protocols/shared/face.js';
 import type { HttpBinding } from '../protocols/shared/http.js';
 import type { WsConnections } from '../protocols/shared/ws.js';
 import type { Runtime } from '../runtime/invoker.js';
+import type { JobRunner } from '../runtime/jobs.js';
 import type { PrincipalCache } from '../runtime/principals.js';
 
 const t = <T>(name: string) => Symbol.for(`polyface.${name}`) as ServiceIdentifier<T>;
@@ -69,6 +72,10 @@ export const TYPES = {
   OrderService: t<OrderService>('OrderService'),
   FeedService: t<FeedService>('FeedService'),
   UserBulkService: t<UserBulkService>('UserBulkService'),
+  JobRepository: t<JobRepository>('JobRepository'),
+  JobService: t<JobService>('JobService'),
+  /** Runs stored jobs in the background (started and stopped by app.ts). */
+  JobRunner: t<JobRunner>('JobRunner'),
   DomainServices: t<DomainServices>('DomainServices'),
   Metrics: t<Registry>('Metrics'),
   PrincipalCache: t<PrincipalCache>('PrincipalCache'),

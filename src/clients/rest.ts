@@ -21,6 +21,7 @@ const STATUS_KIND: Record<number, ErrorKind> = {
   412: 'PRECONDITION_FAILED',
   413: 'VALIDATION',
   415: 'VALIDATION',
+  422: 'VALIDATION',
   429: 'RATE_LIMITED',
 };
 

@@ -4,6 +4,7 @@ import type { ProductService } from '../domain/catalog/service.js';
 import type { DomainContext } from '../domain/context.js';
 import type { ErrorKind } from '../domain/errors.js';
 import type { FeedService } from '../domain/feed/service.js';
+import type { JobService } from '../domain/jobs/service.js';
 import type { OrderService } from '../domain/orders/service.js';
 import type { UserBulkService } from '../domain/users/bulk.js';
 import type { UserService } from '../domain/users/service.js';
@@ -15,6 +16,7 @@ export interface DomainServices {
   orders: OrderService;
   feed: FeedService;
   userBulk: UserBulkService;
+  jobs: JobService;
 }
 
 /** Who may call: documentation for contracts; the domain enforces the rule. `public` calls ignore credentials. */

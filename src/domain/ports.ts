@@ -1,5 +1,6 @@
 import type { DomainEvent, NewDomainEvent } from './events.js';
 import type { Role } from './principal.js';
+import type { Filter } from './query/filter.js';
 
 /** Storage records: what repositories hold, before the domain shapes them. */
 export interface UserRecord {
@@ -43,23 +44,16 @@ export interface SortKey<F extends string = string> {
   descending: boolean;
 }
 
-export interface UserFilter {
+/** A page of a collection: which rows (the one query model, domain/query/filter.ts), in what order, how many. */
+export interface ListQuery {
   limit: number;
   offset: number;
-  name?: string | undefined;
-  email?: string | undefined;
-  role?: Role | undefined;
+  where?: Filter | undefined;
   sort: SortKey[];
 }
 
-export interface ProductFilter {
-  limit: number;
-  offset: number;
-  name?: string | undefined;
-  minPriceCents?: number | undefined;
-  maxPriceCents?: number | undefined;
-  sort: SortKey[];
-}
+export type UserFilter = ListQuery;
+export type ProductFilter = ListQuery;
 
 export interface Slice<T> {
   items: T[];

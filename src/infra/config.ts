@@ -25,6 +25,8 @@ export interface Config {
   seedDemoData: boolean;
   /** Grace period for in-flight requests on SIGTERM. */
   shutdownTimeoutMs: number;
+  /** Smallest response body (bytes) compressed with gzip/br when the client accepts it. */
+  compressionThresholdBytes: number;
   /** The one credential → principal cache every style goes through (runtime/principals.ts). */
   auth: { cacheSize: number; cacheTtlSeconds: number };
   /** Every WebSocket endpoint's limits (protocols/shared/ws.ts); the largest message is bodyLimitBytes. */
@@ -66,6 +68,16 @@ export interface Config {
   metrics: { port: number | undefined };
   /** OpenTelemetry traces, off unless an OTLP endpoint is set. */
   tracing: { otlpEndpoint: string | undefined; serviceName: string };
+  /** Asynchronous jobs (exports): how many run at once, their pace and size, and how many may wait. */
+  jobs: {
+    concurrency: number;
+    pageSize: number;
+    pageDelayMs: number;
+    maxItems: number;
+    maxActivePerOwner: number;
+    maxActive: number;
+    retentionSeconds: number;
+  };
 }
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
@@ -175,6 +187,7 @@ const ENV = z.object({
   BODY_LIMIT_BYTES: int(1_048_576),
   SEED_DEMO_DATA: bool(true),
   SHUTDOWN_TIMEOUT_MS: int(10_000),
+  COMPRESSION_THRESHOLD_BYTES: int(1024),
   AUTH_CACHE_SIZE: int(10_000),
   AUTH_CACHE_TTL_SECONDS: int(30),
   WS_MAX_CONNECTIONS_PER_ADDRESS: int(20),
@@ -214,6 +227,13 @@ const ENV = z.object({
   METRICS_PORT: port(undefined),
   OTEL_EXPORTER_OTLP_ENDPOINT: text(),
   OTEL_SERVICE_NAME: text('polyface'),
+  JOB_CONCURRENCY: int(2),
+  JOB_PAGE_SIZE: int(100),
+  JOB_PAGE_DELAY_MS: int(0),
+  JOB_MAX_ITEMS: int(10_000),
+  JOB_MAX_ACTIVE_PER_OWNER: int(3),
+  JOB_MAX_ACTIVE: int(100),
+  JOB_RETENTION_SECONDS: int(86_400),
 });
 
 export const ENV_VARIABLES: readonly string[] = Object.keys(ENV.shape);
@@ -249,6 +269,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     bodyLimitBytes: e.BODY_LIMIT_BYTES,
     seedDemoData: e.SEED_DEMO_DATA,
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
+    compressionThresholdBytes: e.COMPRESSION_THRESHOLD_BYTES,
     auth: { cacheSize: e.AUTH_CACHE_SIZE, cacheTtlSeconds: e.AUTH_CACHE_TTL_SECONDS },
     ws: {
       maxConnectionsPerAddress: e.WS_MAX_CONNECTIONS_PER_ADDRESS,
@@ -290,6 +311,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     cors: { origins: corsOrigins, credentials: e.CORS_CREDENTIALS, maxAgeSeconds: e.CORS_MAX_AGE_SECONDS },
     metrics: { port: e.METRICS_PORT },
     tracing: { otlpEndpoint: e.OTEL_EXPORTER_OTLP_ENDPOINT, serviceName: e.OTEL_SERVICE_NAME! },
+    jobs: {
+      concurrency: Math.max(1, e.JOB_CONCURRENCY),
+      pageSize: Math.min(100, Math.max(1, e.JOB_PAGE_SIZE)),
+      pageDelayMs: e.JOB_PAGE_DELAY_MS,
+      maxItems: e.JOB_MAX_ITEMS,
+      maxActivePerOwner: e.JOB_MAX_ACTIVE_PER_OWNER,
+      maxActive: e.JOB_MAX_ACTIVE,
+      retentionSeconds: e.JOB_RETENTION_SECONDS,
+    },
   };
 }
 

@@ -1,4 +1,5 @@
 import { msg, type Text } from '../domain/i18n/index.js';
+import type { Principal } from '../domain/principal.js';
 
 /**
  * What a transport carried to say who is calling, before anyone checked
@@ -13,7 +14,13 @@ export type Credentials =
   | { readonly scheme: 'bearer'; readonly token: string }
   | { readonly scheme: 'password'; readonly username: string; readonly password: string }
   /** Something was sent but cannot be credentials (e.g. `Authorization: Basic …`); refused unless the call is public. */
-  | { readonly scheme: 'invalid'; readonly reason: Text };
+  | { readonly scheme: 'invalid'; readonly reason: Text }
+  /**
+   * A principal already established, for work the runtime itself does on
+   * someone's behalf (a stored job, runtime/jobs.ts). Never built from
+   * anything a transport carried.
+   */
+  | { readonly scheme: 'principal'; readonly principal: Principal };
 
 export const NO_CREDENTIALS: Credentials = Object.freeze({ scheme: 'none' });
 

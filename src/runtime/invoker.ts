@@ -1,3 +1,4 @@
+import type { JobProcedure } from '../contract/jobs.js';
 import type { Loader } from '../contract/loaders.js';
 import type { DomainServices, Operation } from '../contract/operation.js';
 import { OPERATIONS } from '../contract/operations.js';
@@ -82,6 +83,11 @@ export class Runtime {
   /** A batch read for many keys at once (DataLoader batch functions call this). */
   load<K, V>(loader: Loader<K, V>, ctx: CallContext, keys: readonly K[]): Promise<V[]> {
     return this.chain({ procedure: loader, ctx, input: keys }) as Promise<V[]>;
+  }
+
+  /** A job procedure (contract/jobs.ts): submit, poll, cancel or collect asynchronous work. */
+  invoke<O>(procedure: JobProcedure<O>, ctx: CallContext, input: unknown): Promise<O> {
+    return this.chain({ procedure, ctx, input }) as Promise<O>;
   }
 
   /**

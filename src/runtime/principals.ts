@@ -70,6 +70,7 @@ export class PrincipalCache {
   /** The caller behind credentials: null for none; UNAUTHENTICATED when they are bad, expired or revoked. */
   resolve(credentials: Credentials): Promise<Caller> {
     if (credentials.scheme === 'none') return Promise.resolve(null);
+    if (credentials.scheme === 'principal') return Promise.resolve(credentials.principal);
     let memo = this.perRequest.get(credentials);
     if (!memo) {
       memo = this.lookup(credentials);
@@ -86,6 +87,7 @@ export class PrincipalCache {
    */
   recheck(credentials: Credentials): Promise<Caller> {
     if (credentials.scheme === 'none') return Promise.resolve(null);
+    if (credentials.scheme === 'principal') return Promise.resolve(credentials.principal);
     return this.lookup(credentials);
   }
 
@@ -108,7 +110,7 @@ export class PrincipalCache {
     return this.cache?.size ?? 0;
   }
 
-  private async lookup(c: Exclude<Credentials, { scheme: 'none' }>): Promise<Principal> {
+  private async lookup(c: Exclude<Credentials, { scheme: 'none' | 'principal' }>): Promise<Principal> {
     if (c.scheme === 'invalid') throw new DomainError('UNAUTHENTICATED', c.reason);
     const key = c.scheme === 'bearer' ? `b:${c.token}` : `p:${passwordKey(c.username, c.password)}`;
     const hit = this.cache?.get(key);

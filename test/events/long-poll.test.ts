@@ -73,9 +73,9 @@ describe('long polling on GET /api/v1/events (Accept: application/json)', () => 
     expect(all.data.map((e) => e.data.userId)).toEqual([2, 1]);
   });
 
-  it('refuses a wait over 30 seconds, a max over 500, a malformed cursor and an unknown type (400 naming each)', async () => {
+  it('refuses a wait over 30 seconds, a max over 500, a malformed cursor and an unknown type (422 naming each)', async () => {
     const res = await poll('?wait=31&max=501&after=-1&types=user.created,user.renamed');
-    expect(res.status).toBe(400);
+    expect(res.status).toBe(422);
     const problem = (await res.json()) as { errors: { field: string }[] };
     expect(problem.errors.map((e) => e.field).sort()).toEqual(['after', 'max', 'types.1', 'waitSeconds']);
   });

@@ -67,7 +67,7 @@ describe('Server-Sent Events on GET /api/v1/events', () => {
     expect(await readStream(res, /: ping\n\n/, 3_000)).toContain(': ping\n\n');
   });
 
-  it('401 problem+json without a token, with an invalid one, and 400 naming a bad filter', async () => {
+  it('401 problem+json without a token, with an invalid one, and 422 naming a bad filter', async () => {
     const none = await open('', {});
     expect(none.status).toBe(401);
     expect(none.headers.get('content-type')).toBe('application/problem+json');
@@ -79,7 +79,8 @@ describe('Server-Sent Events on GET /api/v1/events', () => {
     expect(bad.headers.get('www-authenticate')).toContain('error="invalid_token"');
 
     const filter = await open('?types=user.created,nonsense&colour=blue', { Authorization: `Bearer ${await s.token()}` });
-    expect(filter.status).toBe(400);
+    // Well-formed but invalid input is a 422, as everywhere on the REST face.
+    expect(filter.status).toBe(422);
     const problem = (await filter.json()) as { errors: { field: string }[] };
     expect(problem.errors.map((e) => e.field).sort()).toEqual(['colour', 'types.1']);
   });
@@ -98,7 +99,7 @@ describe('Server-Sent Events on GET /api/v1/events', () => {
     expect(names).toEqual(['Missed 1', 'Missed 2', 'Live 3']);
 
     const bad = await open('', { Authorization: `Bearer ${admin}`, 'Last-Event-ID': 'yesterday' });
-    expect(bad.status).toBe(400);
+    expect(bad.status).toBe(422);
   });
 
   it('works with a real EventSource (the eventsource package), authenticated by access_token= (its lastEventId is the event id)', async () => {

@@ -42,7 +42,8 @@ describe('GET /', () => {
     const res = await fetch(`${s.url}/`, { headers: { Accept: BROWSER_ACCEPT } });
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toBe('text/html; charset=utf-8');
-    expect(res.headers.get('vary')).toBe('Accept');
+    // Accept picks the page; Accept-Encoding whether it is compressed (the front door's compression hook).
+    expect(res.headers.get('vary')).toBe('Accept, Accept-Encoding');
     const html = await res.text();
     const links = [...html.matchAll(/<a href="([^"]+)"/g)].map((m) => m[1]!.replaceAll('&#38;', '&'));
     for (const path of ['/docs', '/graphql', '/graphql/schema.graphql', '/soap?wsdl', '/rpc/openrpc.json', '/api/v1/openapi.json', '/api/v1', '/healthz', '/readyz', '/metrics', '/chat', '/contracts/user.proto']) {

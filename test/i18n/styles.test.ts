@@ -32,7 +32,7 @@ describe('REST', () => {
 
     const invalid = await api(s, '/users', { method: 'POST', token: admin, headers: RU, body: { name: '', email: 'nope' } });
     const p = await problem(invalid);
-    expect(p).toMatchObject({ status: 400, title: 'Некорректный запрос', code: 'VALIDATION' });
+    expect(p).toMatchObject({ status: 422, title: 'Некорректный запрос', code: 'VALIDATION' });
     expect(p.errors).toEqual([
       { field: 'name', message: 'не должно быть пустым' },
       { field: 'email', message: 'должно быть адресом электронной почты' },

@@ -83,13 +83,13 @@ describe('REST paging, filters, sorting and field selection', () => {
     expect(body.links.prev).toBe('/api/v1/users?offset=20&limit=10');
   });
 
-  it('limit 100 is the maximum; 101 is a 400 naming limit', async () => {
+  it('limit 100 is the maximum; 101 is a 422 naming limit', async () => {
     const { body } = await list('?limit=100');
     expect(body.data).toHaveLength(23);
     expect(body.links.next).toBeUndefined();
     expect(body.links.prev).toBeUndefined();
     const res = await api(s, '/users?limit=101', { token: admin });
-    expect(res.status).toBe(400);
+    expect(res.status).toBe(422);
     expect((await problem(res)).errors).toEqual([{ field: 'limit', message: expect.stringContaining('100') }]);
   });
 
@@ -129,7 +129,7 @@ describe('REST paging, filters, sorting and field selection', () => {
     expect(spec.body.links.next).toBe('/api/v1/users?sort=name,-createdAt&limit=2&offset=2');
   });
 
-  it('fields=id,name selects fields (links stay); an unknown field is a 400', async () => {
+  it('fields=id,name selects fields (links stay); an unknown field is a 422', async () => {
     const { body } = await list('?fields=id,name&limit=2');
     expect(body.data).toEqual([
       { id: 1, name: 'Alice', links: { self: '/api/v1/users/1', orders: '/api/v1/users/1/orders' } },
@@ -137,7 +137,7 @@ describe('REST paging, filters, sorting and field selection', () => {
     ]);
     expect(body.links.next).toBe('/api/v1/users?fields=id,name&limit=2&offset=2');
     const bad = await api(s, '/users?fields=id,password', { token: admin });
-    expect(bad.status).toBe(400);
+    expect(bad.status).toBe(422);
     const p = await problem(bad);
     expect(p.errors![0]!.field).toBe('fields');
     expect(p.errors![0]!.message).toContain('"password"');
@@ -171,6 +171,6 @@ describe('REST paging, filters, sorting and field selection', () => {
     });
     expect(body.links.next).toBe('/api/v1/users/1/orders?limit=1&offset=1');
     const tooBig = await api(s, '/users/1/orders?limit=101', { token: alice });
-    expect(tooBig.status).toBe(400);
+    expect(tooBig.status).toBe(422);
   });
 });

@@ -24,7 +24,7 @@ describe("README's REST walk-through (the source material's client flow), run as
 
   it('authenticates, lists, creates Charlie, patches his email, deletes him; the extra examples work too', async () => {
     const blocks = readmeRestBlocks();
-    expect(blocks).toHaveLength(3);
+    expect(blocks).toHaveLength(4);
     const script = blocks.join('\n').replaceAll('http://127.0.0.1:3000', s.url);
     const { stdout } = await run('bash', ['-euo', 'pipefail', '-c', script], { timeout: 30_000 });
     const lines = stdout.split('\n').filter(Boolean);
@@ -44,18 +44,32 @@ describe("README's REST walk-through (the source material's client flow), run as
     const picked = JSON.parse(lines[4]!) as { data: unknown[] };
     expect(picked.data).toEqual([{ id: 1, name: 'Alice', links: { self: '/api/v1/users/1', orders: '/api/v1/users/1/orders' } }]);
     expect(lines[5]).toBe('304');
-    expect(lines[6]).toContain('<product><id>1</id><name>Laptop</name><price>50.00</price>');
+    expect(lines[6]).toBe('304');
+    expect(lines[7]).toContain('<product><id>1</id><name>Laptop</name><price>50.00</price>');
+    expect((JSON.parse(lines[8]!) as { data: { name: string }[] }).data.map((u) => u.name)).toEqual(['Alice']);
+    const products = JSON.parse(lines[9]!) as { data: { name: string }[]; pagination: Record<string, number> };
+    expect(products.data.map((p) => p.name)).toEqual(['Laptop', 'Mouse']);
+    expect(products.pagination).toEqual({ totalRecords: 2, totalPages: 1, currentPage: 1, perPage: 5, maxPerPage: 100 });
+    expect(lines[10]).toBe('"Alice"');
+    expect(lines[11]).toBe('2');
+    expect(lines[12]).toBe('application/vnd.polyface.v1+json; charset=utf-8');
+    // The export: a CSV of the users with role "user", by name.
+    expect(lines.slice(13, 16)).toEqual([
+      'id,name,email,role,createdAt,updatedAt,version',
+      '1,Alice,alice@example.com,user,2026-01-15T09:00:00.000Z,2026-01-15T09:00:00.000Z,1',
+      '2,Bob,bob@example.com,user,2026-01-15T09:01:00.000Z,2026-01-15T09:01:00.000Z,1',
+    ]);
 
-    const bulk = JSON.parse(lines[7]!) as { items: { status: number }[] };
+    const bulk = JSON.parse(lines[16]!) as { items: { status: number }[] };
     expect(bulk).toMatchObject({ handling: 'lenient', succeeded: 1, failed: 1, items: [{ status: 201, user: { name: 'Dana' } }, { status: 409 }] });
-    expect(JSON.parse(lines[8]!)).toMatchObject({ title: 'Не найдено', status: 404, detail: 'Пользователь 999 не найден' });
+    expect(JSON.parse(lines[17]!)).toMatchObject({ title: 'Не найдено', status: 404, detail: 'Пользователь 999 не найден' });
 
     const token = await s.token({ username: 'admin', password: 'change-me' });
     const gone = await fetch(`${s.url}/api/v1/users/3`, { headers: { Authorization: `Bearer ${token}` } });
     expect(gone.status).toBe(404);
   });
 
-  it('the second block runs on its own, in any order: its own token, and the ETag it revalidates is the current one', async () => {
+  it('the second block runs on its own, in any order: its own token, and the ETag and date it revalidates are the current ones', async () => {
     // Alice is no longer at version 1 (another example changed her): a hard-coded "v1" would answer 200 here.
     const token = await s.token({ username: 'admin', password: 'change-me' });
     const patched = await fetch(`${s.url}/api/v1/users/1`, {
@@ -69,6 +83,7 @@ describe("README's REST walk-through (the source material's client flow), run as
     const lines = stdout.split('\n').filter(Boolean);
     expect(JSON.parse(lines[0]!)).toMatchObject({ data: [{ id: 1, name: 'Alice' }] });
     expect(lines[1]).toBe('304');
-    expect(lines[2]).toContain('<product><id>1</id><name>Laptop</name>');
+    expect(lines[2]).toBe('304');
+    expect(lines[3]).toContain('<product><id>1</id><name>Laptop</name>');
   });
 });

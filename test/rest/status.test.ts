@@ -67,14 +67,24 @@ describe('REST status codes', () => {
     expect(p.type).toBe('urn:polyface:problem:validation');
   });
 
-  it('400: invalid fields are listed one by one', async () => {
+  it('422: well-formed but invalid fields are listed one by one', async () => {
     const res = await api(s, '/users', { method: 'POST', token: admin, body: { name: '', email: 'not-an-email', extra: 1 } });
-    expect(res.status).toBe(400);
+    expect(res.status).toBe(422);
+    expect(res.headers.get('content-type')).toBe('application/problem+json; charset=utf-8');
     const fields = (await problem(res)).errors!.map((e) => e.field).sort();
     expect(fields).toEqual(['email', 'extra', 'name']);
   });
 
-  it('400: paging out of range or not a number', async () => {
+  it('400 vs 422: a body that is not even an object of the media type is 400, a valid one with bad values 422', async () => {
+    const notJson = await api(s, '/users', { method: 'POST', token: admin, body: 'name=Eve' });
+    expect(notJson.status).toBe(400);
+    expect(await problem(notJson)).toMatchObject({ title: 'Bad Request', code: 'VALIDATION' });
+    const badValue = await api(s, '/users', { method: 'POST', token: admin, body: { name: 'Eve', email: 'eve' } });
+    expect(badValue.status).toBe(422);
+    expect(await problem(badValue)).toMatchObject({ title: 'Invalid request', code: 'VALIDATION', errors: [{ field: 'email' }] });
+  });
+
+  it('422: paging out of range or not a number', async () => {
     for (const [query, field] of [
       ['limit=0', 'limit'],
       ['limit=101', 'limit'],
@@ -84,7 +94,7 @@ describe('REST status codes', () => {
       ['colour=red', 'colour'],
     ] as const) {
       const res = await api(s, `/users?${query}`, { token: alice });
-      expect(res.status, query).toBe(400);
+      expect(res.status, query).toBe(422);
       expect((await problem(res)).errors!.map((e) => e.field), query).toEqual([field]);
     }
   });
@@ -211,7 +221,7 @@ describe('REST status codes', () => {
     await problem(res);
     const patchXml = await api(s, '/users/1', { method: 'PATCH', token: admin, headers: { 'Content-Type': 'application/xml' }, body: '<user/>' });
     expect(patchXml.status).toBe(415);
-    expect(patchXml.headers.get('accept-patch')).toBe('application/merge-patch+json, application/json-patch+json, application/json');
+    expect(patchXml.headers.get('accept-patch')).toBe('application/merge-patch+json, application/json-patch+json, application/json, application/vnd.polyface.v1+json');
   });
 
   it('500 without details when the database is gone', async () => {
@@ -230,7 +240,7 @@ describe('REST status codes', () => {
 describe('REST error table', () => {
   it('maps every domain kind, with Retry-After on 429 and no internal message on 500', () => {
     const statuses = ERROR_KINDS.map((k) => renderProblem(new DomainError(k, 'x'), '/i', 'r').status);
-    expect(statuses).toEqual([404, 409, 400, 401, 403, 412, 429, 500]);
+    expect(statuses).toEqual([404, 409, 422, 401, 403, 412, 429, 500]);
     const limited = renderProblem(new DomainError('RATE_LIMITED', 'slow down', { retryAfter: 7 }), '/i', 'r');
     expect(limited.headers['Retry-After']).toBe('7');
     const internal = renderProblem(new DomainError('INTERNAL', 'secret: connection string leaked'), '/i', 'r');

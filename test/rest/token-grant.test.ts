@@ -43,9 +43,9 @@ describe('the token endpoint as an OAuth 2.0 password grant (Swagger UI "Authori
     expect(inHeader.status).toBe(200);
   });
 
-  it('refuses other grant types and wrong passwords with problem details', async () => {
+  it('refuses other grant types (422), wrong passwords (401) and a form naming a parameter twice (400) with problem details', async () => {
     const grant = await fetch(`${s.url}/api/v1/auth/token`, swaggerForm({ grant_type: 'client_credentials', username: 'admin', password: 'admin-password' }));
-    expect(grant.status).toBe(400);
+    expect(grant.status).toBe(422);
     expect(((await grant.json()) as { errors: unknown }).errors).toEqual([{ field: 'grant_type', message: 'unsupported grant type; only "password" is supported' }]);
     const wrong = await fetch(`${s.url}/api/v1/auth/token`, swaggerForm({ grant_type: 'password', username: 'admin', password: 'nope-nope' }));
     expect(wrong.status).toBe(401);

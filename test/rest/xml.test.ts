@@ -87,11 +87,11 @@ describe('REST XML in and out', () => {
 
   it('errors come back as application/problem+xml when XML is asked for', async () => {
     const res = await api(s, '/users', { method: 'POST', token: admin, headers: XML_BODY, body: '<user><name></name><email>bad</email></user>' });
-    expect(res.status).toBe(400);
+    expect(res.status).toBe(422);
     expect(res.headers.get('content-type')).toBe('application/problem+xml; charset=utf-8');
     const p = parse(await res.text()).problem;
     expect(p['@_xmlns']).toBe('urn:ietf:rfc:7807');
-    expect(p).toMatchObject({ status: '400', code: 'VALIDATION' });
+    expect(p).toMatchObject({ status: '422', code: 'VALIDATION' });
     expect(p.errors.i.map((e: { field: string }) => e.field).sort()).toEqual(['email', 'name']);
   });
 

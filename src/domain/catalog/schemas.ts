@@ -1,10 +1,14 @@
 import { z } from 'zod';
 import { moneyInput, moneyOutput } from '../money.js';
+import { filterInput, type FieldCatalogue } from '../query/filter.js';
 import { id, limit, offset, page, sortSpec } from '../shapes.js';
 
 const productName = z.string().trim().min(1).max(100);
 
 export const PRODUCT_SORT_FIELDS = ['id', 'name', 'price'] as const;
+
+/** What `filter` may name, and as what (price in the same decimals the API writes). */
+export const PRODUCT_FILTER_FIELDS: FieldCatalogue = { id: { type: 'integer' }, name: { type: 'text' }, price: { type: 'money' } };
 
 export const productOut = z.object({ id, name: z.string(), price: moneyOutput }).meta({ id: 'Product' });
 export const productPageOut = page(productOut, 'ProductPage');
@@ -16,6 +20,7 @@ export const listProductsIn = z.strictObject({
   minPrice: moneyInput.optional(),
   maxPrice: moneyInput.optional(),
   sort: sortSpec(PRODUCT_SORT_FIELDS),
+  filter: filterInput(PRODUCT_FILTER_FIELDS, "price lt 30 and contains(name,'ou')"),
 });
 export const createProductIn = z.strictObject({ name: productName, price: moneyInput });
 export const updateProductIn = z.strictObject({ id, name: productName, price: moneyInput });

@@ -5,6 +5,7 @@ import type { UnitOfWork } from '../ports.js';
 import { formatMoney } from '../money.js';
 import type { ProductRecord, ProductRepository } from '../ports.js';
 import { byIdIn, type Deleted, type Page } from '../shapes.js';
+import { and } from '../query/filter.js';
 import { parseSort } from '../sort.js';
 import { unwrap } from '../users/service.js';
 import { validate } from '../validate.js';
@@ -40,9 +41,13 @@ export class ProductService {
     const slice = await this.products.list({
       limit: q.limit,
       offset: q.offset,
-      name: q.name,
-      minPriceCents: q.minPrice,
-      maxPriceCents: q.maxPrice,
+      // Range bounds are inclusive; like every simple parameter they are terms of the one filter tree.
+      where: and(
+        q.filter,
+        q.name ? { op: 'contains', field: 'name', value: q.name } : undefined,
+        q.minPrice !== undefined ? { op: 'ge', field: 'price', value: q.minPrice } : undefined,
+        q.maxPrice !== undefined ? { op: 'le', field: 'price', value: q.maxPrice } : undefined,
+      ),
       sort: parseSort(q.sort, 'id'),
     });
     return { items: slice.items.map(toProduct), total: slice.total, limit: q.limit, offset: q.offset };

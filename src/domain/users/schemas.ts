@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { filterInput, type FieldCatalogue } from '../query/filter.js';
 import { byIdIn, expectedVersion, id, limit, offset, page, sortSpec, timestamp } from '../shapes.js';
 
 export { byIdIn };
@@ -9,6 +10,16 @@ const email = z.string().trim().toLowerCase().max(254).pipe(z.email());
 const password = z.string().min(8).max(200);
 
 export const USER_SORT_FIELDS = ['id', 'name', 'email', 'role', 'createdAt', 'updatedAt'] as const;
+
+/** What `filter` may name, and as what. */
+export const USER_FILTER_FIELDS: FieldCatalogue = {
+  id: { type: 'integer' },
+  name: { type: 'text' },
+  email: { type: 'text', folded: true },
+  role: { type: 'enum', values: roleSchema.options },
+  createdAt: { type: 'datetime' },
+  updatedAt: { type: 'datetime' },
+};
 
 export const userOut = z
   .object({
@@ -30,6 +41,7 @@ export const listUsersIn = z.strictObject({
   email: z.string().trim().toLowerCase().max(254).optional().meta({ description: 'Exact email' }),
   role: roleSchema.optional(),
   sort: sortSpec(USER_SORT_FIELDS),
+  filter: filterInput(USER_FILTER_FIELDS, "role eq 'admin' and contains(name,'li')"),
 });
 export const createUserIn = z.strictObject({
   name: userName,

@@ -4,10 +4,11 @@ import { DomainError, notFound } from '../errors.js';
 import { msg } from '../i18n/index.js';
 import type { PasswordHasher, UnitOfWork, UserRepository } from '../ports.js';
 import type { Deleted, Page } from '../shapes.js';
+import { and, fieldsOf } from '../query/filter.js';
 import { parseSort } from '../sort.js';
 import { validate } from '../validate.js';
 import { byIdIn, deleteUserIn, listUsersIn, patchUserIn, updateUserIn, type User } from './schemas.js';
-import { hiddenCriterion, visibleTo } from './visibility.js';
+import { hiddenCriterion, PRIVATE_USER_FIELDS, visibleTo, type PrivateUserField } from './visibility.js';
 import { applyChange, insertUser, prepareChange, prepareCreate, removeUser, toUser } from './writes.js';
 
 export { toUser, unwrap } from './writes.js';
@@ -32,9 +33,17 @@ export class UserService {
   async list(ctx: DomainContext, input: unknown): Promise<Page<User>> {
     requireCaller(ctx.caller);
     const q = validate(listUsersIn, input);
-    const hidden = hiddenCriterion(ctx.caller, q);
+    // A field hidden from this caller cannot be used to select records either, in a simple parameter or in a filter.
+    const hidden = hiddenCriterion(ctx.caller, q) ?? (q.filter && ctx.caller?.role !== 'admin' ? fieldsOf(q.filter).find((f) => PRIVATE_USER_FIELDS.includes(f as PrivateUserField)) : undefined);
     if (hidden) throw new DomainError('FORBIDDEN', msg('access.hiddenField', { field: hidden }));
-    const slice = await this.users.list({ ...q, sort: parseSort(q.sort, 'id') });
+    // The simple parameters are shorthands for terms of the same filter tree `filter` builds.
+    const where = and(
+      q.filter,
+      q.name ? { op: 'contains', field: 'name', value: q.name } : undefined,
+      q.email ? { op: 'eq', field: 'email', value: q.email } : undefined,
+      q.role ? { op: 'eq', field: 'role', value: q.role } : undefined,
+    );
+    const slice = await this.users.list({ limit: q.limit, offset: q.offset, where, sort: parseSort(q.sort, 'id') });
     return { items: slice.items.map((u) => visibleTo(ctx.caller, toUser(u))), total: slice.total, limit: q.limit, offset: q.offset };
   }
 

@@ -72,6 +72,28 @@ const MIGRATIONS: Record<string, Migration> = {
       await db.schema.createIndex('events_occurred_at').on('events').column('occurred_at').execute();
     },
   },
+  '0004_jobs': {
+    // Asynchronous jobs (exports): stored so they survive a restart. A user's jobs go with the user.
+    async up(db: Kysely<any>) {
+      await db.schema
+        .createTable('jobs')
+        .addColumn('id', 'varchar(36)', (c) => c.primaryKey())
+        .addColumn('owner_subject', 'varchar(100)', (c) => c.notNull())
+        .addColumn('owner_user_id', 'integer', (c) => c.references('users.id').onDelete('cascade'))
+        .addColumn('kind', 'varchar(20)', (c) => c.notNull())
+        .addColumn('input', 'text', (c) => c.notNull())
+        .addColumn('status', 'varchar(10)', (c) => c.notNull().check(sql`status in ('queued', 'running', 'succeeded', 'failed')`))
+        .addColumn('done', 'integer', (c) => c.notNull().defaultTo(0))
+        .addColumn('total', 'integer')
+        .addColumn('result', 'text')
+        .addColumn('error', 'text')
+        .addColumn('created_at', 'varchar(30)', (c) => c.notNull())
+        .addColumn('updated_at', 'varchar(30)', (c) => c.notNull())
+        .execute();
+      await db.schema.createIndex('jobs_status').on('jobs').columns(['status', 'created_at']).execute();
+      await db.schema.createIndex('jobs_owner').on('jobs').columns(['owner_subject', 'status']).execute();
+    },
+  },
 };
 
 // Raw SQL because the schema builder has no enum type common to both dialects.

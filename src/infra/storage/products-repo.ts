@@ -1,6 +1,7 @@
 import { sql, type Kysely, type Selectable } from 'kysely';
 import type { ProductFilter, ProductRecord, ProductRepository, Slice, WriteResult } from '../../domain/ports.js';
-import { containsPattern, inTransaction } from './database.js';
+import { inTransaction } from './database.js';
+import { filterSql } from './filter-sql.js';
 import type { Database, ProductsTable } from './schema.js';
 
 const SORT_COLUMNS = { id: 'id', name: 'name', price: 'price_cents' } as const;
@@ -23,9 +24,7 @@ export class SqlProductRepository implements ProductRepository {
 
   async list(f: ProductFilter): Promise<Slice<ProductRecord>> {
     let q = this.db.selectFrom('products');
-    if (f.name) q = q.where(sql`lower(name)`, 'like', sql`${containsPattern(f.name)} escape '\\'`);
-    if (f.minPriceCents !== undefined) q = q.where('price_cents', '>=', f.minPriceCents);
-    if (f.maxPriceCents !== undefined) q = q.where('price_cents', '<=', f.maxPriceCents);
+    if (f.where) q = q.where(filterSql(f.where, SORT_COLUMNS));
     let page = q.selectAll();
     for (const key of f.sort) page = page.orderBy(SORT_COLUMNS[key.field as keyof typeof SORT_COLUMNS] ?? 'id', key.descending ? 'desc' : 'asc');
     if (!f.sort.some((k) => k.field === 'id')) page = page.orderBy('id', 'asc');

@@ -48,6 +48,21 @@ export interface EventsTable {
   data: string;
 }
 
+export interface JobsTable {
+  id: string;
+  owner_subject: string;
+  owner_user_id: number | null;
+  kind: string;
+  input: string;
+  status: 'queued' | 'running' | 'succeeded' | 'failed';
+  done: number;
+  total: number | null;
+  result: string | null;
+  error: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
 export interface Database {
   users: UsersTable;
   products: ProductsTable;
@@ -55,4 +70,5 @@ export interface Database {
   order_items: OrderItemsTable;
   settings: SettingsTable;
   events: EventsTable;
+  jobs: JobsTable;
 }

@@ -1,6 +1,7 @@
 import { sql, type Kysely, type Selectable } from 'kysely';
 import type { NewUser, Slice, UserChanges, UserFilter, UserRecord, UserRepository, WriteResult } from '../../domain/ports.js';
-import { containsPattern, inTransaction, isUniqueViolation } from './database.js';
+import { inTransaction, isUniqueViolation } from './database.js';
+import { filterSql } from './filter-sql.js';
 import type { Database, UsersTable } from './schema.js';
 
 const SORT_COLUMNS = {
@@ -11,6 +12,9 @@ const SORT_COLUMNS = {
   createdAt: 'created_at',
   updatedAt: 'updated_at',
 } as const;
+
+/** Public field names (the domain's filter catalogue) → columns. */
+const FILTER_COLUMNS = { ...SORT_COLUMNS } as const;
 
 const toRecord = (r: Selectable<UsersTable>): UserRecord => ({
   id: r.id,
@@ -39,9 +43,7 @@ export class SqlUserRepository implements UserRepository {
 
   async list(f: UserFilter): Promise<Slice<UserRecord>> {
     let q = this.db.selectFrom('users');
-    if (f.name) q = q.where(sql`lower(name)`, 'like', sql`${containsPattern(f.name)} escape '\\'`);
-    if (f.email) q = q.where('email', '=', f.email);
-    if (f.role) q = q.where('role', '=', f.role);
+    if (f.where) q = q.where(filterSql(f.where, FILTER_COLUMNS));
     let page = q.selectAll();
     for (const key of f.sort) page = page.orderBy(SORT_COLUMNS[key.field as keyof typeof SORT_COLUMNS] ?? 'id', key.descending ? 'desc' : 'asc');
     if (!f.sort.some((k) => k.field === 'id')) page = page.orderBy('id', 'asc');

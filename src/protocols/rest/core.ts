@@ -1,10 +1,9 @@
-import type { IncomingHttpHeaders } from 'node:http';
 import { parse as parseQuery } from 'node:querystring';
 import FindMyWay from 'find-my-way';
 import { operationSchemas, type JsonSchema } from '../../contract/json-schema.js';
 import { findOperation, type Operation } from '../../contract/operations.js';
 import { DomainError } from '../../domain/errors.js';
-import type { DomainEvent } from '../../domain/events.js';
+import type { DomainEvent, EventBus } from '../../domain/events.js';
 import { msg } from '../../domain/i18n/index.js';
 import type { Page } from '../../domain/shapes.js';
 import { createContext, type CallContext, type ContextInit } from '../../runtime/context.js';
@@ -12,32 +11,32 @@ import { fromAuthorization } from '../../runtime/credentials.js';
 import type { Runtime } from '../../runtime/invoker.js';
 import { negotiateLanguage } from '../../runtime/language.js';
 import { coerceText } from '../shared/coerce.js';
-import { pathOf, type HttpReply } from '../shared/http.js';
-import { etagFor, ifMatchVersions, notModified } from './conditional.js';
+import { pathOf, queryOf, type HttpReply } from '../shared/http.js';
+import { ChangeClock, collectionOf, etagFor, ifMatchVersions, validated } from './conditional.js';
 import { buildOpenApi } from './docs.js';
-import { HttpProblem, invalid, markTokenRejected, renderProblem } from './errors.js';
+import { HttpProblem, invalid, markTokenRejected, renderProblem, unreadable } from './errors.js';
 import { DocsExplorer } from './explorer.js';
 import { negotiate, negotiateForProblem, readPayload, type Negotiated } from './media.js';
 import { bodyChanges, jsonPatchChanges } from './patch.js';
 import { preferredHandling } from './prefer.js';
-import { bulkView, feedView, pageView, parseFields, withLinks } from './representation.js';
+import { jobHandlers } from './jobs.js';
+import { isProfilePath, profileError, profileHandlers } from './profile.js';
+import { listRequest, MAX_PER_PAGE, renamed, type ListRequest } from './query.js';
+import { bulkView, feedView, pageView, withLinks } from './representation.js';
+import type { RestHandler, RestRequest } from './request.js';
+import { scalarHandlers } from './scalars.js';
 import { allowedMethods, API_BASE, DOCS_PATH, GETTERS, pathParams, RESOURCE_PATHS, routerPath, ROUTES, XML_ROOTS, type RestRoute } from './spec.js';
 import { toXml, XmlReader } from './xml.js';
 
-/** An HTTP request as the REST core reads it; every binding (node:http, express) makes one. */
-export interface RestRequest {
-  readonly method: string;
-  /** Path and query as received, e.g. "/api/v1/users?limit=1". */
-  readonly url: string;
-  readonly headers: IncomingHttpHeaders;
-  /** The whole body, at most `limit` bytes (BodyTooLargeError past it); only routes that take one read it, after authentication. */
-  body(limit: number): Promise<Buffer>;
-}
+export type { RestRequest };
 
 export interface RestOptions {
   bodyLimitBytes: number;
   xmlMaxDepth: number;
+  /** Domain events tell the collections' Last-Modified clock about changes; without a bus it is the start time. */
+  events?: Pick<EventBus, 'subscribe'> | undefined;
 }
+
 
 /** What the binding knows of the request besides its HTTP content (request id, log, signal…). */
 export type RestCallInit = Omit<ContextInit, 'style' | 'credentials'>;
@@ -56,7 +55,7 @@ interface Plan {
   conditional: boolean;
 }
 
-type Target = { kind: 'route'; plan: Plan } | { kind: 'openapi' } | { kind: 'root' };
+type Target = { kind: 'route'; plan: Plan } | { kind: 'handler'; handler: RestHandler } | { kind: 'openapi' } | { kind: 'root' };
 
 function plan(route: RestRoute): Plan {
   const op = findOperation(route.operation);
@@ -85,6 +84,7 @@ const ROOT_LINKS = {
     token: `${API_BASE}/auth/token`,
     users: `${API_BASE}/users`,
     products: `${API_BASE}/products`,
+    exports: `${API_BASE}/exports`,
     events: `${API_BASE}/events`,
     openapi: `${API_BASE}/openapi.json`,
     docs: DOCS_PATH,
@@ -122,22 +122,31 @@ export class RestCore {
   private readonly xml: XmlReader;
   private readonly explorer = new DocsExplorer();
   private readonly openapi = Buffer.from(JSON.stringify(buildOpenApi()));
+  private readonly clock = new ChangeClock();
 
   constructor(
     private readonly runtime: Runtime,
     private readonly options: RestOptions,
   ) {
     this.xml = new XmlReader(options.xmlMaxDepth);
+    options.events?.subscribe((e) => this.clock.onEvent(e));
     const noop = () => {};
     for (const route of ROUTES) this.router.on(route.method.toUpperCase() as 'GET', API_BASE + routerPath(route.path), noop, { kind: 'route', plan: plan(route) } satisfies Target);
     this.router.on('GET', `${API_BASE}/openapi.json`, noop, { kind: 'openapi' } satisfies Target);
     this.router.on('GET', API_BASE, noop, { kind: 'root' } satisfies Target);
     for (const [path, methods] of allowedMethods()) this.paths.on('GET', API_BASE + routerPath(path), noop, { allow: [...methods, 'OPTIONS'].join(', ') });
+    const extra = new Map<string, string[]>();
+    const handlers = [...scalarHandlers(runtime, this.clock), ...jobHandlers(runtime, options.bodyLimitBytes), ...profileHandlers(runtime, options.bodyLimitBytes)];
+    for (const handler of handlers) {
+      this.router.on(handler.method, handler.path, noop, { kind: 'handler', handler } satisfies Target);
+      extra.set(handler.path, [...(extra.get(handler.path) ?? []), ...(handler.method === 'GET' ? ['GET', 'HEAD'] : [handler.method])]);
+    }
+    for (const [path, methods] of extra) this.paths.on('GET', path, noop, { allow: [...methods, 'OPTIONS'].join(', ') });
   }
 
-  /** Whether a path is the REST face's (the API and its docs page). */
+  /** Whether a path is the REST face's (the API, its docs page, the source material's profile). */
   owns(pathname: string): boolean {
-    return pathname === '/api' || pathname.startsWith('/api/') || pathname === DOCS_PATH || pathname.startsWith(`${DOCS_PATH}/`);
+    return pathname === '/api' || pathname.startsWith('/api/') || pathname === DOCS_PATH || pathname.startsWith(`${DOCS_PATH}/`) || isProfilePath(pathname);
   }
 
   async handle(req: RestRequest, init: RestCallInit): Promise<HttpReply> {
@@ -162,6 +171,7 @@ export class RestCore {
     if (found) {
       const target = found.store as Target;
       if (target.kind === 'route') return this.route(target.plan, found.params as Record<string, string>, req, ctx);
+      if (target.kind === 'handler') return target.handler.handle(found.params as Record<string, string>, req, ctx);
       if (target.kind === 'openapi') {
         return { status: 200, headers: { 'Content-Type': 'application/json; charset=utf-8', 'Cache-Control': 'no-cache' }, body: this.openapi };
       }
@@ -173,7 +183,7 @@ export class RestCore {
       if (req.method === 'OPTIONS') return { status: 204, headers: { Allow: allow } };
       throw new HttpProblem(405, msg('rest.methodNotAllowed', { method: req.method, path: pathname, allow }), { Allow: allow });
     }
-    if (!decodable(pathname)) throw new DomainError('VALIDATION', msg('rest.malformedRequest'), { fields: [{ field: '(request)', message: msg('rest.malformedRequestField') }] });
+    if (!decodable(pathname)) throw unreadable('(request)', msg('rest.malformedRequestField'));
     throw new DomainError('NOT_FOUND', msg('rest.noResource', { path: pathname }));
   }
 
@@ -200,14 +210,14 @@ export class RestCore {
       return (await runtime.call(getter, ctx, params)) as Record<string, unknown>;
     };
     let input: Record<string, unknown> = params;
-    let fields: string[] | undefined;
+    let list: ListRequest | undefined;
     let result: unknown;
 
     if (route.input === 'query') {
-      const { fields: rawFields, ...query } = publicQuery(parseQuery(queryOf(req.url)) as Record<string, unknown>, route, p.schema);
-      if (route.page) fields = parseFields(rawFields, route.resource);
-      else if (rawFields !== undefined) query.fields = rawFields;
-      input = { ...(coerceText(p.schema, query) as Record<string, unknown>), ...params };
+      const query = parseQuery(queryOf(req.url)) as Record<string, unknown>;
+      // Collections take every list syntax (query.ts); other routes rename their public parameters and split lists.
+      if (route.page) list = listRequest(query, route.resource, p.schema);
+      input = { ...(coerceText(p.schema, list?.input ?? publicQuery(query, route, p.schema)) as Record<string, unknown>), ...params };
     } else {
       const token = route.resource === 'token';
       const payload = await readPayload(req.headers, (limit) => req.body(limit), this.options.bodyLimitBytes, !!route.patch, this.xml, p.schema, token);
@@ -232,13 +242,23 @@ export class RestCore {
         if (!versions.includes(now.version as number)) throw stale();
         input.expectedVersion = now.version;
       }
-      result = await runtime.call(p.op.name, ctx, input);
+      try {
+        result = await runtime.call(p.op.name, ctx, input);
+      } catch (err) {
+        throw list ? renamed(err, list.renames) : err;
+      }
     }
-    const reply = this.respond(req, p, neg, result, fields);
+    if (list?.paging.style === 'page') {
+      // 003, line ~244: asking for a page past the last one is a 404, not an empty page.
+      const { total, limit } = result as Page<unknown>;
+      const last = Math.max(1, Math.ceil(total / limit));
+      if (list.paging.page! > last) throw new DomainError('NOT_FOUND', msg('rest.pastLastPage', { page: list.paging.page!, last }));
+    }
+    const reply = this.respond(req, p, neg, result, list);
     return preference ? { ...reply, headers: { ...reply.headers, 'Preference-Applied': `handling=${preference}` } } : reply;
   }
 
-  private respond(req: RestRequest, p: Plan, neg: Negotiated, result: unknown, fields: string[] | undefined): HttpReply {
+  private respond(req: RestRequest, p: Plan, neg: Negotiated, result: unknown, list: ListRequest | undefined): HttpReply {
     const { route } = p;
     if (route.successStatus === 204) return { status: 204, headers: {} };
     const headers: Record<string, string> = { Vary: 'Accept' };
@@ -254,21 +274,31 @@ export class RestCore {
       // RFC 4918 §13: 207 when the items' outcomes differ; each item carries its own status.
       return this.send(view.failed ? 207 : route.successStatus, neg, roots.one, view.body, headers);
     }
+    const collection = collectionOf(route.resource);
     if (route.page) {
-      const view = pageView(route.resource, result as Page<unknown>, pathOf(req.url), new URLSearchParams(queryOf(req.url)), fields);
+      const view = pageView(route.resource, result as Page<unknown>, pathOf(req.url), new URLSearchParams(queryOf(req.url)), {
+        fields: list?.fields,
+        style: list?.paging.style,
+        count: list?.count,
+        maxPerPage: MAX_PER_PAGE,
+      });
       headers.Link = view.link;
-      return this.send(route.successStatus, neg, roots.many, view.body, headers);
+      const reply = this.send(route.successStatus, neg, roots.many, view.body, headers);
+      return collection ? validated(req.headers, reply, undefined, this.clock.last(collection)) : reply;
     }
     const body = withLinks(route.resource, result);
     if (route.versioned) {
       headers.ETag = etagFor(body.version as number, neg.format);
       headers['Cache-Control'] = 'private, no-cache';
-      if (route.method === 'get' && notModified(firstHeader(req.headers['if-none-match']), body.version as number)) return { status: 304, headers };
     }
     if (route.resource === 'token') headers['Cache-Control'] = 'no-store';
     const base = RESOURCE_PATHS[route.resource];
     if (route.successStatus === 201 && base) headers.Location = `${base}${body.id}`;
-    return this.send(route.successStatus, neg, roots.one, body, headers);
+    const reply = this.send(route.successStatus, neg, roots.one, body, headers);
+    if (route.method !== 'get' || !collection) return reply;
+    // Users say when they changed; orders never change after creation; products only the catalogue's clock knows.
+    const modified = route.resource === 'user' ? Date.parse(String(body.updatedAt)) : route.resource === 'order' ? Date.parse(String(body.createdAt)) : this.clock.last(collection);
+    return validated(req.headers, reply, headers.ETag, modified);
   }
 
   private send(status: number, neg: Negotiated, root: string, body: unknown, headers: Record<string, string>): HttpReply {
@@ -279,6 +309,7 @@ export class RestCore {
   /** RFC 9457 problem details, in XML when the client plainly asked for XML; never a stack or an internal message. */
   private problem(err: unknown, req: RestRequest, ctx: CallContext): HttpReply {
     const failure = err instanceof DomainError || err instanceof HttpProblem ? err : this.runtime.normalise(err, ctx);
+    if (isProfilePath(pathOf(req.url))) return profileError(failure, req.url, ctx.requestId, ctx.language);
     const problem = renderProblem(failure, req.url, ctx.requestId, ctx.language);
     const neg = negotiateForProblem(req.headers);
     const text = neg.format === 'xml' ? toXml('problem', problem.body, 'urn:ietf:rfc:7807') : JSON.stringify(problem.body);
@@ -308,11 +339,6 @@ function publicQuery(query: Record<string, unknown>, route: RestRoute, schema: J
     out[field] = list ? [value].flat().flatMap((v) => String(v).split(',')).filter((v) => v !== '') : value;
   }
   return out;
-}
-
-function queryOf(url: string): string {
-  const q = url.indexOf('?');
-  return q === -1 ? '' : url.slice(q + 1);
 }
 
 function firstHeader(value: string | string[] | undefined): string | undefined {

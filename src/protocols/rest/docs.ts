@@ -2,9 +2,10 @@ import { operationSchemas, type JsonSchema } from '../../contract/json-schema.js
 import { findOperation } from '../../contract/operations.js';
 import { ERROR_KINDS, type ErrorKind } from '../../domain/errors.js';
 import { LANGUAGES } from '../../domain/i18n/index.js';
+import { EXPORTABLE } from '../../domain/jobs/schemas.js';
 import { KIND_STATUS } from './spec.js';
-import { SELECTABLE } from './representation.js';
-import { API_BASE, pathParams, ROUTES, type RestRoute } from './spec.js';
+import { NOT_FOR_COUNT, scalarFields, SELECTABLE } from './representation.js';
+import { API_BASE, GETTERS, MAX_PER_PAGE, pathParams, ROUTES, type RestRoute } from './spec.js';
 
 /**
  * The OpenAPI 3.1 document, generated from the route table and the
@@ -23,7 +24,7 @@ const DATA_MEDIA = ['application/json', 'application/xml', 'text/xml'];
 
 /** Problem responses by status: the domain's kinds plus HTTP's own refusals. */
 const PROBLEM_RESPONSES: Record<number, { name: string; description: string; headers?: Record<string, unknown> }> = {
-  400: { name: 'BadRequest', description: 'Malformed body or invalid input; `errors` names each field' },
+  400: { name: 'BadRequest', description: 'The request cannot be read: malformed JSON or XML, a malformed JSON Patch document, an unparsable query expression' },
   401: {
     name: 'Unauthorized',
     description: 'No, or a bad, bearer token (or wrong credentials at /auth/token)',
@@ -36,6 +37,7 @@ const PROBLEM_RESPONSES: Record<number, { name: string; description: string; hea
   412: { name: 'PreconditionFailed', description: 'If-Match names a version that is no longer current' },
   413: { name: 'PayloadTooLarge', description: 'Body larger than the configured limit' },
   415: { name: 'UnsupportedMediaType', description: 'Content-Type not accepted for this method' },
+  422: { name: 'UnprocessableContent', description: 'Well-formed but invalid input; `errors` names each field' },
   429: {
     name: 'TooManyRequests',
     description: 'Rate limited',
@@ -88,6 +90,31 @@ function withoutProps(schema: JsonSchema, drop: string[]): JsonSchema {
   return out;
 }
 
+/**
+ * The other spellings of paging, order, selection and filtering every
+ * collection accepts (query.ts): the source material's page/perPage/sortBy
+ * and OData's $-options. One syntax per concern in a request.
+ */
+function alternativeQuerySyntax(props: Record<string, JsonSchema>, selectable: string): Record<string, unknown>[] {
+  const q = (name: string, description: string, schema: JsonSchema) => ({ name, in: 'query', required: false, description, schema });
+  const out = [
+    q('page', 'Page number from 1 (with perPage; instead of limit/offset). Past the last page → 404', { type: 'integer', minimum: 1 }),
+    q('perPage', `Items per page, 1–${MAX_PER_PAGE} (maxPerPage); default 10`, { type: 'integer', minimum: 1, maximum: MAX_PER_PAGE }),
+    q('$top', 'OData: items to return (as limit)', { type: 'integer', minimum: 1, maximum: MAX_PER_PAGE }),
+    q('$skip', 'OData: items to skip (as offset)', { type: 'integer', minimum: 0 }),
+    q('$select', `OData: fields to return (as fields), from ${selectable}`, { type: 'string' }),
+    q('$count', 'OData: true repeats the total as `count`', { type: 'boolean' }),
+  ];
+  if (props.sort) {
+    out.push(
+      q('sortBy', 'Order as field.asc / field.desc, comma-separated, e.g. name.desc,price.asc (as sort); unparsable → 400', { type: 'string' }),
+      q('$orderby', 'OData order, e.g. "name desc, id" (as sort); unparsable → 400', { type: 'string' }),
+    );
+  }
+  if (props.filter) out.push(q('$filter', 'OData filter expression (the same language as `filter`); unparsable → 400', { type: 'string', maxLength: 1000 }));
+  return out;
+}
+
 const content = (types: string[], schema: unknown) => Object.fromEntries(types.map((t) => [t, { schema }]));
 
 function operationObject(route: RestRoute, schemas: Record<string, JsonSchema>): Record<string, unknown> {
@@ -119,6 +146,7 @@ function operationObject(route: RestRoute, schemas: Record<string, JsonSchema>):
       description: `Comma-separated fields to return per item (links always kept), from: ${names}`,
       schema: { type: 'string', pattern: `^(${names.replace(/,/g, '|')})(,(${names.replace(/,/g, '|')}))*$` },
     });
+    parameters.push(...alternativeQuerySyntax(props, names));
   }
   if (props.expectedVersion) {
     parameters.push({
@@ -182,6 +210,7 @@ function operationObject(route: RestRoute, schemas: Record<string, JsonSchema>):
   }
   const statuses = new Set<number>([406, 500, ...op.errors.map((k: ErrorKind) => KIND_STATUS[k].status)]);
   if (route.input === 'body') [400, 413, 415].forEach((s) => statuses.add(s));
+  if (route.page) [400, 404].forEach((s) => statuses.add(s));
   if (route.patch) statuses.add(409);
   for (const s of [...statuses].sort()) responses[s] = reply(PROBLEM_RESPONSES[s]!.name);
 
@@ -206,6 +235,159 @@ function operationObject(route: RestRoute, schemas: Record<string, JsonSchema>):
     object.requestBody = { required: true, content: media };
   }
   return object;
+}
+
+const SCALAR_MEDIA = { ...content(DATA_MEDIA, {}), 'text/plain': { schema: { type: 'string' } } };
+
+/**
+ * Resources beside the operation list that read through it: a collection's
+ * `/count` (its list operation with the same filters) and one property of a
+ * resource (its get operation). Their operationIds say which they read.
+ */
+function countObject(route: RestRoute): Record<string, unknown> {
+  const list = operationObject(route, {});
+  const parameters = (list.parameters as { name: string; in: string }[]).filter((p) => p.in !== 'query' || !NOT_FOR_COUNT.includes(p.name));
+  return {
+    operationId: `${route.operation}Count`,
+    summary: `How many items ${route.path} holds, with the same filters (a scalar sub-resource)`,
+    tags: [route.path.split('/')[1]],
+    parameters,
+    responses: {
+      200: { description: 'The count: a JSON number, an XML <count> element or plain text', content: { ...SCALAR_MEDIA, 'application/json': { schema: { type: 'integer', minimum: 0 } } } },
+      ...Object.fromEntries([400, 401, 403, 404, 406, 422].map((s) => [s, reply(PROBLEM_RESPONSES[s]!.name)])),
+    },
+  };
+}
+
+function scalarObject(route: RestRoute): Record<string, unknown> {
+  const get = operationObject(route, {});
+  const params = (get.parameters as { in: string }[]).filter((p) => p.in === 'path');
+  return {
+    operationId: `${route.operation}Field`,
+    summary: `One property of ${route.path} (a scalar sub-resource), e.g. ${route.path}/name`,
+    tags: [route.path.split('/')[1]],
+    parameters: [...params, { name: 'field', in: 'path', required: true, schema: { type: 'string', enum: [...scalarFields(route.resource)] } }],
+    responses: {
+      200: { description: 'The value: a JSON scalar, an XML element named after the property, or plain text', content: SCALAR_MEDIA },
+      ...Object.fromEntries([401, 403, 404, 406].map((s) => [s, reply(PROBLEM_RESPONSES[s]!.name)])),
+    },
+  };
+}
+
+/** The paths `countObject` and `scalarObject` document, as [path template, object]. */
+export function scalarPaths(): [string, Record<string, unknown>][] {
+  const out: [string, Record<string, unknown>][] = [];
+  for (const route of ROUTES) {
+    if (route.method !== 'get') continue;
+    if (route.page) out.push([`${route.path}/count`, countObject(route)]);
+    else if (GETTERS[route.resource] === route.operation) out.push([`${route.path}/{field}`, scalarObject(route)]);
+  }
+  return out;
+}
+
+const JOB_SCHEMA = {
+  type: 'object',
+  description: 'An asynchronous job (an export) and how far it has got',
+  properties: {
+    id: { type: 'string', format: 'uuid' },
+    kind: { type: 'string', enum: ['export'] },
+    resource: { type: 'string', enum: [...EXPORTABLE] },
+    format: { type: 'string', enum: ['json', 'csv'] },
+    status: { type: 'string', enum: ['queued', 'running', 'succeeded', 'failed'] },
+    progress: {
+      type: 'object',
+      properties: { done: { type: 'integer' }, total: { type: ['integer', 'null'] }, percent: { type: 'integer', minimum: 0, maximum: 100 } },
+      required: ['done', 'total', 'percent'],
+    },
+    createdAt: { type: 'string' },
+    updatedAt: { type: 'string' },
+    links: ref('Links'),
+  },
+  required: ['id', 'kind', 'resource', 'format', 'status', 'progress', 'createdAt', 'updatedAt', 'links'],
+};
+
+const problems = (...statuses: number[]) => Object.fromEntries(statuses.map((s) => [s, reply(PROBLEM_RESPONSES[s]!.name)]));
+const jobIdParam = { name: 'id', in: 'path', required: true, schema: { type: 'string', format: 'uuid' } };
+
+/** The asynchronous operations (jobs.ts): 202 + Location → 200 with progress → 303 to the result. */
+export function jobPaths(): [string, Record<string, unknown>][] {
+  const retryAfter = { 'Retry-After': { schema: { type: 'integer' }, description: 'Seconds before polling again' } };
+  return [
+    [
+      '/exports',
+      {
+        post: {
+          operationId: 'submitExport',
+          summary: "Export a collection (with its list operation's filters) in the background",
+          tags: ['jobs'],
+          requestBody: {
+            required: true,
+            content: {
+              'application/json': {
+                schema: {
+                  type: 'object',
+                  properties: {
+                    resource: { type: 'string', enum: [...EXPORTABLE] },
+                    format: { type: 'string', enum: ['json', 'csv'], default: 'json' },
+                    query: { type: 'object', description: "The list operation's input without limit/offset, e.g. {\"role\": \"admin\", \"sort\": \"name\"}" },
+                  },
+                  required: ['resource'],
+                  additionalProperties: false,
+                },
+              },
+            },
+          },
+          responses: {
+            202: {
+              description: 'Accepted; poll the status resource named in Location',
+              headers: { Location: { schema: { type: 'string' }, description: 'The job status resource' }, ...retryAfter },
+              content: { 'application/json': { schema: ref('Job') } },
+            },
+            ...problems(400, 401, 413, 415, 422, 429),
+          },
+        },
+      },
+    ],
+    [
+      '/jobs/{id}',
+      {
+        get: {
+          operationId: 'getJob',
+          summary: "A job's status: 200 while queued or running, 303 to the result when done, problem details when it failed (only its owner sees it)",
+          tags: ['jobs'],
+          parameters: [jobIdParam],
+          responses: {
+            200: { description: 'Queued or running, with progress', headers: retryAfter, content: { 'application/json': { schema: ref('Job') } } },
+            303: { description: 'Done: Location names the result', headers: { Location: { schema: { type: 'string' } } }, content: { 'application/json': { schema: ref('Job') } } },
+            ...problems(401, 404),
+            default: { description: "The job failed: problem details with that failure's own status, plus jobId", content: { 'application/problem+json': { schema: ref('Problem') } } },
+          },
+        },
+        delete: {
+          operationId: 'cancelJob',
+          summary: 'Cancel a job (a running export stops at its next page) or forget a finished one',
+          tags: ['jobs'],
+          parameters: [jobIdParam],
+          responses: { 204: { description: 'Cancelled or forgotten' }, ...problems(401, 404) },
+        },
+      },
+    ],
+    [
+      '/jobs/{id}/result',
+      {
+        get: {
+          operationId: 'getJobResult',
+          summary: "A finished export: the items as a JSON array, or CSV with a header row (404 until it is done)",
+          tags: ['jobs'],
+          parameters: [jobIdParam],
+          responses: {
+            200: { description: 'The export', content: { 'application/json': { schema: { type: 'array', items: { type: 'object' } } }, 'text/csv': { schema: { type: 'string' } } } },
+            ...problems(401, 404),
+          },
+        },
+      },
+    ],
+  ];
 }
 
 export function buildOpenApi(): Record<string, unknown> {
@@ -253,6 +435,7 @@ export function buildOpenApi(): Record<string, unknown> {
       },
     },
     ApiRoot: { type: 'object', properties: { links: ref('Links') }, required: ['links'] },
+    Job: JOB_SCHEMA,
   };
   const paths: Record<string, Record<string, unknown>> = {
     '/': {
@@ -275,6 +458,8 @@ export function buildOpenApi(): Record<string, unknown> {
     },
   };
   for (const route of ROUTES) (paths[route.path] ??= {})[route.method] = operationObject(route, schemas);
+  for (const [path, get] of scalarPaths()) paths[path] = { get };
+  for (const [path, methods] of jobPaths()) paths[path] = methods;
   const responses = Object.fromEntries(
     Object.values(PROBLEM_RESPONSES).map((r) => [
       r.name,

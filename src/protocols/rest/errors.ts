@@ -16,6 +16,20 @@ export class HttpProblem extends Error {
   }
 }
 
+/**
+ * A request that cannot be read at all — malformed JSON or XML, a JSON Patch
+ * document that is not one (RFC 5789 §2.2), an unparsable query expression —
+ * as opposed to one that reads fine but is invalid. Still of kind VALIDATION,
+ * so every style and client sees one kind, but answered 400 instead of 422.
+ */
+export class MalformedRequest extends DomainError {
+  constructor(field: string, message: Text) {
+    super('VALIDATION', msg('validation.invalid', { details: (lang) => `${field}: ${render(message, lang)}` }), { fields: [{ field, message }] });
+  }
+}
+
+export const unreadable = (field: string, message: Text): MalformedRequest => new MalformedRequest(field, message);
+
 /** Bearer tokens that were presented and refused get `error="invalid_token"` (RFC 6750 §3.1). */
 const rejectedTokens = new WeakSet<DomainError>();
 export function markTokenRejected(err: DomainError): DomainError {
@@ -62,7 +76,7 @@ export function renderProblem(err: unknown, instance: string, requestId: string,
     };
   }
   const e = err as DomainError;
-  const { status } = KIND_STATUS[e.kind];
+  const { status } = e instanceof MalformedRequest ? { status: 400 } : KIND_STATUS[e.kind];
   const headers: Record<string, string> = {};
   if (e.kind === 'UNAUTHENTICATED') {
     // The header is ASCII (RFC 9110 §5.5), so its description stays English whatever the body's language.
@@ -72,7 +86,7 @@ export function renderProblem(err: unknown, instance: string, requestId: string,
   const { message, fields } = publicError(e, lang);
   const body: Problem = {
     type: problemType(e.kind),
-    title: render(msg(`kind.${e.kind}`), lang),
+    title: e instanceof MalformedRequest ? reason(400, lang) : render(msg(`kind.${e.kind}`), lang),
     status,
     detail: message,
     instance,

@@ -1,7 +1,7 @@
 import jsonpatch from 'fast-json-patch';
 import { DomainError, type FieldProblem } from '../../domain/errors.js';
 import { msg } from '../../domain/i18n/index.js';
-import { invalid } from './errors.js';
+import { invalid, unreadable } from './errors.js';
 
 /**
  * What a PUT body or merge patch (RFC 7396) asks to change, as operation
@@ -34,6 +34,17 @@ export function bodyChanges(
   return out;
 }
 
+/** fast-json-patch's names for operations that are not well-formed RFC 6902 operations. */
+const SHAPE_ERRORS = new Set([
+  'SEQUENCE_NOT_AN_ARRAY',
+  'OPERATION_NOT_AN_OBJECT',
+  'OPERATION_OP_INVALID',
+  'OPERATION_PATH_INVALID',
+  'OPERATION_FROM_REQUIRED',
+  'OPERATION_VALUE_REQUIRED',
+  'OPERATION_VALUE_CANNOT_CONTAIN_UNDEFINED',
+]);
+
 /**
  * Applies a JSON Patch (RFC 6902) to the current representation and returns
  * the fields it changed, or null when it changed nothing. The patch is
@@ -58,9 +69,11 @@ export function jsonPatchChanges(
           fields: [{ field: `(patch).${field}`, message: msg('rest.patchTestField') }],
         });
       }
-      throw invalid(`(patch).${field}`, msg('rest.patchOperation', { detail: err.message.split('\n')[0]! }));
+      const message = msg('rest.patchOperation', { detail: err.message.split('\n')[0]! });
+      // RFC 5789 §2.2: a patch document that is not properly formatted is 400; one that cannot be applied is 422.
+      throw SHAPE_ERRORS.has(err.name) ? unreadable(`(patch).${field}`, message) : invalid(`(patch).${field}`, message);
     }
-    throw invalid('(patch)', msg('rest.patchNotDocument'));
+    throw unreadable('(patch)', msg('rest.patchNotDocument'));
   }
   if (!result || typeof result !== 'object' || Array.isArray(result)) throw invalid('(patch)', msg('rest.patchResultObject'));
   const changes: Record<string, unknown> = {};

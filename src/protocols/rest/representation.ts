@@ -1,3 +1,4 @@
+import { z } from 'zod';
 import { productOut } from '../../domain/catalog/schemas.js';
 import type { DomainEvent } from '../../domain/events.js';
 import { orderOut, type Order } from '../../domain/orders/schemas.js';
@@ -47,6 +48,15 @@ export function restEvent(e: DomainEvent): Item {
 
 export const withLinks = (resource: Resource, value: unknown): Item => LINKERS[resource](value as Item);
 
+/** Properties of each resource that are scalars, for `GET …/{id}/{field}` (an order's `items` is not one). */
+export function scalarFields(resource: Resource): ReadonlySet<string> {
+  const shape = { user: userOut.shape, product: productOut.shape, order: orderOut.shape, token: {}, event: {}, bulk: {}, stats: {} }[resource] as Record<string, z.ZodType>;
+  return new Set(Object.entries(shape).filter(([, s]) => !(s instanceof z.ZodArray)).map(([k]) => k));
+}
+
+/** Paging, order and selection mean nothing to a `…/count`; only filters do. */
+export const NOT_FOR_COUNT = ['limit', 'offset', 'page', 'perPage', '$top', '$skip', 'sort', 'sortBy', '$orderby', 'fields', '$select', '$count'];
+
 /** Field names `fields=` may select, per resource: the domain's output fields. */
 export const SELECTABLE: Record<Resource, ReadonlySet<string>> = {
   user: new Set(Object.keys(userOut.shape)),
@@ -58,14 +68,14 @@ export const SELECTABLE: Record<Resource, ReadonlySet<string>> = {
   stats: new Set(),
 };
 
-/** `fields=id,name` → the names, checked; undefined when absent. */
-export function parseFields(raw: unknown, resource: Resource): string[] | undefined {
+/** `fields=id,name` (or `$select=`) → the names, checked; undefined when absent. */
+export function parseFields(raw: unknown, resource: Resource, param = 'fields'): string[] | undefined {
   if (raw === undefined) return undefined;
-  if (typeof raw !== 'string') throw invalid('fields', msg('rest.fieldsOnce'));
+  if (typeof raw !== 'string') throw invalid(param, msg('rest.fieldsOnce'));
   const names = raw.split(',').map((f) => f.trim());
   const allowed = SELECTABLE[resource];
   const unknown = names.filter((n) => !allowed.has(n));
-  if (unknown.length) throw invalid('fields', msg('rest.fieldsUnknown', { names: unknown.map((u) => `"${u}"`).join(', '), allowed: [...allowed].join(', ') }));
+  if (unknown.length) throw invalid(param, msg('rest.fieldsUnknown', { names: unknown.map((u) => `"${u}"`).join(', '), allowed: [...allowed].join(', ') }));
   return names;
 }
 
@@ -78,24 +88,53 @@ function select(item: Item, fields: string[] | undefined): Item {
   return out;
 }
 
+/** Which paging parameters a request used (query.ts): ours, the source material's, or OData's. */
+export type PagingStyle = 'offset' | 'page' | 'odata';
+
+/** The source material's pagination block (003, lines ~178–196), beside our own `page`. */
+export interface Pagination {
+  totalRecords: number;
+  totalPages: number;
+  currentPage: number;
+  perPage: number;
+  maxPerPage: number;
+}
+
 export interface PageView {
-  body: { data: Item[]; page: { limit: number; offset: number; total: number }; links: Links };
+  body: { data: Item[]; page: { limit: number; offset: number; total: number }; pagination: Pagination; count?: number; links: Links };
   /** RFC 8288 `Link` header value. */
   link: string;
 }
 
+export interface PageOptions {
+  fields?: string[] | undefined;
+  /** Which paging parameters the links use: the ones the client used. */
+  style?: PagingStyle;
+  /** `$count=true`. */
+  count?: boolean;
+  maxPerPage: number;
+}
+
+/** The paging parameters of a link to the page at `offset`, in the client's own syntax. */
+function pagingParams(style: PagingStyle, limit: number, offset: number): [string, string][] {
+  if (style === 'page') return [['page', String(Math.floor(offset / limit) + 1)], ['perPage', String(limit)]];
+  if (style === 'odata') return [['$top', String(limit)], ['$skip', String(offset)]];
+  return [['limit', String(limit)], ['offset', String(offset)]];
+}
+
 /**
- * A page as `{data, page, links}` plus the same navigation in a `Link`
- * header. Links keep every other query parameter (filters, sort, fields).
+ * A page as `{data, page, pagination, links}` plus the same navigation in a
+ * `Link` header. Links keep every other query parameter (filters, sort,
+ * fields) and speak the paging syntax the request used.
  */
-export function pageView(resource: Resource, page: Page<unknown>, path: string, query: URLSearchParams, fields?: string[]): PageView {
+export function pageView(resource: Resource, page: Page<unknown>, path: string, query: URLSearchParams, options: PageOptions): PageView {
   const { limit, offset, total } = page;
+  const style = options.style ?? 'offset';
   const at = (o: number) => {
     const q = new URLSearchParams(query);
-    q.set('limit', String(limit));
-    q.set('offset', String(o));
-    // Commas are legal in a query (RFC 3986 sub-delims); keeping them makes sort/fields readable.
-    return `${path}?${q.toString().replace(/%2C/gi, ',')}`;
+    for (const [k, v] of pagingParams(style, limit, o)) q.set(k, v);
+    // Commas and dollars are legal in a query (RFC 3986 sub-delims); keeping them makes sort, fields and $top readable.
+    return `${path}?${q.toString().replace(/%2C/gi, ',').replace(/%24/g, '$')}`;
   };
   const lastOffset = total === 0 ? 0 : Math.floor((total - 1) / limit) * limit;
   const links: Links = { self: at(offset), first: at(0), last: at(lastOffset) };
@@ -104,8 +143,17 @@ export function pageView(resource: Resource, page: Page<unknown>, path: string, 
   const link = Object.entries(links)
     .map(([rel, href]) => `<${href}>; rel="${rel}"`)
     .join(', ');
-  const data = page.items.map((i) => select(withLinks(resource, i), fields));
-  return { body: { data, page: { limit, offset, total }, links }, link };
+  const data = page.items.map((i) => select(withLinks(resource, i), options.fields));
+  const pagination: Pagination = {
+    totalRecords: total,
+    totalPages: Math.ceil(total / limit),
+    currentPage: Math.floor(offset / limit) + 1,
+    perPage: limit,
+    maxPerPage: options.maxPerPage,
+  };
+  const body: PageView['body'] = { data, page: { limit, offset, total }, pagination, links };
+  if (options.count) body.count = total;
+  return { body, link };
 }
 
 export interface FeedView {

@@ -92,6 +92,9 @@ export const ROUTES: readonly RestRoute[] = [
   { method: 'get', path: '/stats/orders', operation: 'getOrderStats', successStatus: 200, input: 'query', resource: 'stats' },
 ];
 
+/** The most items a page may have (the list operations' `limit` maximum), announced as `maxPerPage`. */
+export const MAX_PER_PAGE = 100;
+
 /** Names of the `{placeholders}` in a path template, in order. */
 export function pathParams(path: string): string[] {
   return [...path.matchAll(/\{(\w+)\}/g)].map((m) => m[1]!);
@@ -151,14 +154,19 @@ export const GETTERS: Record<Resource, OperationName | null> = {
 };
 
 /**
- * DomainError kinds → HTTP. VALIDATION is 400 everywhere (malformed JSON,
- * bad paging and field errors alike), so a client has one status to branch
- * on and reads `errors[]` for the details; DESIGN allows 400 or 422.
+ * DomainError kinds → HTTP. VALIDATION — input that is well-formed but
+ * invalid (field errors, unknown fields, paging out of range) — is 422
+ * Unprocessable Content (RFC 9110 §15.5.21), with `errors[]` naming each
+ * field, as the source material asks (003, 422 with field errors). A request
+ * that cannot even be read (malformed JSON or XML, a malformed JSON Patch
+ * document, an unparsable `$filter`) is 400 Bad Request instead: the REST
+ * core raises those as `MalformedRequest` (errors.ts), still of kind
+ * VALIDATION so every other style and client sees one kind.
  */
 export const KIND_STATUS: Record<ErrorKind, { status: number; title: string }> = {
   NOT_FOUND: { status: 404, title: 'Not Found' },
   CONFLICT: { status: 409, title: 'Conflict' },
-  VALIDATION: { status: 400, title: 'Invalid request' },
+  VALIDATION: { status: 422, title: 'Unprocessable Content' },
   UNAUTHENTICATED: { status: 401, title: 'Unauthorized' },
   FORBIDDEN: { status: 403, title: 'Forbidden' },
   PRECONDITION_FAILED: { status: 412, title: 'Precondition Failed' },

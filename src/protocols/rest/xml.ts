@@ -1,9 +1,9 @@
 import { XMLBuilder, XMLParser, XMLValidator } from 'fast-xml-parser';
 import type { JsonSchema } from '../../contract/json-schema.js';
-import { DomainError } from '../../domain/errors.js';
 import { msg, type Text } from '../../domain/i18n/index.js';
 import { coerceText } from '../shared/coerce.js';
 import { decodeEntities, EntityError } from '../shared/xml-text.js';
+import { unreadable } from './errors.js';
 
 /**
  * XML in and out for the REST facade. Arrays are written as repeated `<i>`
@@ -92,4 +92,5 @@ function unwrapArrays(schema: JsonSchema | undefined, value: unknown): unknown {
   return value;
 }
 
-const bad = (message: Text) => new DomainError('VALIDATION', message, { fields: [{ field: '(body)', message }] });
+/** Whatever keeps the document from being read is a 400, not a 422 (see MalformedRequest). */
+const bad = (message: Text) => unreadable('(body)', message);

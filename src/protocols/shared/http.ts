@@ -99,6 +99,12 @@ export function writeReply(res: ServerResponse, reply: HttpReply): void {
   res.end(reply.body ?? undefined);
 }
 
+/** "/users?x=1" → "x=1" ('' without a query). */
+export function queryOf(url: string): string {
+  const q = url.indexOf('?');
+  return q === -1 ? '' : url.slice(q + 1);
+}
+
 /** "/users?x=1" → "/users". */
 export function pathOf(url: string | undefined): string {
   const u = url ?? '/';

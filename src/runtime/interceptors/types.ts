@@ -1,9 +1,10 @@
+import type { JobProcedure } from '../../contract/jobs.js';
 import type { Loader } from '../../contract/loaders.js';
 import type { Operation } from '../../contract/operation.js';
 import type { CallContext } from '../context.js';
 
-/** What the runtime can call: an operation of the contract, or a batch loader behind nested fields. */
-export type Procedure = Operation | Loader<any, any>;
+/** What the runtime can call: an operation of the contract, a batch loader behind nested fields, or a job procedure. */
+export type Procedure = Operation | Loader<any, any> | JobProcedure<any>;
 
 export interface Invocation {
   readonly procedure: Procedure;

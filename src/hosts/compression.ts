@@ -1,0 +1,30 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import compression from 'compression';
+import type { FrontDoorHook } from './http.js';
+
+type Middleware = (req: IncomingMessage, res: ServerResponse, next: (err?: unknown) => void) => void;
+
+/**
+ * gzip/br response compression for every style at once (source 002, line
+ * 962: "compress with gzip"), one of the front door's hooks. The
+ * `compression` middleware (it only needs node:http's request and response)
+ * negotiates the coding from Accept-Encoding (RFC 9110 §12.5.3), adds
+ * `Vary: Accept-Encoding` and leaves alone HEAD, 304s, bodies below the
+ * threshold and responses marked `Cache-Control: no-transform`
+ * (RFC 9111 §5.2.2.6). Event streams are never compressed: SSE on
+ * /api/v1/events and graphql-sse must reach the client event by event, and
+ * a compressor buffers until it has a block. WebSocket upgrades never come
+ * through here (they are the server's `upgrade` event, not a request).
+ */
+export function compressionHook(thresholdBytes: number): FrontDoorHook {
+  const middleware = compression({
+    threshold: thresholdBytes,
+    filter: (req, res) => !isEventStream(res) && compression.filter(req, res),
+  }) as unknown as Middleware;
+  return (req, res, next) =>
+    new Promise<void>((resolve, reject) => {
+      middleware(req, res, (err) => (err ? reject(err) : next().then(resolve, reject)));
+    });
+}
+
+const isEventStream = (res: ServerResponse): boolean => /^\s*text\/event-stream\b/i.test(String(res.getHeader('Content-Type') ?? ''));
