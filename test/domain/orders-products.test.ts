@@ -129,7 +129,9 @@ describe('AuthService', () => {
     const [h, p, sig] = t.split('.');
     const forgedPayload = Buffer.from(JSON.stringify({ sub: 'admin', role: 'admin', uid: null, iss: 'polyface', exp: 9999999999 })).toString('base64url');
     expect(await kindOf(d.auth.authenticate(`${h}.${forgedPayload}.${sig}`))).toBe('UNAUTHENTICATED');
-    expect(await kindOf(d.auth.authenticate(`${h}.${p}.${sig!.slice(0, -2)}xx`))).toBe('UNAUTHENTICATED');
+    // Change the signature's first character: its bits all count (the last one's low bits are base64url padding).
+    const tampered = `${sig![0] === 'A' ? 'B' : 'A'}${sig!.slice(1)}`;
+    expect(await kindOf(d.auth.authenticate(`${h}.${p}.${tampered}`))).toBe('UNAUTHENTICATED');
     expect(await kindOf(d.auth.authenticate('not-a-jwt'))).toBe('UNAUTHENTICATED');
     const { JwtCodec } = await import('../../src/infra/tokens.js');
     const expired = await new JwtCodec('unit-test-secret-unit-test-secret', -10).sign({ subject: 'admin', role: 'admin', userId: null });
