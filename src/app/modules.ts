@@ -238,6 +238,18 @@ export const hostModule = new ContainerModule(({ bind, isBound }) => {
       return [...styles, ...others, gatewayFace(c.get(TYPES.Config).metrics.port === undefined)];
     })
     .inSingletonScope();
+  bind(TYPES.PublicUrl)
+    .toDynamicValue((c) => {
+      const config = c.get(TYPES.Config);
+      if (config.publicUrl) return () => config.publicUrl!;
+      // Resolved on first use: the host is built after the bindings that print this URL.
+      let host: HttpHost | undefined;
+      return () => {
+        host ??= c.get(TYPES.HttpHost);
+        return host.server.listening ? urlOf(host.server, config.host) : `http://${config.host}:${config.port}`;
+      };
+    })
+    .inSingletonScope();
   bind(TYPES.HttpHost)
     .toDynamicValue((c) => {
       const config = c.get(TYPES.Config);
@@ -251,13 +263,12 @@ export const hostModule = new ContainerModule(({ bind, isBound }) => {
       if (cors) hooks.push(cors);
       // Innermost: CORS preflights are answered before it, and what it wraps is only the bindings' bodies.
       hooks.push(compressionHook(config.compressionThresholdBytes));
-      let host: HttpHost | undefined;
       const landing = new LandingHttp(
         () => c.get(TYPES.Faces),
-        () => (host?.server.listening ? urlOf(host.server, config.host) : `http://${config.host}:${config.port}`),
+        c.get(TYPES.PublicUrl),
       );
       const pages = [landing, ...(config.metrics.port === undefined ? [new MetricsHttp(metrics.registry, c.get(TYPES.Runtime))] : [])];
-      host = new HttpHost({
+      const host = new HttpHost({
         log: c.get(TYPES.Logger),
         server,
         hooks,

@@ -60,7 +60,7 @@ export const STYLE_MODULES: ContainerModule[] = [
         maxSubscriptionsPerConnection: config.events.maxPerConnection,
       }),
   ),
-  style((runtime, config) => new SoapHttp(runtime, { maxDepth: config.soap.maxDepth, bodyLimitBytes: config.bodyLimitBytes })),
+  style((runtime, config, c) => new SoapHttp(runtime, { ...config.soap, bodyLimitBytes: config.bodyLimitBytes, publicUrl: c.get(TYPES.PublicUrl) })),
   style((runtime, config) => new EventsHttp(runtime, { heartbeatMs: config.events.heartbeatSeconds * 1000, slowPeerMs: config.ws.slowPeerMs })),
   style((runtime, config, c) => new RestHttp(runtime, { bodyLimitBytes: config.bodyLimitBytes, xmlMaxDepth: config.rest.xmlMaxDepth, events: c.get(TYPES.EventBus) })),
   // The two chats share a per-account connection count; the plain one's hub is where a Redis one would be bound.

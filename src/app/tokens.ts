@@ -91,6 +91,8 @@ export const TYPES = {
   /** Multi-bound: every style mounted on the HTTP front door, one registration each (styles.ts). */
   HttpBinding: t<HttpBinding>('HttpBinding'),
   HttpHost: t<HttpHost>('HttpHost'),
+  /** The gateway's public base URL: config PUBLIC_URL, else the front door's listening URL (never a request's Host). */
+  PublicUrl: t<() => string>('PublicUrl'),
   /** The gRPC style (not an HttpBinding: it is served by the HTTP/2 host, on GRPC_PORT and as h2c on PORT). */
   GrpcServices: t<GrpcServices>('GrpcServices'),
   GrpcHost: t<GrpcHost>('GrpcHost'),

@@ -9,17 +9,6 @@ const CONTRACTS = '/contracts/';
 
 const { version, description } = createRequire(import.meta.url)('../../package.json') as { version: string; description: string };
 
-/** What may appear as the authority of links built from a request's Host header. */
-const SAFE_HOST = /^(?:[A-Za-z0-9.-]+|\[[0-9A-Fa-f:.]+\])(?::\d{1,5})?$/;
-
-/** The base URL a client reached us at (its Host header, when it looks like one), else the listening URL. */
-export function baseUrlOf(req: IncomingMessage, fallback: string): string {
-  const host = req.headers.host;
-  if (!host || !SAFE_HOST.test(host)) return fallback;
-  const proto = req.headers['x-forwarded-proto'] === 'https' ? 'https' : 'http';
-  return `${proto}://${host}`;
-}
-
 /** A link's URL for people and programs: WebSocket links get the ws(s) scheme. */
 export function linkUrl(link: FaceLink, baseUrl: string): string {
   const url = resolveHref(link.href, baseUrl);
@@ -114,8 +103,12 @@ export class LandingHttp implements HttpBinding {
 
   constructor(
     private readonly faces: () => readonly Face[],
-    /** The listening URL, for requests without a usable Host header. */
-    private readonly fallbackUrl: () => string,
+    /**
+     * The gateway's public base URL (config PUBLIC_URL, else the listening URL). Never the request's Host
+     * header: links built from it would let anyone who can forge one (a cache poisoner, a DNS rebinder) point
+     * readers of this page elsewhere (issue 10, finding 10).
+     */
+    private readonly baseUrl: () => string,
   ) {}
 
   handle(req: IncomingMessage, res: ServerResponse): void {
@@ -125,10 +118,10 @@ export class LandingHttp implements HttpBinding {
       return sendJson(res, 405, { type: 'about:blank', title: 'Method Not Allowed', status: 405, detail: `${method} is not allowed here; allowed: GET, HEAD` }, 'application/problem+json');
     }
     const path = pathOf(req.url);
-    if (path.startsWith(CONTRACTS)) return this.contract(res, method, path.slice(CONTRACTS.length), baseUrlOf(req, this.fallbackUrl()));
+    if (path.startsWith(CONTRACTS)) return this.contract(res, method, path.slice(CONTRACTS.length), this.baseUrl());
     if (path === '/favicon.ico') return send(res, method, { 'Content-Type': 'image/x-icon', 'Cache-Control': 'public, max-age=86400' }, FAVICON_ICO);
     if (path === '/favicon.svg') return send(res, method, { 'Content-Type': 'image/svg+xml', 'Cache-Control': 'public, max-age=86400' }, FAVICON_SVG);
-    const base = baseUrlOf(req, this.fallbackUrl());
+    const base = this.baseUrl();
     // JSON first: a client that accepts anything (curl's */*) gets the index; a browser prefers text/html.
     const type = accepts(req).type(['application/json', 'text/html']);
     if (type === 'text/html') return send(res, method, { ...HTML_HEADERS, Vary: 'Accept' }, page(this.faces(), base));

@@ -53,7 +53,14 @@ export interface Config {
   rateLimits: { callsPerMinute: number; writesPerMinute: number };
   graphql: { maxDepth: number; maxComplexity: number; maxQueryLength: number; introspection: boolean; documentCacheSize: number };
   jsonrpc: { maxBatch: number };
-  soap: { maxDepth: number };
+  /** SOAP envelopes: deepest nesting, most elements and most attributes (namespace declarations included), checked while reading. */
+  soap: { maxDepth: number; maxElements: number; maxAttributes: number };
+  /**
+   * The absolute URL clients reach the gateway at (scheme://host[:port][/path], no trailing slash), for the
+   * addresses the gateway prints (the WSDL's soap:address, the landing page's links). Unset: the listening URL.
+   * Never taken from a request's Host header, which any client can forge.
+   */
+  publicUrl: string | undefined;
   /** REST: deepest element nesting accepted in an XML request body. */
   rest: { xmlMaxDepth: number };
   /** Both chats (/ws/chat and Socket.IO): per-connection and per-user limits on top of the WebSocket ones. */
@@ -213,6 +220,9 @@ const ENV = z.object({
   GRAPHQL_DOCUMENT_CACHE: int(500),
   JSONRPC_MAX_BATCH: int(50),
   SOAP_MAX_DEPTH: int(32),
+  SOAP_MAX_ELEMENTS: int(10_000),
+  SOAP_MAX_ATTRIBUTES: int(2_000),
+  PUBLIC_URL: text(),
   REST_XML_MAX_DEPTH: int(16),
   CHAT_MAX_MESSAGE_BYTES: int(16_384),
   CHAT_MAX_MESSAGES_PER_SECOND: int(10),
@@ -256,6 +266,17 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (e.OTEL_EXPORTER_OTLP_ENDPOINT && !/^https?:\/\/[^/]/i.test(e.OTEL_EXPORTER_OTLP_ENDPOINT)) {
     throw new StartupError('OTEL_EXPORTER_OTLP_ENDPOINT', `OTEL_EXPORTER_OTLP_ENDPOINT must be an http(s) URL such as http://localhost:4318, got "${e.OTEL_EXPORTER_OTLP_ENDPOINT}"`);
   }
+  if (e.PUBLIC_URL !== undefined) {
+    let url: URL | undefined;
+    try {
+      url = new URL(e.PUBLIC_URL);
+    } catch {
+      url = undefined;
+    }
+    if (!url || !/^https?:$/.test(url.protocol) || url.search || url.hash || url.username || url.password) {
+      throw new StartupError('PUBLIC_URL', `PUBLIC_URL must be an http(s) URL without query or credentials, such as https://api.example.com, got "${e.PUBLIC_URL}"`);
+    }
+  }
   return {
     host: e.HOST!,
     port: e.PORT ?? 3000,
@@ -298,7 +319,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       documentCacheSize: e.GRAPHQL_DOCUMENT_CACHE,
     },
     jsonrpc: { maxBatch: e.JSONRPC_MAX_BATCH },
-    soap: { maxDepth: e.SOAP_MAX_DEPTH },
+    soap: { maxDepth: e.SOAP_MAX_DEPTH, maxElements: Math.max(1, e.SOAP_MAX_ELEMENTS), maxAttributes: e.SOAP_MAX_ATTRIBUTES },
+    publicUrl: e.PUBLIC_URL?.replace(/\/+$/, ''),
     rest: { xmlMaxDepth: e.REST_XML_MAX_DEPTH },
     chat: {
       maxMessageBytes: Math.max(256, e.CHAT_MAX_MESSAGE_BYTES),

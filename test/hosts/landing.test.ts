@@ -65,30 +65,31 @@ describe('GET /', () => {
     }
   });
 
-  it('gives a JSON index of every face with absolute URLs for Accept: application/json, built from the Host the client used', async () => {
+  it('gives a JSON index of every face with absolute URLs for Accept: application/json, built from the listening URL and never from the Host header', async () => {
     const res = await getJson(`${s.url}/`, { Accept: 'application/json', Host: 'gateway.example:8080' });
     expect(res.type).toBe('application/json; charset=utf-8');
     const index = res.body;
     expect(index.name).toBe('polyface');
+    expect(JSON.stringify(index)).not.toContain('gateway.example');
     expect(index.faces.map((f) => f.name).sort()).toEqual(['chat', 'compare', 'events', 'gateway', 'graphql', 'grpc', 'jsonrpc', 'rest', 'soap', 'socketio']);
     const href = (face: string, rel: string) => index.faces.find((f) => f.name === face)!.links.find((l) => l.rel === rel)!.href;
-    expect(href('rest', 'docs')).toBe('http://gateway.example:8080/docs');
-    expect(href('rest', 'contract')).toBe('http://gateway.example:8080/api/v1/openapi.json');
-    expect(href('graphql', 'explorer')).toBe('http://gateway.example:8080/graphql');
-    expect(href('soap', 'contract')).toBe('http://gateway.example:8080/soap?wsdl');
-    expect(href('jsonrpc', 'websocket')).toBe('ws://gateway.example:8080/rpc');
-    expect(href('jsonrpc', 'contract')).toBe('http://gateway.example:8080/rpc/openrpc.json');
+    expect(href('rest', 'docs')).toBe(`${s.url}/docs`);
+    expect(href('rest', 'contract')).toBe(`${s.url}/api/v1/openapi.json`);
+    expect(href('graphql', 'explorer')).toBe(`${s.url}/graphql`);
+    expect(href('soap', 'contract')).toBe(`${s.url}/soap?wsdl`);
+    expect(href('jsonrpc', 'websocket')).toBe(`${s.url.replace(/^http/, 'ws')}/rpc`);
+    expect(href('jsonrpc', 'contract')).toBe(`${s.url}/rpc/openrpc.json`);
     // gRPC is on its own (bound) port; its .proto files are readable over HTTP.
     expect(href('grpc', 'endpoint')).toBe(`grpc://${s.app.grpcAddress}`);
     expect(index.faces.find((f) => f.name === 'grpc')!.links.filter((l) => l.rel === 'contract').map((l) => l.href)).toEqual([
-      'http://gateway.example:8080/contracts/user.proto',
-      'http://gateway.example:8080/contracts/polyface/v1/polyface.proto',
+      `${s.url}/contracts/user.proto`,
+      `${s.url}/contracts/polyface/v1/polyface.proto`,
     ]);
-    expect(href('socketio', 'page')).toBe('http://gateway.example:8080/chat');
-    expect(href('chat', 'websocket')).toBe('ws://gateway.example:8080/ws/chat');
+    expect(href('socketio', 'page')).toBe(`${s.url}/chat`);
+    expect(href('chat', 'websocket')).toBe(`${s.url.replace(/^http/, 'ws')}/ws/chat`);
   });
 
-  it('answers clients that accept anything (curl) with the JSON index, and a hostile Host header with the listening URL', async () => {
+  it('answers clients that accept anything (curl) with the JSON index, whatever the Host header says', async () => {
     const res = await getJson(`${s.url}/`, { Accept: '*/*', Host: 'evil"><script>' });
     expect(res.type).toBe('application/json; charset=utf-8');
     expect(res.body.faces.find((f) => f.name === 'rest')!.links[0]!.href).toBe(`${s.url}/api/v1`);
@@ -130,10 +131,12 @@ describe('GET /', () => {
 describe('faces from the registry', () => {
   it('a binding that declares no face is still listed, by its paths, so a new style appears without editing the page', async () => {
     const chat = derivedFace({ name: 'chat', paths: ['/chat', '/ws/chat'] });
-    const landing = new LandingHttp(() => [chat], () => 'http://127.0.0.1:1');
+    let base = '';
+    const landing = new LandingHttp(() => [chat], () => base);
     const server: Server = createServer((req, res) => void landing.handle(req, res));
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
     const { port } = server.address() as { port: number };
+    base = `http://127.0.0.1:${port}`;
     const index = (await (await fetch(`http://127.0.0.1:${port}/`, { headers: { Accept: 'application/json' } })).json()) as Index;
     expect(index.faces).toEqual([
       {

@@ -1,5 +1,6 @@
 import { request } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { testConfig } from '../../src/infra/config.js';
 import { startServer, type TestServer } from '../support/server.js';
 import { envelope, faultOf, post, SOAP11, TNS } from './helpers.js';
 
@@ -74,7 +75,7 @@ describe('hostile XML', () => {
   });
 
   it('the depth limit is configurable', async () => {
-    const shallow = await startServer({ soap: { maxDepth: 6 } });
+    const shallow = await startServer({ soap: { ...testConfig().soap, maxDepth: 6 } });
     try {
       const t = await shallow.token();
       expect(faultOf(await post(shallow.url, nested(6), { token: t })).fields).toEqual(['id']);

@@ -52,14 +52,25 @@ describe('WSDL', () => {
     for (const port of ports) expect(port.address.location).toBe(`${s.url}/soap`);
   });
 
-  it('the address follows the Host header, and a Host that is not a host name falls back to a fixed one', async () => {
-    const a = await getWithHost(s.url, 'soap.example.test:8443');
-    expect(a.status).toBe(200);
-    expect(a.body).toContain('location="http://soap.example.test:8443/soap"');
-    const b = await getWithHost(s.url, 'evil"><x');
-    expect(b.status).toBe(200);
-    expect(b.body).toContain('location="http://localhost/soap"');
-    expect(b.body).not.toContain('evil');
+  it('the address is the listening URL, never the Host header (issue 10, finding 10: a forged Host must not steer clients)', async () => {
+    for (const host of ['soap.example.test:8443', 'evil"><x']) {
+      const r = await getWithHost(s.url, host);
+      expect(r.status).toBe(200);
+      expect(r.body).toContain(`location="${s.url}/soap"`);
+      expect(r.body).not.toContain('soap.example.test');
+      expect(r.body).not.toContain('evil');
+    }
+  });
+
+  it('PUBLIC_URL sets the address (with a path prefix, for a gateway behind a proxy)', async () => {
+    const behind = await startServer({ publicUrl: 'https://api.example.com/gw' });
+    try {
+      const r = await getWithHost(behind.url, 'attacker.example');
+      expect(r.body).toContain('location="https://api.example.com/gw/soap"');
+      expect(r.body).not.toContain('attacker');
+    } finally {
+      await behind.close();
+    }
   });
 
   it('port type and both bindings list exactly the operations of OPERATIONS, in order', () => {

@@ -215,6 +215,10 @@ export const EN = {
   'soap.noBody': 'The envelope has no Body',
   'soap.bodyParts': 'The Body must hold exactly one operation element, found {count}',
   'soap.versionMismatch': 'Unsupported envelope namespace "{ns}"; use SOAP 1.1 or SOAP 1.2',
+  'soap.envelopeShape': 'The Envelope must hold an optional Header and then exactly one Body, nothing else; found {found}',
+  'soap.strayText': 'Text is not allowed directly inside the {element}',
+  'soap.tooManyElements': 'The envelope has more than {max} elements (the limit)',
+  'soap.tooManyAttributes': 'The envelope has more than {max} attributes (the limit)',
 } as const;
 
 export type MessageKey = keyof typeof EN;

@@ -204,4 +204,8 @@ export const RU: Record<MessageKey, string> = {
   'soap.noBody': 'В конверте нет Body',
   'soap.bodyParts': 'В Body должен быть ровно один элемент операции, найдено {count}',
   'soap.versionMismatch': 'Неподдерживаемое пространство имён конверта «{ns}»; используйте SOAP 1.1 или SOAP 1.2',
+  'soap.envelopeShape': 'В Envelope допустимы только необязательный Header и затем ровно один Body; найдено: {found}',
+  'soap.strayText': 'Текст непосредственно внутри {element} не допускается',
+  'soap.tooManyElements': 'В конверте больше {max} элементов (предел)',
+  'soap.tooManyAttributes': 'В конверте больше {max} атрибутов (предел)',
 };

@@ -53,7 +53,7 @@ export function headerCredentials(headers: readonly XmlElement[]): Credentials |
     } else if (mandatory(block)) {
       const fault = SoapFault.client('VALIDATION', msg('soap.mustUnderstand', { header: `{${block.ns}}${block.local}` }));
       const notUnderstood = `<soap:NotUnderstood qname="h:${block.local}" xmlns:h="${escapeAttr(block.ns)}"/>`;
-      throw new SoapFault('MustUnderstand', fault.error, notUnderstood);
+      throw new SoapFault('MustUnderstand', fault.error, { '1.2': notUnderstood });
     }
   }
   return found;

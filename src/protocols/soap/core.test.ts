@@ -15,7 +15,7 @@ let admin: string;
 
 beforeAll(async () => {
   f = await runtimeFixture();
-  core = new SoapCore(f.runtime, buildContract(), 32);
+  core = new SoapCore(f.runtime, buildContract(), { maxDepth: 32, maxElements: 10_000, maxAttributes: 2_000 });
   admin = await f.token();
 });
 afterAll(() => f.close());

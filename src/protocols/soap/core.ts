@@ -1,5 +1,5 @@
 import { msg, type Language } from '../../domain/i18n/index.js';
-import { createContext, type ContextInit } from '../../runtime/context.js';
+import { createContext, type CallContext, type ContextInit } from '../../runtime/context.js';
 import { fromAuthorization } from '../../runtime/credentials.js';
 import type { Runtime } from '../../runtime/invoker.js';
 import { negotiateLanguage } from '../../runtime/language.js';
@@ -8,7 +8,7 @@ import { parseContentType } from '../shared/http.js';
 import { EntityError } from '../shared/xml-text.js';
 import { headerCredentials } from './auth.js';
 import type { SoapContract, SoapOperation } from './contract.js';
-import { EnvelopeReader, malformed, plainValue, type XmlElement } from './envelope.js';
+import { EnvelopeReader, malformed, plainValue, type ReaderLimits, type XmlElement } from './envelope.js';
 import { renderFault, SoapFault } from './errors.js';
 import type { XmlType } from './model.js';
 import { compileWriter, type Writer } from './serialize.js';
@@ -42,13 +42,17 @@ const MEDIA_TYPES = new Set(['text/xml', 'application/soap+xml', 'application/xm
 interface Compiled {
   readonly op: SoapOperation;
   readonly write: Writer;
+  /** The reply around the result, per version and namespace, built once: `${before}${write(value)}${after}`. */
+  readonly frames: Map<string, readonly [before: string, after: string]>;
 }
+
+const MEDIA_VERSION: Record<string, SoapVersion | undefined> = { 'text/xml': '1.1', 'application/soap+xml': '1.2' };
 
 /**
  * The framework-free SOAP core: a request record in, a reply record out.
- * Everything derived from the contract (dispatch tables, reply writers) is
- * built here once; a request costs one parse, one runtime call and one
- * templated reply.
+ * Everything derived from the contract (dispatch tables, reply writers and
+ * the envelopes around them) is built here once; a request costs one parse,
+ * one runtime call and one templated reply.
  */
 export class SoapCore {
   private readonly reader: EnvelopeReader;
@@ -58,12 +62,22 @@ export class SoapCore {
   constructor(
     private readonly runtime: Runtime,
     contract: SoapContract,
-    maxDepth: number,
+    limits: ReaderLimits,
   ) {
-    this.reader = new EnvelopeReader(maxDepth);
+    this.reader = new EnvelopeReader(limits);
     const memo = new Map<XmlType, Writer>();
     for (const op of contract.operations) {
-      const compiled = { op, write: compileWriter(op.result, memo) };
+      const frames = new Map<string, readonly [string, string]>();
+      for (const version of ['1.1', '1.2'] as const) {
+        for (const ns of ACCEPTED_NAMESPACES) {
+          frames.set(`${version} ${ns}`, [
+            `<?xml version="1.0" encoding="utf-8"?><soap:Envelope xmlns:soap="${ENVELOPE_NS[version]}"><soap:Body>` +
+              `<${op.name}Response xmlns="${ns}"><${op.resultElement}>`,
+            `</${op.resultElement}></${op.name}Response></soap:Body></soap:Envelope>`,
+          ]);
+        }
+      }
+      const compiled = { op, write: compileWriter(op.result, memo), frames };
       this.byElement.set(op.name, compiled);
       // The WSDL's action, the same in the source material's namespace, or the bare operation name.
       for (const action of [op.action, `${LEGACY_TNS}/${op.name}`, op.name]) this.byAction.set(action, compiled);
@@ -72,16 +86,17 @@ export class SoapCore {
 
   async handle(req: SoapRequest, init: SoapCallInit): Promise<SoapReply> {
     const { type: media, parameters } = parseContentType(req.contentType);
-    let version: SoapVersion = media === 'application/soap+xml' ? '1.2' : '1.1';
+    const announced = MEDIA_VERSION[media];
+    let version: SoapVersion = announced ?? '1.1';
     const language = negotiateLanguage(req.acceptLanguage);
     if (!MEDIA_TYPES.has(media)) {
       const fault = SoapFault.client('VALIDATION', msg('soap.contentType'));
       return this.fault(version, fault, 415, TNS, language);
     }
     let ns = TNS;
-    let ctx = createContext({ ...init, style: 'soap', language });
+    let ctx: CallContext | undefined;
     try {
-      const envelope = this.reader.read(req.body);
+      const envelope = this.reader.read(req.body, announced);
       version = envelope.version;
       // SOAP 1.2 carries the action as a media-type parameter (RFC 3902), SOAP 1.1 in its own header.
       const action = version === '1.2' ? parameters.action : req.soapAction;
@@ -89,22 +104,21 @@ export class SoapCore {
       ns = envelope.body.ns;
       // Header credentials (WS-Security UsernameToken or the source material's <Authentication>) win over Authorization.
       const credentials = headerCredentials(envelope.headers) ?? fromAuthorization(req.authorization);
-      ctx = { ...ctx, credentials };
+      ctx = createContext({ ...init, style: 'soap', language, credentials });
       const input = coerceText(target.op.input, inputOf(envelope.body));
       const outcome = await this.runtime.attempt(target.op.op.name, ctx, input);
       if (!outcome.ok) throw SoapFault.from(outcome.error);
       const value = target.op.op.typed ? target.op.op.typed.from(outcome.value) : outcome.value;
-      const name = target.op.name;
-      const result = target.op.resultElement;
-      const body =
-        `<?xml version="1.0" encoding="utf-8"?><soap:Envelope xmlns:soap="${ENVELOPE_NS[version]}"><soap:Body>` +
-        `<${name}Response xmlns="${ns}"><${result}>${target.write(value)}</${result}></${name}Response>` +
-        `</soap:Body></soap:Envelope>`;
-      return { status: 200, contentType: CONTENT_TYPE[version], body };
+      const [before, after] = target.frames.get(`${version} ${ns}`)!;
+      return { status: 200, contentType: CONTENT_TYPE[version], body: before + target.write(value) + after };
     } catch (err) {
       const fault =
-        err instanceof SoapFault ? err : err instanceof EntityError ? malformed(err.text) : SoapFault.from(this.runtime.normalise(err, ctx));
-      return this.fault(version, fault, 500, ns, language);
+        err instanceof SoapFault
+          ? err
+          : err instanceof EntityError
+            ? malformed(err.text)
+            : SoapFault.from(this.runtime.normalise(err, ctx ?? createContext({ ...init, style: 'soap', language })));
+      return this.fault(fault.replyVersion ?? version, fault, 500, ns, language);
     }
   }
 

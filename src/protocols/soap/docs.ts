@@ -3,7 +3,7 @@ import { SERVICE_NAME, TNS } from './spec.js';
 import type { XmlField, XmlType } from './model.js';
 import { escapeAttr, escapeText } from '../shared/xml-text.js';
 
-/** The address written into the checked-in wsdl/polyface.wsdl; the served copy uses the request's Host. */
+/** The address written into the checked-in wsdl/polyface.wsdl; the served copy uses PUBLIC_URL (else the listening URL), never the Host header. */
 export const DEFAULT_LOCATION = 'http://localhost:3000/soap';
 
 const WSDL_NS = 'http://schemas.xmlsoap.org/wsdl/';

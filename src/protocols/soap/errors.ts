@@ -13,8 +13,10 @@ export class SoapFault extends Error {
   constructor(
     readonly code: FaultCode,
     readonly error: DomainError,
-    /** SOAP 1.2 header blocks that go with the fault (Upgrade, NotUnderstood). */
-    readonly header12 = '',
+    /** Header blocks that go with the fault, per reply version (Upgrade, NotUnderstood). */
+    readonly headers: Partial<Record<SoapVersion, string>> = {},
+    /** The version the fault is answered in whatever the request said (VersionMismatch: SOAP 1.2 Part 1 Appendix A). */
+    readonly replyVersion?: SoapVersion,
   ) {
     super(error.message);
   }
@@ -43,13 +45,13 @@ export function renderFault(version: SoapVersion, fault: SoapFault, ns = TNS, la
   const reason = escapeText(message);
   const detail = `<ServiceFault xmlns="${ns}">${writeDetail({ kind: error.kind, message, fields, retryAfter: error.retryAfter })}</ServiceFault>`;
   const open = `<?xml version="1.0" encoding="utf-8"?><soap:Envelope xmlns:soap="${ENVELOPE_NS[version]}">`;
+  const header = fault.headers[version] ? `<soap:Header>${fault.headers[version]}</soap:Header>` : '';
   if (version === '1.1') {
     return (
-      `${open}<soap:Body><soap:Fault><faultcode>${code}</faultcode><faultstring xml:lang="${lang}">${reason}</faultstring>` +
+      `${open}${header}<soap:Body><soap:Fault><faultcode>${code}</faultcode><faultstring xml:lang="${lang}">${reason}</faultstring>` +
       `<detail>${detail}</detail></soap:Fault></soap:Body></soap:Envelope>`
     );
   }
-  const header = fault.header12 ? `<soap:Header>${fault.header12}</soap:Header>` : '';
   return (
     `${open}${header}<soap:Body><soap:Fault><soap:Code><soap:Value>${code}</soap:Value></soap:Code>` +
     `<soap:Reason><soap:Text xml:lang="${lang}">${reason}</soap:Text></soap:Reason>` +

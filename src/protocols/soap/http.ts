@@ -7,17 +7,17 @@ import { BodyTooLargeError, mediaType, readBody, type HttpBinding, type RequestI
 import { buildContract } from './contract.js';
 import { SoapCore, type SoapReply } from './core.js';
 import { wsdlTemplate } from './docs.js';
+import type { ReaderLimits } from './envelope.js';
 import { SoapFault } from './errors.js';
 import { SOAP_PATH } from './spec.js';
 
-export interface SoapOptions {
-  maxDepth: number;
+export interface SoapOptions extends ReaderLimits {
   bodyLimitBytes: number;
+  /** The gateway's public base URL (config PUBLIC_URL, else the listening URL); the WSDL's address is built on it. */
+  publicUrl: () => string;
 }
 
 const WSDL_QUERY = /^wsdl(?:[=&]|$)/i;
-/** What may appear in the WSDL's address: a host name or IP literal and a port. */
-const SAFE_HOST = /^(?:[A-Za-z0-9.-]+|\[[0-9A-Fa-f:.]+\])(?::\d{1,5})?$/;
 
 /** POST /soap for calls, GET /soap?wsdl for the contract; a thin node:http binding of SoapCore. */
 export class SoapHttp implements HttpBinding {
@@ -32,7 +32,7 @@ export class SoapHttp implements HttpBinding {
     private readonly options: SoapOptions,
   ) {
     const contract = buildContract();
-    this.core = new SoapCore(runtime, contract, options.maxDepth);
+    this.core = new SoapCore(runtime, contract, options);
     this.wsdl = wsdlTemplate(contract);
     this.face = {
       name: 'soap',
@@ -51,7 +51,7 @@ export class SoapHttp implements HttpBinding {
     if (req.method === 'GET' || req.method === 'HEAD') {
       const url = req.url ?? '';
       const query = url.slice(url.indexOf('?') + 1);
-      if (url.includes('?') && WSDL_QUERY.test(query)) return send(res, 200, 'text/xml; charset=utf-8', this.wsdl(location(req)), req.method === 'HEAD');
+      if (url.includes('?') && WSDL_QUERY.test(query)) return send(res, 200, 'text/xml; charset=utf-8', this.wsdl(`${this.options.publicUrl()}${SOAP_PATH}`), req.method === 'HEAD');
       return send(res, 400, 'text/plain; charset=utf-8', 'SOAP calls are POSTed to /soap; the WSDL is at GET /soap?wsdl\n');
     }
     res.setHeader('Allow', 'GET, HEAD, POST');
@@ -79,13 +79,6 @@ export class SoapHttp implements HttpBinding {
     };
     reply(res, await this.core.handle(request, info));
   }
-}
-
-/** The address clients should call: the host the WSDL was fetched on, when it looks like a host. */
-function location(req: IncomingMessage): string {
-  const host = req.headers.host;
-  const proto = req.headers['x-forwarded-proto'] === 'https' ? 'https' : 'http';
-  return host && SAFE_HOST.test(host) ? `${proto}://${host}/soap` : 'http://localhost/soap';
 }
 
 function reply(res: ServerResponse, r: SoapReply): void {
