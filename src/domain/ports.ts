@@ -116,7 +116,8 @@ export interface OrderStatsFilter {
 export interface OrderTotalsRecord {
   orders: number;
   units: number;
-  revenueCents: number;
+  /** Exact at any size: sums of many large orders pass 2^53 cents. */
+  revenueCents: bigint;
 }
 
 export interface OrderStatsRecord extends OrderTotalsRecord {

@@ -1,6 +1,7 @@
 import { z } from 'zod';
+import { xmlText } from '../text.js';
 
-export const loginIn = z.strictObject({ username: z.string().min(1).max(254), password: z.string().min(1).max(200) });
+export const loginIn = z.strictObject({ username: xmlText(z.string().min(1).max(254)), password: z.string().min(1).max(200) });
 export const tokenOut = z
   .object({
     access_token: z.string(),

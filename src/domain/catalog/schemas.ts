@@ -1,9 +1,10 @@
 import { z } from 'zod';
 import { moneyInput, moneyOutput } from '../money.js';
 import { filterInput, type FieldCatalogue } from '../query/filter.js';
+import { xmlText } from '../text.js';
 import { id, limit, offset, page, sortSpec } from '../shapes.js';
 
-const productName = z.string().trim().min(1).max(100);
+const productName = xmlText(z.string().trim().min(1).max(100));
 
 export const PRODUCT_SORT_FIELDS = ['id', 'name', 'price'] as const;
 
@@ -16,7 +17,7 @@ export const productPageOut = page(productOut, 'ProductPage');
 export const listProductsIn = z.strictObject({
   limit,
   offset,
-  name: z.string().max(100).optional().meta({ description: 'Case-insensitive substring of the name' }),
+  name: xmlText(z.string().max(100)).optional().meta({ description: 'Case-insensitive substring of the name' }),
   minPrice: moneyInput.optional(),
   maxPrice: moneyInput.optional(),
   sort: sortSpec(PRODUCT_SORT_FIELDS),

@@ -70,6 +70,7 @@ export const EN = {
   'field.maxLength': 'must be at most {max, plural, one {{max} character} other {{max} characters}} long',
   'field.minItems': 'must hold at least {min, plural, one {{min} item} other {{min} items}}',
   'field.maxItems': 'must hold at most {max, plural, one {{max} item} other {{max} items}}',
+  'field.xmlChar': 'contains a character XML 1.0 cannot carry (a control character or a lone surrogate)',
   'field.money': 'must be a non-negative decimal with at most two fractional digits',
   'field.sort': 'comma-separated fields from {fields}; prefix with - for descending',
   'field.date': 'must be a date as YYYY-MM-DD',

@@ -65,6 +65,7 @@ export const RU: Record<MessageKey, string> = {
   'field.maxLength': 'должно содержать не больше {max, plural, one {{max} символа} few {{max} символов} many {{max} символов} other {{max} символа}}',
   'field.minItems': 'должно содержать не меньше {min, plural, one {{min} элемента} few {{min} элементов} many {{min} элементов} other {{min} элемента}}',
   'field.maxItems': 'должно содержать не больше {max, plural, one {{max} элемента} few {{max} элементов} many {{max} элементов} other {{max} элемента}}',
+  'field.xmlChar': 'содержит символ, недопустимый в XML 1.0 (управляющий символ или одиночный суррогат)',
   'field.money': 'должно быть неотрицательным десятичным числом не более чем с двумя знаками после точки',
   'field.sort': 'поля через запятую из списка {fields}; «-» перед полем — по убыванию',
   'field.date': 'должно быть датой в формате ГГГГ-ММ-ДД',

@@ -2,22 +2,22 @@ import { requireCaller, requireSelfOrAdmin } from '../access.js';
 import type { DomainContext } from '../context.js';
 import { DomainError, notFound } from '../errors.js';
 import { msg } from '../i18n/index.js';
-import { formatMoney } from '../money.js';
+import { formatMoney, sumCents } from '../money.js';
 import type { OrderRecord, OrderRepository, UnitOfWork, UserRepository } from '../ports.js';
 import { byIdIn, type Page } from '../shapes.js';
 import { validate } from '../validate.js';
 import { createOrderIn, listUserOrdersIn, type Order } from './schemas.js';
 import { orderStats, type OrderStats } from './stats.js';
 
-/** Totals are sums of integer cents: exact, whatever the number of lines. */
+/** Totals are BigInt sums of integer cents (money.ts): exact, whatever the number of lines and their size. */
 export function toOrder(r: OrderRecord): Order {
-  let total = 0;
-  const items = r.items.map((i) => {
-    const line = i.unitPriceCents * i.quantity;
-    total += line;
-    return { productId: i.productId, quantity: i.quantity, unitPrice: formatMoney(i.unitPriceCents), lineTotal: formatMoney(line) };
-  });
-  return { id: r.id, userId: r.userId, createdAt: r.createdAt, items, totalAmount: formatMoney(total) };
+  const items = r.items.map((i) => ({
+    productId: i.productId,
+    quantity: i.quantity,
+    unitPrice: formatMoney(i.unitPriceCents),
+    lineTotal: formatMoney(sumCents([i])),
+  }));
+  return { id: r.id, userId: r.userId, createdAt: r.createdAt, items, totalAmount: formatMoney(sumCents(r.items)) };
 }
 
 export class OrderService {

@@ -3,7 +3,7 @@ import { requireCaller } from '../access.js';
 import type { DomainContext } from '../context.js';
 import { DomainError } from '../errors.js';
 import { msg } from '../i18n/index.js';
-import { formatMoney, moneyOutput } from '../money.js';
+import { divideRounded, formatMoney, moneyOutput } from '../money.js';
 import type { OrderRepository, OrderTotalsRecord } from '../ports.js';
 import { id } from '../shapes.js';
 import { validate } from '../validate.js';
@@ -86,7 +86,7 @@ export async function orderStats(orders: OrderRepository, ctx: DomainContext, in
     ...(q.from ? { from: q.from } : {}),
     ...(q.to ? { to: q.to } : {}),
     ...money(r),
-    averageOrderValue: formatMoney(r.orders ? Math.round(r.revenueCents / r.orders) : 0),
+    averageOrderValue: formatMoney(divideRounded(r.revenueCents, BigInt(r.orders))),
     products: r.products.map((x) => ({ productId: x.productId, name: x.name, ...money(x) })),
     days: r.days.map((d) => ({ date: d.date, ...money(d) })),
   };

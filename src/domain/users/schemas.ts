@@ -1,12 +1,13 @@
 import { z } from 'zod';
 import { filterInput, type FieldCatalogue } from '../query/filter.js';
+import { xmlText } from '../text.js';
 import { byIdIn, expectedVersion, id, limit, offset, page, sortSpec, timestamp } from '../shapes.js';
 
 export { byIdIn };
 
 export const roleSchema = z.enum(['admin', 'user']);
-export const userName = z.string().trim().min(1).max(100);
-const email = z.string().trim().toLowerCase().max(254).pipe(z.email());
+export const userName = xmlText(z.string().trim().min(1).max(100));
+const email = xmlText(z.string().trim().toLowerCase().max(254)).pipe(z.email());
 const password = z.string().min(8).max(200);
 
 export const USER_SORT_FIELDS = ['id', 'name', 'email', 'role', 'createdAt', 'updatedAt'] as const;
@@ -37,8 +38,8 @@ export const userPageOut = page(userOut, 'UserPage');
 export const listUsersIn = z.strictObject({
   limit,
   offset,
-  name: z.string().max(100).optional().meta({ description: 'Case-insensitive substring of the name' }),
-  email: z.string().trim().toLowerCase().max(254).optional().meta({ description: 'Exact email' }),
+  name: xmlText(z.string().max(100)).optional().meta({ description: 'Case-insensitive substring of the name' }),
+  email: xmlText(z.string().trim().toLowerCase().max(254)).optional().meta({ description: 'Exact email' }),
   role: roleSchema.optional(),
   sort: sortSpec(USER_SORT_FIELDS),
   filter: filterInput(USER_FILTER_FIELDS, "role eq 'admin' and contains(name,'li')"),

@@ -66,7 +66,9 @@ export class SqlOrderRepository implements OrderRepository {
     if (f.until !== undefined) lines = lines.where('o.created_at', '<', f.until);
     const orders = sql<number>`count(distinct o.id)`.as('orders');
     const units = sql<number>`coalesce(sum(i.quantity), 0)`.as('units');
-    const revenue = sql<number>`coalesce(sum(i.quantity * i.unit_price_cents), 0)`.as('revenue');
+    const sum = sql<number>`coalesce(sum(i.quantity * i.unit_price_cents), 0)`;
+    // As text, so the driver never rounds it to a double (sums pass 2^53 cents); sorted by the number, not the text.
+    const revenue = sql<string>`cast(${sum} as text)`.as('revenue');
     const day = sql<string>`substr(o.created_at, 1, 10)`;
     const [all, products, days] = await Promise.all([
       lines.select([orders, units, revenue]).executeTakeFirstOrThrow(),
@@ -74,7 +76,7 @@ export class SqlOrderRepository implements OrderRepository {
         .innerJoin('products as p', 'p.id', 'i.product_id')
         .select(['i.product_id as productId', 'p.name as name', orders, units, revenue])
         .groupBy(['i.product_id', 'p.name'])
-        .orderBy('revenue', 'desc')
+        .orderBy(sum, 'desc')
         .orderBy('i.product_id')
         .limit(f.topProducts)
         .execute(),
@@ -106,9 +108,9 @@ export class SqlOrderRepository implements OrderRepository {
   }
 }
 
-/** Counts and sums arrive as strings from PostgreSQL (bigint) and as numbers from SQLite. */
+/** Counts arrive as strings from PostgreSQL (bigint) and as numbers from SQLite; revenue as text from both. */
 const totals = (r: { orders: number | string; units: number | string; revenue: number | string }): OrderTotalsRecord => ({
   orders: Number(r.orders),
   units: Number(r.units),
-  revenueCents: Number(r.revenue),
+  revenueCents: BigInt(r.revenue),
 });

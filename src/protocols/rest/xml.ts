@@ -2,7 +2,7 @@ import { XMLBuilder, XMLParser, XMLValidator } from 'fast-xml-parser';
 import type { JsonSchema } from '../../contract/json-schema.js';
 import { msg, type Text } from '../../domain/i18n/index.js';
 import { coerceText } from '../shared/coerce.js';
-import { decodeEntities, EntityError } from '../shared/xml-text.js';
+import { decodeEntities, EntityError, xmlSafe } from '../shared/xml-text.js';
 import { unreadable } from './errors.js';
 
 /**
@@ -27,7 +27,8 @@ function shape(value: unknown): unknown {
     for (const [k, v] of Object.entries(value)) if (v !== undefined && v !== null) out[k] = shape(v);
     return out;
   }
-  return value;
+  // The builder escapes markup but passes characters XML cannot carry; never write them raw.
+  return typeof value === 'string' ? xmlSafe(value) : value;
 }
 
 export class XmlReader {

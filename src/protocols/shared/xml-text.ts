@@ -18,7 +18,21 @@ export class EntityError extends Error {
   }
 }
 
+/**
+ * Characters XML 1.0 cannot carry at all (§2.2 Char; not even as a
+ * reference). Validation refuses them in stored text (domain/text.ts); a
+ * writer still replaces any that reach it (an echoed input in an error
+ * message, a row stored before the rule) with U+FFFD, so one value never
+ * makes a whole document malformed.
+ */
+const NOT_XML_CHAR_G = /[^\t\n\r\x20-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/gu;
+
+export function xmlSafe(value: string): string {
+  return value.replace(NOT_XML_CHAR_G, '\uFFFD');
+}
+
 export function escapeText(value: string): string {
+  value = xmlSafe(value);
   if (!TEXT_SPECIAL.test(value)) return value;
   return value.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 }
