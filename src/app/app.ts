@@ -3,7 +3,7 @@ import { Container } from 'inversify';
 import type { Kysely } from 'kysely';
 import type { Config } from '../infra/config.js';
 import { createLogger, type Logger } from '../infra/logger.js';
-import { ScryptHasher } from '../infra/passwords.js';
+import { BoundedHasher, ScryptHasher } from '../infra/passwords.js';
 import { resolveAdminCredentials, resolveJwtSecret } from '../infra/secrets.js';
 import { openDatabase, QueryCounter, storageStartupError } from '../infra/storage/database.js';
 import { migrate } from '../infra/storage/migrations.js';
@@ -76,7 +76,7 @@ export async function buildApp(
     throw storageStartupError(config.databaseUrl, err);
   }
   const settings = new SqlSettingsRepository(db);
-  const hasher = new ScryptHasher();
+  const hasher = new BoundedHasher(new ScryptHasher(), config.passwordHashing);
   const jwtSecret = await resolveJwtSecret(config.jwtSecret, settings);
   const admin = await resolveAdminCredentials(config.adminPassword, settings, hasher, announce);
   if (config.seedDemoData && (await seedDemoData(db, hasher, config.demoPassword, announce))) log.info('seeded demo data');

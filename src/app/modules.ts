@@ -3,6 +3,7 @@ import { ContainerModule } from 'inversify';
 import { sql, type Kysely } from 'kysely';
 import { Registry } from 'prom-client';
 import { AuthService } from '../domain/auth/service.js';
+import { LoginThrottle } from '../domain/auth/throttle.js';
 import { ProductService } from '../domain/catalog/service.js';
 import { FeedService } from '../domain/feed/service.js';
 import { JobService } from '../domain/jobs/service.js';
@@ -38,6 +39,7 @@ import type { Tracing } from '../infra/telemetry.js';
 import { JwtCodec } from '../infra/tokens.js';
 import { authInterceptor } from '../runtime/interceptors/auth.js';
 import { errorInterceptor } from '../runtime/interceptors/errors.js';
+import { oneLoginPerRequest } from '../runtime/interceptors/login.js';
 import { metricsInterceptor } from '../runtime/interceptors/metrics.js';
 import { rateLimitInterceptor } from '../runtime/interceptors/rate-limit.js';
 import { tracingInterceptor } from '../runtime/interceptors/tracing.js';
@@ -122,7 +124,14 @@ export const domainModule = new ContainerModule(({ bind }) => {
     .inSingletonScope();
   bind(TYPES.AuthService)
     .toDynamicValue(
-      (c) => new AuthService(c.get(TYPES.UserRepository), c.get(TYPES.PasswordHasher), c.get(TYPES.TokenCodec), c.get(TYPES.AdminCredentials)),
+      (c) =>
+        new AuthService(
+          c.get(TYPES.UserRepository),
+          c.get(TYPES.PasswordHasher),
+          c.get(TYPES.TokenCodec),
+          c.get(TYPES.AdminCredentials),
+          new LoginThrottle(c.get(TYPES.RateLimiters), c.get(TYPES.Config).loginThrottle),
+        ),
     )
     .inSingletonScope();
   bind(TYPES.FeedService)
@@ -155,12 +164,16 @@ export const domainModule = new ContainerModule(({ bind }) => {
     .inSingletonScope();
 });
 
+/** The operations that check a password: one of them per transport request. */
+const LOGIN_OPERATIONS: ReadonlySet<string> = new Set(['login']);
+
 /**
  * The runtime: the credential cache (told of user changes by the event
  * bus), and the interceptor chain every call of every style goes through,
  * outermost first — a trace span around everything (when tracing is on),
  * metrics see the final outcome, errors are normalised and logged once,
- * then authentication, then per-principal limits.
+ * then one login per request (a batch, a message, a document), then
+ * authentication, then per-principal limits.
  */
 export const runtimeModule = new ContainerModule(({ bind }) => {
   bind(TYPES.Metrics).toConstantValue(new Registry());
@@ -190,6 +203,7 @@ export const runtimeModule = new ContainerModule(({ bind }) => {
           ...(tracing ? [tracingInterceptor(tracing.tracer)] : []),
           metricsInterceptor(c.get(TYPES.Metrics)),
           errorInterceptor,
+          oneLoginPerRequest(LOGIN_OPERATIONS),
           authInterceptor(c.get(TYPES.PrincipalCache)),
           ...(calls || writes ? [rateLimitInterceptor({ calls, writes })] : []),
         ],

@@ -9,7 +9,7 @@ export const AUTH_OPERATIONS = [
     access: 'public',
     input: s.loginIn,
     output: s.tokenOut,
-    errors: ['UNAUTHENTICATED', 'VALIDATION'],
-    run: (d, _c, i) => d.auth.login(i),
+    errors: ['UNAUTHENTICATED', 'VALIDATION', 'RATE_LIMITED'],
+    run: (d, c, i) => d.auth.login(i, c.peer),
   },
 ] as const satisfies readonly Operation[];

@@ -16,4 +16,9 @@ export interface DomainContext {
    * call's per-item errors). Absent: English.
    */
   readonly language?: Language;
+  /**
+   * The client's address as the transport saw it, for limits keyed by it
+   * (failed logins per address); the domain only compares it.
+   */
+  readonly peer?: string | undefined;
 }

@@ -51,6 +51,10 @@ export interface Config {
   };
   /** Per-principal call and write rates per minute; 0 turns a limit off. */
   rateLimits: { callsPerMinute: number; writesPerMinute: number };
+  /** Failed logins allowed per account and per client address in the first window (domain/auth/throttle.ts); 0 turns one off. */
+  loginThrottle: { perAccount: number; perAddress: number; windowSeconds: number; concurrent: number };
+  /** scrypt computations at once, and how many may wait before more are refused (infra/passwords.ts). */
+  passwordHashing: { concurrency: number; queue: number };
   graphql: { maxDepth: number; maxComplexity: number; maxQueryLength: number; introspection: boolean; documentCacheSize: number };
   jsonrpc: { maxBatch: number };
   /** SOAP envelopes: deepest nesting, most elements and most attributes (namespace declarations included), checked while reading. */
@@ -212,7 +216,13 @@ const ENV = z.object({
   EVENTS_MAX_PER_CONNECTION: int(8),
   EVENTS_HEARTBEAT_SECONDS: int(15),
   RATE_LIMIT_CALLS_PER_MINUTE: int(0),
-  RATE_LIMIT_WRITES_PER_MINUTE: int(0),
+  RATE_LIMIT_WRITES_PER_MINUTE: int(300),
+  LOGIN_FAILURES_PER_ACCOUNT: int(5),
+  LOGIN_FAILURES_PER_ADDRESS: int(20),
+  LOGIN_FAILURE_WINDOW_SECONDS: int(60),
+  LOGIN_CONCURRENT_CHECKS: int(4),
+  PASSWORD_HASH_CONCURRENCY: int(2),
+  PASSWORD_HASH_QUEUE: int(32),
   GRAPHQL_MAX_DEPTH: int(10),
   GRAPHQL_MAX_COMPLEXITY: int(1000),
   GRAPHQL_MAX_QUERY_LENGTH: int(10_000),
@@ -311,6 +321,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       heartbeatSeconds: Math.max(1, e.EVENTS_HEARTBEAT_SECONDS),
     },
     rateLimits: { callsPerMinute: e.RATE_LIMIT_CALLS_PER_MINUTE, writesPerMinute: e.RATE_LIMIT_WRITES_PER_MINUTE },
+    loginThrottle: {
+      perAccount: e.LOGIN_FAILURES_PER_ACCOUNT,
+      perAddress: e.LOGIN_FAILURES_PER_ADDRESS,
+      windowSeconds: Math.max(1, e.LOGIN_FAILURE_WINDOW_SECONDS),
+      concurrent: e.LOGIN_CONCURRENT_CHECKS,
+    },
+    passwordHashing: { concurrency: Math.max(1, e.PASSWORD_HASH_CONCURRENCY), queue: e.PASSWORD_HASH_QUEUE },
     graphql: {
       maxDepth: e.GRAPHQL_MAX_DEPTH,
       maxComplexity: e.GRAPHQL_MAX_COMPLEXITY,

@@ -88,7 +88,19 @@ export function createContext(init: ContextInit): CallContext {
     credentials: init.credentials ?? NO_CREDENTIALS,
     caller: null,
     notes: init.notes ?? new AccessNotes(),
-    peer: init.peer,
+    peer: clientAddress(init.peer),
     language: init.language ?? DEFAULT_LANGUAGE,
   };
+}
+
+/**
+ * The address alone, so limits keyed by it hold across connections: gRPC
+ * names its peer "ipv4:127.0.0.1:50312", "ipv6:[::1]:50312" or, over the
+ * front door's h2c, "127.0.0.1:50312" (a new port per connection);
+ * node:http gives the bare address.
+ */
+export function clientAddress(peer: string | undefined): string | undefined {
+  if (!peer) return peer;
+  const m = /^(?:ipv4:)?(\d{1,3}(?:\.\d{1,3}){3}):\d+$/.exec(peer) ?? /^(?:ipv6:)?\[([^\]]+)\](?::\d+)?$/.exec(peer);
+  return m ? m[1] : peer;
 }

@@ -97,7 +97,7 @@ export class Runtime {
    */
   async authenticate(ctx: CallContext): Promise<Caller> {
     try {
-      return await this.options.principals.resolve(ctx.credentials);
+      return await this.options.principals.resolve(ctx.credentials, ctx.peer);
     } catch (err) {
       throw this.normalise(err, ctx);
     }

@@ -9,7 +9,8 @@ import type { Credentials } from './credentials.js';
 /** What the runtime needs of the domain to learn who a caller is (AuthService). */
 export interface PrincipalSource {
   authenticate(token: string): Promise<Principal>;
-  verifyPassword(input: { username: string; password: string }): Promise<Principal>;
+  /** `origin`: the client's address, which failed password checks are also counted by. */
+  verifyPassword(input: { username: string; password: string }, origin?: string): Promise<Principal>;
 }
 
 export interface PrincipalCacheOptions {
@@ -67,13 +68,17 @@ export class PrincipalCache {
     }
   }
 
-  /** The caller behind credentials: null for none; UNAUTHENTICATED when they are bad, expired or revoked. */
-  resolve(credentials: Credentials): Promise<Caller> {
+  /**
+   * The caller behind credentials: null for none; UNAUTHENTICATED when they
+   * are bad, expired or revoked. `peer` is the client's address: a password
+   * is checked under the same failed-login throttle as a login.
+   */
+  resolve(credentials: Credentials, peer?: string): Promise<Caller> {
     if (credentials.scheme === 'none') return Promise.resolve(null);
     if (credentials.scheme === 'principal') return Promise.resolve(credentials.principal);
     let memo = this.perRequest.get(credentials);
     if (!memo) {
-      memo = this.lookup(credentials);
+      memo = this.lookup(credentials, peer);
       this.perRequest.set(credentials, memo);
     }
     return memo;
@@ -85,10 +90,10 @@ export class PrincipalCache {
    * that expired or was revoked (role or password change, deletion) since
    * the stream began stops it. Cached, so the usual cost is a map lookup.
    */
-  recheck(credentials: Credentials): Promise<Caller> {
+  recheck(credentials: Credentials, peer?: string): Promise<Caller> {
     if (credentials.scheme === 'none') return Promise.resolve(null);
     if (credentials.scheme === 'principal') return Promise.resolve(credentials.principal);
-    return this.lookup(credentials);
+    return this.lookup(credentials, peer);
   }
 
   /** Domain events tell the cache when a user's entries must go. */
@@ -110,7 +115,7 @@ export class PrincipalCache {
     return this.cache?.size ?? 0;
   }
 
-  private async lookup(c: Exclude<Credentials, { scheme: 'none' | 'principal' }>): Promise<Principal> {
+  private async lookup(c: Exclude<Credentials, { scheme: 'none' | 'principal' }>, peer: string | undefined): Promise<Principal> {
     if (c.scheme === 'invalid') throw new DomainError('UNAUTHENTICATED', c.reason);
     const key = c.scheme === 'bearer' ? `b:${c.token}` : `p:${passwordKey(c.username, c.password)}`;
     const hit = this.cache?.get(key);
@@ -118,7 +123,7 @@ export class PrincipalCache {
     let pending = this.inflight.get(key);
     if (!pending) {
       const epoch = this.epoch;
-      pending = (c.scheme === 'bearer' ? this.source.authenticate(c.token) : this.checkPassword(c.username, c.password))
+      pending = (c.scheme === 'bearer' ? this.source.authenticate(c.token) : this.checkPassword(c.username, c.password, peer))
         .then((principal) => {
           if (epoch === this.epoch) this.store(key, principal, c.scheme === 'bearer' ? c.token : undefined);
           return principal;
@@ -130,9 +135,9 @@ export class PrincipalCache {
   }
 
   /** A username or password the login rules would not even accept is still just a bad pair to the caller. */
-  private async checkPassword(username: string, password: string): Promise<Principal> {
+  private async checkPassword(username: string, password: string, peer: string | undefined): Promise<Principal> {
     try {
-      return await this.source.verifyPassword({ username, password });
+      return await this.source.verifyPassword({ username, password }, peer);
     } catch (err) {
       if (err instanceof DomainError && err.kind === 'VALIDATION') throw new DomainError('UNAUTHENTICATED', msg('auth.badCredentials'));
       throw err;

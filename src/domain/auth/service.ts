@@ -4,6 +4,7 @@ import { ADMIN_SUBJECT, type Principal } from '../principal.js';
 import type { AdminCredentials, PasswordHasher, TokenCodec, UserRepository } from '../ports.js';
 import { validate } from '../validate.js';
 import { loginIn, type Token } from './schemas.js';
+import type { LoginThrottle } from './throttle.js';
 
 const unauthenticated = (key: MessageKey) => new DomainError('UNAUTHENTICATED', msg(key));
 
@@ -22,22 +23,27 @@ export class AuthService {
     private readonly hasher: PasswordHasher,
     private readonly tokens: TokenCodec,
     private readonly admin: AdminCredentials,
+    /** Failed logins per account and per address (throttle.ts); absent: unthrottled (domain tests). */
+    private readonly throttle?: LoginThrottle,
   ) {}
 
   get tokenTtlSeconds(): number {
     return this.tokens.ttlSeconds;
   }
 
-  /** The administrator logs in as "admin"; everyone else by email. */
-  async login(input: unknown): Promise<Token> {
-    const { principal, credentialsVersion } = await this.check(input);
+  /**
+   * The administrator logs in as "admin"; everyone else by email. `origin`
+   * is the client's address, which failed logins are also counted by.
+   */
+  async login(input: unknown, origin?: string): Promise<Token> {
+    const { principal, credentialsVersion } = await this.check(input, origin);
     const access_token = await this.tokens.sign({ ...principal, ...(credentialsVersion === undefined ? {} : { credentialsVersion }) });
     return { access_token, token_type: 'Bearer', expires_in: this.tokens.ttlSeconds };
   }
 
   /** A username and password to the principal they belong to, without issuing a token (SOAP header credentials). */
-  async verifyPassword(input: unknown): Promise<Principal> {
-    return (await this.check(input)).principal;
+  async verifyPassword(input: unknown, origin?: string): Promise<Principal> {
+    return (await this.check(input, origin)).principal;
   }
 
   /** A bearer token to the principal as storage says it is now; UNAUTHENTICATED when bad, expired or revoked. */
@@ -56,13 +62,38 @@ export class AuthService {
     return { subject: claims.subject, role: user.role, userId: user.id };
   }
 
-  private async check(input: unknown): Promise<{ principal: Principal; credentialsVersion?: number }> {
+  /**
+   * Every password check of every style comes here (login operations and
+   * SOAP header credentials alike), so one throttle covers them all: it
+   * refuses before the (deliberately slow, bounded) hash is computed, and
+   * only a wrong password counts as a failure — a check the hasher refused
+   * for being busy does not.
+   */
+  private async check(input: unknown, origin: string | undefined): Promise<{ principal: Principal; credentialsVersion?: number }> {
     const { username, password } = validate(loginIn, input);
-    if (username === ADMIN_SUBJECT) {
-      if (await this.admin.verify(password)) return { principal: { subject: ADMIN_SUBJECT, role: 'admin', userId: null } };
-      throw unauthenticated('auth.badCredentials');
+    // Only the exact name is the administrator; "Admin" is an email lookup that finds no one, counted apart.
+    const isAdmin = username === ADMIN_SUBJECT;
+    const account = isAdmin ? ADMIN_SUBJECT : `user:${username.trim().toLowerCase()}`;
+    const release = await this.throttle?.admit(account, origin);
+    try {
+      const found = isAdmin ? await this.verifyAdmin(password) : await this.verifyUser(username.trim().toLowerCase(), password);
+      if (found) {
+        await this.throttle?.succeeded(account);
+        return found;
+      }
+      await this.throttle?.failed(account, origin);
+    } finally {
+      release?.();
     }
-    const user = await this.users.findByEmail(username.trim().toLowerCase());
+    throw unauthenticated('auth.badCredentials');
+  }
+
+  private async verifyAdmin(password: string): Promise<{ principal: Principal } | undefined> {
+    return (await this.admin.verify(password)) ? { principal: { subject: ADMIN_SUBJECT, role: 'admin', userId: null } } : undefined;
+  }
+
+  private async verifyUser(email: string, password: string): Promise<{ principal: Principal; credentialsVersion?: number } | undefined> {
+    const user = await this.users.findByEmail(email);
     if (user?.passwordHash) {
       if (await this.hasher.verify(password, user.passwordHash)) {
         return { principal: { subject: `user:${user.id}`, role: user.role, userId: user.id }, credentialsVersion: user.credentialsVersion };
@@ -71,6 +102,6 @@ export class AuthService {
       this.decoy ??= this.hasher.hash('decoy-password');
       await this.hasher.verify(password, await this.decoy);
     }
-    throw unauthenticated('auth.badCredentials');
+    return undefined;
   }
 }

@@ -18,15 +18,15 @@ export const authInterceptor =
   (next) =>
   async (inv) => {
     if (inv.procedure.access === 'public') return next(inv);
-    const caller = await principals.resolve(inv.ctx.credentials);
+    const caller = await principals.resolve(inv.ctx.credentials, inv.ctx.peer);
     if (caller) inv.ctx.notes.principal = caller.subject;
     const out = await next({ ...inv, ctx: { ...inv.ctx, caller } });
-    return isStreaming(inv.procedure) && caller ? rechecked(out as AsyncIterable<unknown>, principals, inv.ctx.credentials) : out;
+    return isStreaming(inv.procedure) && caller ? rechecked(out as AsyncIterable<unknown>, principals, inv.ctx.credentials, inv.ctx.peer) : out;
   };
 
-async function* rechecked(source: AsyncIterable<unknown>, principals: PrincipalCache, credentials: Credentials): AsyncGenerator<unknown> {
+async function* rechecked(source: AsyncIterable<unknown>, principals: PrincipalCache, credentials: Credentials, peer: string | undefined): AsyncGenerator<unknown> {
   for await (const value of source) {
-    await principals.recheck(credentials);
+    await principals.recheck(credentials, peer);
     yield value;
   }
 }
