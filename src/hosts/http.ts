@@ -45,12 +45,17 @@ const LINGER_MS = 1_000;
 
 /**
  * A request answered before its body was read (401 before authentication, 413 from Content-Length, 415…): to
- * keep the connection Node would read and discard the rest, a declared 2 GB included. Close it instead
- * (RFC 9112 §9.6), lingering a moment as RFC 9112 §9.6 advises so the answer is not lost to a TCP reset.
+ * keep the connection Node would read and discard the rest, a declared 2 GB included. Close it instead, and
+ * linger (RFC 9112 §9.6): closing a socket with unread data makes TCP send a reset, which can destroy the answer
+ * before the client reads it. So the answer and a FIN go out, what still arrives is read and discarded for a
+ * moment, then the socket is destroyed. A `Connection: close` answer (every style's 413) has already had Node
+ * call `socket.destroySoon()`, which destroys at once when the FIN is out: that listener is taken off first.
  */
 function closeUnread(req: IncomingMessage): void {
-  req.socket.end();
-  setTimeout(() => req.socket.destroy(), LINGER_MS).unref();
+  const socket = req.socket;
+  socket.removeListener('finish', socket.destroy);
+  socket.end();
+  setTimeout(() => socket.destroy(), LINGER_MS).unref();
 }
 
 /** Access lines never carry a bearer token sent in the URL (EventSource and WebSocket clients send `access_token=`). */
