@@ -288,6 +288,7 @@ export const hostModule = new ContainerModule(({ bind, isBound }) => {
         hooks,
         bindings: [...c.getAll(TYPES.HttpBinding, { optional: true }), ...pages],
         probes: { database: async () => void (await sql`select 1`.execute(db)) },
+        timeouts: config.http,
         ...(grpc ? { http2: (socket) => grpc.inject(socket) } : {}),
       });
       metrics.watch(host.server);

@@ -25,7 +25,7 @@ export async function serve(env: NodeJS.ProcessEnv = process.env): Promise<App> 
   const opened: Server[] = [];
   const bind = async (setting: 'PORT' | 'METRICS_PORT' | 'GRPC_PORT', port: number) => {
     try {
-      const server = await bindEarly(config.host, port);
+      const server = await bindEarly(config.host, port, config.http);
       opened.push(server);
       return server;
     } catch (err) {

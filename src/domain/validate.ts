@@ -2,26 +2,42 @@ import type { z } from 'zod';
 import { DomainError, type FieldProblem } from './errors.js';
 import { isMessageKey, msg, render, type Message, type MessageKey } from './i18n/index.js';
 
-/** Parses input with a schema; a mismatch is a VALIDATION error naming each field. */
+/**
+ * Field problems listed in one VALIDATION error. Past it a last entry counts
+ * the rest, so a body of 100 000 unknown keys answers in a few lines instead
+ * of echoing every key back (issue 10, finding 10).
+ */
+export const MAX_FIELD_PROBLEMS = 20;
+
+/** Parses input with a schema; a mismatch is a VALIDATION error naming each field (the first MAX_FIELD_PROBLEMS of them). */
 export function validate<S extends z.ZodType>(schema: S, input: unknown): z.output<S> {
   // reportInput lets an issue tell "missing" from "wrong type"; the input never leaves this function.
   const result = schema.safeParse(input ?? {}, { reportInput: true });
   if (result.success) return result.data;
   const fields: FieldProblem[] = [];
+  let omitted = 0;
   for (const issue of result.error.issues) {
     if (issue.code === 'unrecognized_keys') {
-      for (const key of issue.keys) fields.push({ field: [...issue.path, key].join('.'), message: msg('field.unknown') });
+      const room = Math.max(0, MAX_FIELD_PROBLEMS - fields.length);
+      for (const key of issue.keys.slice(0, room)) fields.push({ field: [...issue.path, key].join('.'), message: msg('field.unknown') });
+      omitted += Math.max(0, issue.keys.length - room);
     } else {
       fields.push({ field: issue.path.join('.') || '(input)', message: issueMessage(issue) });
     }
   }
-  return invalidInput(fields);
+  return invalidInput(fields, omitted);
 }
 
-/** A VALIDATION error whose message lists the fields ("Invalid input: email: …; name: …") in the reader's language. */
-export function invalidInput(fields: FieldProblem[]): never {
-  const details = (lang: Parameters<typeof render>[1]) => fields.map((f) => `${f.field}: ${render(f.message, lang)}`).join('; ');
-  throw new DomainError('VALIDATION', msg('validation.invalid', { details }), { fields });
+/**
+ * A VALIDATION error whose message lists the fields ("Invalid input: email: …; name: …") in the reader's language;
+ * past MAX_FIELD_PROBLEMS, one entry (field "(more)") counts those left out, with `omitted` already left out by the caller.
+ */
+export function invalidInput(fields: FieldProblem[], omitted = 0): never {
+  const listed = fields.slice(0, MAX_FIELD_PROBLEMS);
+  const more = omitted + fields.length - listed.length;
+  if (more > 0) listed.push({ field: '(more)', message: msg('field.more', { count: more }) });
+  const details = (lang: Parameters<typeof render>[1]) => listed.map((f) => `${f.field}: ${render(f.message, lang)}`).join('; ');
+  throw new DomainError('VALIDATION', msg('validation.invalid', { details }), { fields: listed });
 }
 
 const TYPE_NAMES: Record<string, MessageKey> = {

@@ -16,10 +16,48 @@ const REQUEST_ID = /^[\w.:-]{1,128}$/;
  */
 export type FrontDoorHook = (req: IncomingMessage, res: ServerResponse, next: () => Promise<void>, route: { readonly binding: string | undefined }) => Promise<void>;
 
-/** The node:http server of the front door, made before the app so the port is bound before any secret is touched. */
-export function createHttpServer(): Server {
-  return createServer({ keepAliveTimeout: 5_000 });
+/** How long a client may take to send its request headers, and its whole request (0: no limit); the response is not timed. */
+export interface HttpTimeouts {
+  readonly headersTimeoutMs: number;
+  readonly requestTimeoutMs: number;
 }
+
+/** Node's defaults (60 s / 300 s, checked every 30 s) held a half-sent request for up to 90 s; these are the front door's. */
+export const DEFAULT_HTTP_TIMEOUTS: HttpTimeouts = { headersTimeoutMs: 15_000, requestTimeoutMs: 30_000 };
+
+/**
+ * The node:http server of the front door, made before the app so the port is bound before any secret is touched.
+ * Node answers an expired request 408 and closes the connection. Its clocks (llhttp's) run from the first byte of a
+ * request until the request is complete, never over a response, so Server-Sent Events, long polls and upgraded
+ * WebSockets outlive them. They are checked on an interval (30 s by default, which let a 60 s headers timeout hold a
+ * slowloris for ~85 s): a second at most here, so a limit is kept to about that.
+ */
+export function createHttpServer(timeouts: HttpTimeouts = DEFAULT_HTTP_TIMEOUTS): Server {
+  return createServer({
+    keepAliveTimeout: 5_000,
+    headersTimeout: timeouts.headersTimeoutMs,
+    requestTimeout: timeouts.requestTimeoutMs,
+    connectionsCheckingInterval: Math.max(100, Math.min(1_000, Math.floor(timeouts.headersTimeoutMs / 4))),
+  });
+}
+/** How long an unread body may go on arriving after the answer, so the client reads the answer before a reset. */
+const LINGER_MS = 1_000;
+
+/**
+ * A request answered before its body was read (401 before authentication, 413 from Content-Length, 415…): to
+ * keep the connection Node would read and discard the rest, a declared 2 GB included. Close it instead, and
+ * linger (RFC 9112 §9.6): closing a socket with unread data makes TCP send a reset, which can destroy the answer
+ * before the client reads it. So the answer and a FIN go out, what still arrives is read and discarded for a
+ * moment, then the socket is destroyed. A `Connection: close` answer (every style's 413) has already had Node
+ * call `socket.destroySoon()`, which destroys at once when the FIN is out: that listener is taken off first.
+ */
+function closeUnread(req: IncomingMessage): void {
+  const socket = req.socket;
+  socket.removeListener('finish', socket.destroy);
+  socket.end();
+  setTimeout(() => socket.destroy(), LINGER_MS).unref();
+}
+
 /** Access lines never carry a bearer token sent in the URL (EventSource and WebSocket clients send `access_token=`). */
 export const redactTokens = (url: string | undefined): string | undefined => url?.replace(/([?&]access_token=)[^&#]*/gi, '$1[redacted]');
 
@@ -35,6 +73,8 @@ export interface HttpHostOptions {
   probes: Readonly<Record<string, () => Promise<void>>>;
   /** Connections opening with the HTTP/2 preface (h2c, RFC 9113 §3.4) go here instead: gRPC on this port too. */
   http2?: (socket: Socket) => void;
+  /** For the server made here when none is given (a given one was made with the same by `bindEarly`). */
+  timeouts?: HttpTimeouts;
 }
 
 /**
@@ -60,10 +100,12 @@ export class HttpHost {
       for (const p of b.prefixes ?? []) this.prefixes.push([p, b]);
     }
     const access = this.accessLog();
-    this.server = options.server ?? createHttpServer();
+    this.server = options.server ?? createHttpServer(options.timeouts);
     this.server.removeAllListeners('request');
     this.server.on('request', (req: IncomingMessage, res: ServerResponse) => {
       if (this.stopping) res.setHeader('Connection', 'close');
+      // Every answer, whatever writes it (errors, 404s, assets, streams), is read as the type it declares (MIME Sniffing §7).
+      res.setHeader('X-Content-Type-Options', 'nosniff');
       access(req, res);
       const notes = new AccessNotes();
       this.notes.set(req, notes);
@@ -74,6 +116,7 @@ export class HttpHost {
       res.once('finish', () => {
         // A request that was already in flight when the stop began: its connection must not idle on.
         if (this.stopping) req.socket.end();
+        else if (!req.complete) closeUnread(req);
       });
       const info: RequestInfo = { requestId: String(req.id), log: req.log, notes, signal: gone.signal, peer: req.socket.remoteAddress };
       void this.around(req, res, info);
@@ -83,7 +126,7 @@ export class HttpHost {
       const binding = this.bindingFor(pathOf(req.url));
       const info = { requestId: randomUUID(), log: options.log, notes: new AccessNotes(), peer: req.socket.remoteAddress };
       if (binding?.upgrade?.(req, socket, head, info)) return;
-      socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\n\r\n');
+      socket.end('HTTP/1.1 404 Not Found\r\nX-Content-Type-Options: nosniff\r\nConnection: close\r\n\r\n');
     });
   }
 
@@ -128,8 +171,14 @@ export class HttpHost {
   private async dispatch(req: IncomingMessage, res: ServerResponse, info: RequestInfo): Promise<void> {
     const pathname = pathOf(req.url);
     try {
-      if (pathname === '/healthz') return sendJson(res, 200, { status: 'ok' });
-      if (pathname === '/readyz') return await this.ready(res);
+      if (pathname === '/healthz' || pathname === '/readyz') {
+        // Probes only read (RFC 9110 §15.5.6: a 405 lists the methods the resource has).
+        if (req.method !== 'GET' && req.method !== 'HEAD') {
+          res.setHeader('Allow', 'GET, HEAD');
+          return sendJson(res, 405, { type: 'about:blank', title: 'Method Not Allowed', status: 405, detail: `${pathname} answers GET and HEAD` }, 'application/problem+json');
+        }
+        return pathname === '/healthz' ? sendJson(res, 200, { status: 'ok' }) : await this.ready(res);
+      }
       const exact = this.exact.get(pathname);
       // An exact path may be shared by content negotiation: a binding that declines (false) hands over to the prefix owner.
       if (exact && (await exact.handle(req, res, info)) !== false) return;

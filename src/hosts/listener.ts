@@ -1,5 +1,5 @@
 import type { Server } from 'node:http';
-import { createHttpServer } from './http.js';
+import { createHttpServer, type HttpTimeouts } from './http.js';
 
 /**
  * Binds the front door's port before the app is built, so that a port in
@@ -7,10 +7,10 @@ import { createHttpServer } from './http.js';
  * host takes over (HttpHost replaces the request listeners), requests are
  * answered 503 with Retry-After (RFC 9110 §15.6.4).
  */
-export function bindEarly(host: string, port: number): Promise<Server> {
-  const server = createHttpServer();
+export function bindEarly(host: string, port: number, timeouts?: HttpTimeouts): Promise<Server> {
+  const server = createHttpServer(timeouts);
   server.on('request', (_req, res) => {
-    res.writeHead(503, { 'Content-Type': 'text/plain; charset=utf-8', 'Retry-After': '1', Connection: 'close' });
+    res.writeHead(503, { 'Content-Type': 'text/plain; charset=utf-8', 'Retry-After': '1', Connection: 'close', 'X-Content-Type-Options': 'nosniff' });
     res.end('polyface is starting\n');
   });
   return new Promise((resolve, reject) => {

@@ -142,6 +142,7 @@ export class MetricsHttp implements HttpBinding {
 export function attachMetrics(registry: Registry, server: Server = createServer()): Server {
   server.removeAllListeners('request');
   server.on('request', (req: IncomingMessage, res: ServerResponse) => {
+    res.setHeader('X-Content-Type-Options', 'nosniff');
     if (pathOf(req.url) !== METRICS_PATH) {
       return sendJson(res, 404, { type: 'about:blank', title: 'Not Found', status: 404, detail: `Only ${METRICS_PATH} is served here` }, 'application/problem+json');
     }

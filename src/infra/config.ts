@@ -25,6 +25,11 @@ export interface Config {
   seedDemoData: boolean;
   /** Grace period for in-flight requests on SIGTERM. */
   shutdownTimeoutMs: number;
+  /**
+   * The HTTP/1.1 front door's clocks (Node's `headersTimeout` and `requestTimeout`): how long a client may take to send
+   * its headers, and its whole request; neither covers the response, so streams and long polls are not cut.
+   */
+  http: { headersTimeoutMs: number; requestTimeoutMs: number };
   /** Smallest response body (bytes) compressed with gzip/br when the client accepts it. */
   compressionThresholdBytes: number;
   /** The one credential → principal cache every style goes through (runtime/principals.ts). */
@@ -198,6 +203,8 @@ const ENV = z.object({
   BODY_LIMIT_BYTES: int(1_048_576),
   SEED_DEMO_DATA: bool(true),
   SHUTDOWN_TIMEOUT_MS: int(10_000),
+  HTTP_HEADERS_TIMEOUT_MS: int(15_000),
+  HTTP_REQUEST_TIMEOUT_MS: int(30_000),
   COMPRESSION_THRESHOLD_BYTES: int(1024),
   AUTH_CACHE_SIZE: int(10_000),
   AUTH_CACHE_TTL_SECONDS: int(30),
@@ -300,6 +307,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     bodyLimitBytes: e.BODY_LIMIT_BYTES,
     seedDemoData: e.SEED_DEMO_DATA,
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
+    http: httpTimeouts(e.HTTP_HEADERS_TIMEOUT_MS, e.HTTP_REQUEST_TIMEOUT_MS),
     compressionThresholdBytes: e.COMPRESSION_THRESHOLD_BYTES,
     auth: { cacheSize: e.AUTH_CACHE_SIZE, cacheTtlSeconds: e.AUTH_CACHE_TTL_SECONDS },
     ws: {
@@ -360,6 +368,16 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       retentionSeconds: e.JOB_RETENTION_SECONDS,
     },
   };
+}
+
+/**
+ * Node refuses a headers timeout longer than a (non-zero) request timeout, so the headers one is held within it.
+ * The headers clock is never off: the port's h2c sniffer closes silent connections on it too. A request timeout
+ * of 0 turns that clock off, as in Node.
+ */
+function httpTimeouts(headers: number, request: number): Config['http'] {
+  const headersTimeoutMs = Math.max(100, request > 0 ? Math.min(headers, request) : headers);
+  return { headersTimeoutMs, requestTimeoutMs: request > 0 ? Math.max(request, headersTimeoutMs) : 0 };
 }
 
 /** Configuration for tests: in-memory database, fixed secrets, quiet logs. */

@@ -59,6 +59,7 @@ export const EN = {
   // Field messages (validation): the domain's own and zod's issue kinds.
   'field.required': 'required',
   'field.unknown': 'unknown field',
+  'field.more': '{count, plural, one {{count} more problem} other {{count} more problems}} not listed',
   'field.type': 'must be {expected}',
   'field.invalid': 'is invalid',
   'field.format': 'has an invalid format',

@@ -54,6 +54,7 @@ export const RU: Record<MessageKey, string> = {
 
   'field.required': 'обязательное поле',
   'field.unknown': 'неизвестное поле',
+  'field.more': 'ещё {count, plural, one {{count} ошибка не показана} few {{count} ошибки не показаны} many {{count} ошибок не показано} other {{count} ошибки не показано}}',
   'field.type': 'должно быть {expected}',
   'field.invalid': 'некорректное значение',
   'field.format': 'неверный формат',

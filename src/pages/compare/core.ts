@@ -38,8 +38,9 @@ const runInput = z.strictObject({
   password: z.string().min(1).max(200),
 });
 
-const CSP = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' blob: data:; connect-src 'self'; base-uri 'none'; form-action 'self'";
-const REPORT_CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:";
+// frame-ancestors (CSP Level 3 §6.4.2): no other site may frame a page of ours (clickjacking).
+const CSP = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' blob: data:; connect-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
+const REPORT_CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; frame-ancestors 'none'";
 
 const json = (status: number, body: unknown, headers: Record<string, string> = {}): HttpReply => ({
   status,

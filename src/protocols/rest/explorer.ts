@@ -42,8 +42,9 @@ const INIT = `window.onload = function () {
 };
 `;
 
-// Scripts come only from here; Swagger UI sets inline styles and data: images.
-const CSP = "default-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'";
+// Scripts come only from here; Swagger UI sets inline styles and data: images. No other site may frame the
+// page (CSP Level 3 §6.4.2 frame-ancestors: clickjacking its Authorize and Try-it-out buttons).
+const CSP = "default-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'";
 
 const TYPES: Record<string, string> = {
   '.js': 'text/javascript; charset=utf-8',
@@ -68,7 +69,9 @@ export class DocsExplorer {
     const name = pathname.slice(DOCS_PATH.length + 1);
     if (name === 'init.js') return this.only(method) ?? { status: 200, headers: { 'Content-Type': TYPES['.js']! }, body: method === 'HEAD' ? undefined : INIT };
     if (!this.files.has(name) || name === 'index.html') return undefined;
-    return this.assets.reply(name, TYPES[extname(name)] ?? 'application/octet-stream', () => readFileSync(join(dist, name)), method, acceptEncoding);
+    const reply = this.assets.reply(name, TYPES[extname(name)] ?? 'application/octet-stream', () => readFileSync(join(dist, name)), method, acceptEncoding);
+    // The package's other pages (oauth2-redirect.html) are pages of ours too.
+    return extname(name) === '.html' && reply.status === 200 ? { ...reply, headers: { ...reply.headers, 'Content-Security-Policy': CSP } } : reply;
   }
 
   private only(method: string): HttpReply | undefined {
