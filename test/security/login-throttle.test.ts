@@ -61,7 +61,8 @@ describe('failed logins per account', () => {
     } finally {
       for (const c of Object.values(clients)) await c.close?.();
     }
-  });
+    // Five styles × (five scrypt checks + a user created): seconds on a quiet machine, more on a busy CI VM.
+  }, 90_000);
 
   it('REST answers 429 with Retry-After on /api/v1/auth/token and on the source profile /auth', async () => {
     const server = await start({ perAccount: 3, perAddress: 1000, windowSeconds: 60 });
