@@ -16,24 +16,33 @@ export interface Case {
   /** Which server answers: 'polyface' or a peer script in ./peers (with env). */
   server: string;
   request(token: string): Request;
-  /** For polyface cases: the peer case it is compared with, and the ratio it must stay under. */
-  peer?: { name: string; target: number };
+  /** HTTP/1.1 through autocannon (the default), or gRPC unary calls through grpc-js. */
+  kind?: 'http' | 'grpc';
+  /**
+   * For polyface cases: the case it is compared with and the target, either a ratio of µs/request it must stay
+   * under, or (`delta`) the µs/request it may add to that case (access logging on vs off).
+   */
+  peer?: { name: string; target: number; delta?: boolean };
 }
 
 export interface ServerSpec {
   name: string;
   script?: string;
   env?: Record<string, string>;
+  /** Its stdout goes to a file (polyface with access logs on writes them there, as to a log collector's file). */
+  logFile?: boolean;
 }
 
 export const SERVERS: ServerSpec[] = [
   { name: 'polyface' },
+  { name: 'polyface, access log on', env: { LOG_LEVEL: 'info' }, logFile: true },
   { name: 'raw-node', script: 'raw-node.ts' },
   { name: 'express', script: 'express-route.ts' },
   { name: 'graphql-http', script: 'graphql-http.ts' },
   { name: 'graphql-http-cached', script: 'graphql-http.ts', env: { CACHE: '1' } },
   { name: 'json-rpc-2.0', script: 'jsonrpc-express.ts' },
   { name: 'soap', script: 'soap-server.ts' },
+  { name: 'grpc-js', script: 'grpc-js.ts' },
 ];
 
 const json = { 'Content-Type': 'application/json' };
@@ -58,6 +67,12 @@ export const CASES: Case[] = [
     server: 'polyface',
     request: (t) => ({ method: 'GET', path: '/api/v1/users/1', headers: bearer(t) }),
     peer: { name: 'express 5 route (constant)', target: 0.6 },
+  },
+  {
+    name: 'polyface REST, access log on',
+    server: 'polyface, access log on',
+    request: (t) => ({ method: 'GET', path: '/api/v1/users/1', headers: bearer(t) }),
+    peer: { name: 'polyface REST', target: 5, delta: true },
   },
   { name: 'graphql-http default', server: 'graphql-http', request: () => ({ method: 'POST', path: '/graphql', headers: json, body: GRAPHQL }) },
   { name: 'graphql-http + document cache', server: 'graphql-http-cached', request: () => ({ method: 'POST', path: '/graphql', headers: json, body: GRAPHQL }) },
@@ -86,5 +101,13 @@ export const CASES: Case[] = [
     server: 'polyface',
     request: () => ({ method: 'POST', path: '/soap', headers: soapHeaders, body: envelope(WSSE) }),
     peer: { name: 'soap package server', target: 0.67 },
+  },
+  { name: 'bare grpc-js', server: 'grpc-js', kind: 'grpc', request: () => ({ method: 'POST', path: '/polyface.v1.UserService/GetUser' }) },
+  {
+    name: 'polyface gRPC',
+    server: 'polyface',
+    kind: 'grpc',
+    request: () => ({ method: 'POST', path: '/polyface.v1.UserService/GetUser' }),
+    peer: { name: 'bare grpc-js', target: 1.2 },
   },
 ];

@@ -10,7 +10,6 @@ import { migrate } from '../infra/storage/migrations.js';
 import type { Database } from '../infra/storage/schema.js';
 import { applyDemoPassword, seedDemoData } from '../infra/storage/seed.js';
 import { SqlSettingsRepository } from '../infra/storage/settings-repo.js';
-import { startTracing } from '../infra/telemetry.js';
 import { urlOf } from '../hosts/listener.js';
 import { attachMetrics } from '../hosts/metrics.js';
 import type { Face } from '../protocols/shared/face.js';
@@ -19,6 +18,7 @@ import { PAGE_MODULES } from './pages.js';
 import { listenStartupError } from './startup.js';
 import { STYLE_MODULES } from './styles.js';
 import { TYPES } from './tokens.js';
+import { loadTracing } from './tracing.js';
 
 export interface App {
   readonly container: Container;
@@ -81,7 +81,7 @@ export async function buildApp(
   const admin = await resolveAdminCredentials(config.adminPassword, settings, hasher, announce);
   if (config.seedDemoData && (await seedDemoData(db, hasher, config.demoPassword, announce))) log.info('seeded demo data');
   else if (config.demoPassword) await applyDemoPassword(db, hasher, config.demoPassword, announce);
-  const tracing = startTracing(config.tracing);
+  const tracing = await loadTracing(config.tracing);
 
   const container = new Container({ defaultScope: 'Singleton' });
   await container.load(
@@ -142,7 +142,7 @@ export async function buildApp(
         metricsServer.closeAllConnections();
         await new Promise<void>((resolve) => metricsServer.close(() => resolve()));
       }
-      await tracing?.shutdown();
+      await tracing?.telemetry.shutdown();
       await relay.stop();
       await db.destroy();
     },

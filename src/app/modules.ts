@@ -18,7 +18,6 @@ import { HttpHost, type FrontDoorHook } from '../hosts/http.js';
 import { LandingHttp } from '../hosts/landing.js';
 import { urlOf } from '../hosts/listener.js';
 import { GatewayMetrics, METRICS_PATH, MetricsHttp } from '../hosts/metrics.js';
-import { tracingHook } from '../hosts/tracing.js';
 import { derivedFace, type Face } from '../protocols/shared/face.js';
 import { WsConnections } from '../protocols/shared/ws.js';
 import { systemClock } from '../infra/clock.js';
@@ -35,14 +34,13 @@ import { SqlProductRepository } from '../infra/storage/products-repo.js';
 import type { Database } from '../infra/storage/schema.js';
 import { SqlUnitOfWork } from '../infra/storage/unit-of-work.js';
 import { SqlUserRepository } from '../infra/storage/users-repo.js';
-import type { Tracing } from '../infra/telemetry.js';
+import type { TracingParts } from './tracing.js';
 import { JwtCodec } from '../infra/tokens.js';
 import { authInterceptor } from '../runtime/interceptors/auth.js';
 import { errorInterceptor } from '../runtime/interceptors/errors.js';
 import { oneLoginPerRequest } from '../runtime/interceptors/login.js';
 import { metricsInterceptor } from '../runtime/interceptors/metrics.js';
 import { rateLimitInterceptor } from '../runtime/interceptors/rate-limit.js';
-import { tracingInterceptor } from '../runtime/interceptors/tracing.js';
 import { Runtime } from '../runtime/invoker.js';
 import { JobRunner } from '../runtime/jobs.js';
 import { PrincipalCache } from '../runtime/principals.js';
@@ -59,7 +57,7 @@ export interface InfraResources {
   admin: AdminCredentials;
   jwtSecret: string;
   /** Present when OTEL_EXPORTER_OTLP_ENDPOINT is set. */
-  tracing?: Tracing | undefined;
+  tracing?: TracingParts | undefined;
   /** The front door's port, already bound (serve.ts binds before secrets are touched). */
   httpServer?: Server | undefined;
 }
@@ -200,7 +198,7 @@ export const runtimeModule = new ContainerModule(({ bind }) => {
         principals: c.get(TYPES.PrincipalCache),
         shutdown: c.get(TYPES.Shutdown).signal,
         interceptors: [
-          ...(tracing ? [tracingInterceptor(tracing.tracer)] : []),
+          ...(tracing ? [tracing.interceptor] : []),
           metricsInterceptor(c.get(TYPES.Metrics)),
           errorInterceptor,
           oneLoginPerRequest(LOGIN_OPERATIONS),
@@ -272,7 +270,7 @@ export const hostModule = new ContainerModule(({ bind, isBound }) => {
       const metrics = c.get(TYPES.GatewayMetrics);
       const tracing = c.get(TYPES.Tracing, { optional: true });
       const server = c.get(TYPES.HttpServer, { optional: true });
-      const hooks: FrontDoorHook[] = [...(tracing ? [tracingHook(tracing.tracer)] : []), metrics.hook];
+      const hooks: FrontDoorHook[] = [...(tracing ? [tracing.hook] : []), metrics.hook];
       const cors = corsHook(config.cors);
       if (cors) hooks.push(cors);
       // Innermost: CORS preflights are answered before it, and what it wraps is only the bindings' bodies.

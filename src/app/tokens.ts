@@ -35,7 +35,7 @@ import type { SqlEventStore } from '../infra/storage/events-repo.js';
 import type { Database } from '../infra/storage/schema.js';
 import type { ChatHub } from '../protocols/chat/hub.js';
 import type { GrpcServices } from '../protocols/grpc/server.js';
-import type { Tracing } from '../infra/telemetry.js';
+import type { TracingParts } from './tracing.js';
 import type { Face } from '../protocols/shared/face.js';
 import type { HttpBinding } from '../protocols/shared/http.js';
 import type { WsConnections } from '../protocols/shared/ws.js';
@@ -99,7 +99,7 @@ export const TYPES = {
   /** The front door's server when it was bound before the app was built (serve.ts); unbound otherwise. */
   HttpServer: t<Server>('HttpServer'),
   /** OpenTelemetry, bound only when OTEL_EXPORTER_OTLP_ENDPOINT is set. */
-  Tracing: t<Tracing>('Tracing'),
+  Tracing: t<TracingParts>('Tracing'),
   /** Front-door series (requests, connections, storage time, event loop) in the Metrics registry. */
   GatewayMetrics: t<GatewayMetrics>('GatewayMetrics'),
   /**

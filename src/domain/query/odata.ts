@@ -63,7 +63,10 @@ export interface RawSortKey {
   descending: boolean;
 }
 
-const parser = peggy.generate(GRAMMAR, { allowedStartRules: ['Filter', 'OrderBy'] });
+// Generated on first use, not at import: generating the grammar is most of what this module costs, and a
+// gateway that never sees a $filter should not pay it at every cold start.
+let generated: peggy.Parser | undefined;
+const parserOf = (): peggy.Parser => (generated ??= peggy.generate(GRAMMAR, { allowedStartRules: ['Filter', 'OrderBy'] }));
 
 /**
  * Where and why a text is not valid syntax; `position` counts characters
@@ -84,6 +87,7 @@ export class QuerySyntaxError extends Error {
 }
 
 function parse(text: string, startRule: 'Filter' | 'OrderBy'): unknown {
+  const parser = parserOf();
   try {
     return parser.parse(text, { startRule });
   } catch (err) {

@@ -85,8 +85,14 @@ export async function applyDemoPassword(
     announce(`DEMO_PASSWORD is set but this database has no demo accounts (${DEMO_EMAILS.join(', ')}), so it was not applied.`);
     return;
   }
+  // One scrypt check per distinct stored hash, not per account: the demo accounts share one hash once it has been
+  // applied, and each check costs tens of milliseconds of every start (and scrypt's 16 MB), one after another.
+  const checked = new Map<string, boolean>();
   const stale = [];
-  for (const u of users) if (!u.password_hash || !(await hasher.verify(demoPassword, u.password_hash))) stale.push(u);
+  for (const u of users) {
+    if (u.password_hash && !checked.has(u.password_hash)) checked.set(u.password_hash, await hasher.verify(demoPassword, u.password_hash));
+    if (!u.password_hash || !checked.get(u.password_hash)) stale.push(u);
+  }
   if (!stale.length) return;
   const hash = await hasher.hash(demoPassword);
   await db

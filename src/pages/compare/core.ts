@@ -4,7 +4,6 @@ import { z } from 'zod';
 import { CHART_NAMES } from '../../compare/charts.js';
 import { REPORT_FILES, report as reportSchema } from '../../compare/report.js';
 import { applies, findScenario, SCENARIOS } from '../../compare/scenarios.js';
-import { runLine } from '../../compare/tables.js';
 import { DomainError } from '../../domain/errors.js';
 import { msg } from '../../domain/i18n/index.js';
 import { createContext } from '../../runtime/context.js';
@@ -160,6 +159,8 @@ export class ComparePageCore {
     let cli: { createdAt: string; line: string; charts: string[] } | null = null;
     try {
       const report = reportSchema.parse(JSON.parse(await readFile(join(this.options.reportDir, REPORT_FILES.json), 'utf8')));
+      // The tables module brings cli-table3, which only the CLI's report needs: loaded when a report exists.
+      const { runLine } = await import('../../compare/tables.js');
       const charts: string[] = [];
       for (const c of CHART_NAMES) if (await exists(join(this.options.reportDir, `${c}.svg`))) charts.push(c);
       cli = { createdAt: report.createdAt, line: runLine(report), charts };

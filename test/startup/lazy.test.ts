@@ -1,0 +1,55 @@
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, expect, it } from 'vitest';
+
+const root = fileURLToPath(new URL('../..', import.meta.url));
+const dir = mkdtempSync(join(tmpdir(), 'polyface-lazy-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+/**
+ * Issue 18: what the first request does not need is not loaded at start (cold start and idle RSS). A real
+ * `serve()` in a fresh process answers /healthz, then reports which packages node has loaded; the test process's
+ * own modules would hide the answer, hence the child.
+ */
+const PROBE = `
+  const { serve } = await import('./src/app/serve.ts');
+  const app = await serve();
+  const res = await fetch(app.url + '/healthz');
+  const { createRequire } = await import('node:module');
+  const loaded = Object.keys(createRequire(import.meta.url).cache);
+  process.stdout.write(JSON.stringify({ status: res.status, loaded }), () => process.exit(0));
+`;
+
+function probe(env: Record<string, string>): Promise<{ status: number; loaded: string[] }> {
+  return new Promise((resolve, reject) => {
+    const proc = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', PROBE], {
+      cwd: root,
+      env: { PATH: process.env.PATH, HOST: '127.0.0.1', PORT: '0', GRPC_PORT: '0', LOG_LEVEL: 'warn', DATABASE_URL: join(dir, `db-${Math.random()}.sqlite`), ADMIN_PASSWORD: 'lazy-admin-password', DEMO_PASSWORD: 'lazy-demo-password', ...env },
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    let out = '';
+    proc.stdout.setEncoding('utf8').on('data', (d: string) => (out += d));
+    proc.once('exit', (code) => (code === 0 ? resolve(JSON.parse(out.slice(out.indexOf('{')))) : reject(new Error(`probe exited with ${code}: ${out.slice(0, 500)}`))));
+  });
+}
+
+const packages = (loaded: string[]) => new Set(loaded.filter((f) => f.includes('node_modules/')).map((f) => f.split('node_modules/').pop()!.split('/').slice(0, 2).join('/').replace(/^([^@][^/]*)\/.*$/, '$1')));
+
+it('a server without tracing or a terminal loads no OpenTelemetry SDK, no pino-pretty, no compare-page libraries', async () => {
+  const { status, loaded } = await probe({ LOG_FORMAT: 'json' });
+  expect(status).toBe(200);
+  const pkgs = packages(loaded);
+  expect(pkgs.has('graphql')).toBe(true); // the probe sees what was loaded
+  for (const lazy of ['@opentelemetry/sdk-trace-base', '@opentelemetry/exporter-trace-otlp-http', '@opentelemetry/core', 'pino-pretty', 'cli-table3', 'soap', 'vega', 'highlight.js']) {
+    expect(pkgs.has(lazy), lazy).toBe(false);
+  }
+}, 120_000);
+
+it('with OTEL_EXPORTER_OTLP_ENDPOINT set, the SDK is loaded', async () => {
+  const { status, loaded } = await probe({ LOG_FORMAT: 'json', OTEL_EXPORTER_OTLP_ENDPOINT: 'http://127.0.0.1:9' });
+  expect(status).toBe(200);
+  expect(packages(loaded).has('@opentelemetry/sdk-trace-base')).toBe(true);
+}, 120_000);
