@@ -51,7 +51,7 @@ export interface Config {
   };
   /** Per-principal call and write rates per minute; 0 turns a limit off. */
   rateLimits: { callsPerMinute: number; writesPerMinute: number };
-  graphql: { maxDepth: number; maxComplexity: number; maxQueryLength: number; introspection: boolean; documentCacheSize: number };
+  graphql: { maxDepth: number; maxComplexity: number; maxCost: number; maxQueryLength: number; maxTypeLookups: number; introspection: boolean; documentCacheSize: number };
   jsonrpc: { maxBatch: number };
   soap: { maxDepth: number };
   /** REST: deepest element nesting accepted in an XML request body. */
@@ -208,7 +208,9 @@ const ENV = z.object({
   RATE_LIMIT_WRITES_PER_MINUTE: int(0),
   GRAPHQL_MAX_DEPTH: int(10),
   GRAPHQL_MAX_COMPLEXITY: int(1000),
+  GRAPHQL_MAX_COST: int(10_000),
   GRAPHQL_MAX_QUERY_LENGTH: int(10_000),
+  GRAPHQL_MAX_TYPE_LOOKUPS: int(10),
   GRAPHQL_INTROSPECTION: bool(true),
   GRAPHQL_DOCUMENT_CACHE: int(500),
   JSONRPC_MAX_BATCH: int(50),
@@ -293,7 +295,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     graphql: {
       maxDepth: e.GRAPHQL_MAX_DEPTH,
       maxComplexity: e.GRAPHQL_MAX_COMPLEXITY,
+      maxCost: e.GRAPHQL_MAX_COST,
       maxQueryLength: e.GRAPHQL_MAX_QUERY_LENGTH,
+      maxTypeLookups: e.GRAPHQL_MAX_TYPE_LOOKUPS,
       introspection: e.GRAPHQL_INTROSPECTION,
       documentCacheSize: e.GRAPHQL_DOCUMENT_CACHE,
     },
