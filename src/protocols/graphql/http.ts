@@ -16,6 +16,7 @@ import { schemaSource } from './docs.js';
 import { DocumentCache } from './documents.js';
 import { formatError, REQUEST_CODES, requestError, withoutSuggestions } from './errors.js';
 import { ASSET_PREFIX, EXPLORER_PAGE, ExplorerAssets, wantsExplorer, type ExplorerLogin } from './explorer.js';
+import { GraphqlExecutor } from './execute.js';
 import { IntrospectionAnswers } from './introspection.js';
 import { limitRules, type QueryLimits } from './limits.js';
 import { GraphqlPreparer } from './prepare.js';
@@ -68,6 +69,7 @@ export class GraphqlHttp implements HttpBinding {
   readonly schema: GraphQLSchema;
   readonly documents: DocumentCache;
   readonly introspection = new IntrospectionAnswers();
+  private readonly executor: GraphqlExecutor;
   private readonly handler: Handler<IncomingMessage, RequestInfo>;
   private readonly assets: ExplorerAssets;
   private readonly preparer: GraphqlPreparer;
@@ -83,6 +85,7 @@ export class GraphqlHttp implements HttpBinding {
     this.assets = new ExplorerAssets(options.explorerLogin ?? { username: 'alice@example.com', password: undefined });
     this.schema = buildGraphqlSchema(runtime);
     this.documents = new DocumentCache(this.schema, limitRules(options), options.documentCacheSize, !options.introspection);
+    this.executor = new GraphqlExecutor(this.schema, options.documentCacheSize > 0);
     this.preparer = new GraphqlPreparer(runtime, this.schema, this.documents, options.maxQueryLength, options.maxCost);
     this.sse = new GraphqlSse(runtime, this.preparer, options);
     this.socket = new GraphqlWebSocket(runtime, this.preparer, { guard: options.ws, maxOperationsPerConnection: options.maxOperationsPerConnection, log: options.log });
@@ -118,10 +121,10 @@ export class GraphqlHttp implements HttpBinding {
     });
   }
 
-  /** The standard introspection query from memory after its first run; everything else by graphql-js. */
+  /** The standard introspection query from memory after its first run; everything else compiled or by graphql-js. */
   private execute(args: ExecutionArgs) {
     const introspection = this.documents.introspectionOf(args.document);
-    if (introspection === undefined) return execute(args);
+    if (introspection === undefined) return this.executor.execute(args);
     const known = this.introspection.get(introspection);
     if (known) return known;
     // Introspection resolvers are synchronous: the result is a value, never a promise.
