@@ -152,11 +152,11 @@ const nestedRead: Scenario = {
   id: 'nested-read',
   title: 'Nested read',
   summary:
-    "User 1 with every order, each line's quantity and its product's name and price: one GraphQL query; elsewhere the user and their orders, then each distinct product (batched where the style batches).",
+    "User 1 with their newest orders (the first page of ten), each line's quantity and its product's name and price: one GraphQL query; elsewhere the user and their orders, then each distinct product (batched where the style batches).",
   source: '000: GraphQL nested query 336–487, REST nesting /users/123/orders 286–330',
   async run(c, ctx) {
     if (c.readGraph) return ok(await c.readGraph(call('getUser', { id: NESTED_USER }), NESTED_SELECTION, ctx.token), 'readGraph');
-    const [user, page] = (await together(c, [call('getUser', { id: NESTED_USER }), call('listUserOrders', { userId: NESTED_USER, limit: 100 })], ctx.token)) as [
+    const [user, page] = (await together(c, [call('getUser', { id: NESTED_USER }), call('listUserOrders', { userId: NESTED_USER, limit: 10 })], ctx.token)) as [
       Record<string, unknown>,
       { items: OrderData[] },
     ];

@@ -16,14 +16,24 @@ export interface Loader<K, V> {
   run(services: DomainServices, ctx: DomainContext, keys: readonly K[]): Promise<V[]>;
 }
 
+/** One user's page of orders; `limit` and `offset` as the domain's paging (default 10, at most 100). */
+export interface UserOrdersKey {
+  readonly userId: number;
+  readonly limit?: number | undefined;
+  readonly offset?: number | undefined;
+}
+
 export const LOADERS = {
-  /** Every order of each user (empty for users the caller may not see), newest first. */
+  /**
+   * A page of each user's orders, newest first (empty for users the caller
+   * may not see); a key whose paging is invalid gets its VALIDATION error.
+   */
   ordersByUser: {
     name: 'User.orders',
     kind: 'query',
     access: 'authenticated',
-    run: (d, c, ids) => d.orders.listForUsers(c, ids),
-  } satisfies Loader<number, Order[]>,
+    run: (d, c, keys) => d.orders.listForUsers(c, keys),
+  } satisfies Loader<UserOrdersKey, Order[] | Error>,
   /** Products by id, undefined where missing. */
   productById: {
     name: 'OrderItem.product',

@@ -95,8 +95,12 @@ export interface ProductRepository {
 export interface OrderRepository {
   findById(id: number): Promise<OrderRecord | undefined>;
   listByUser(userId: number, limit: number, offset: number): Promise<Slice<OrderRecord>>;
-  /** All orders of several users in a fixed number of queries (for batched loaders). */
-  listByUsers(userIds: readonly number[]): Promise<Map<number, OrderRecord[]>>;
+  /**
+   * Orders of several users in a fixed number of queries (for batched
+   * loaders), newest first: with `page`, only that window of each user's
+   * orders; without, all of them.
+   */
+  listByUsers(userIds: readonly number[], page?: { limit: number; offset: number }): Promise<Map<number, OrderRecord[]>>;
   /** Order and items in one transaction. */
   insert(order: Omit<OrderRecord, 'id' | 'createdAt'>): Promise<OrderRecord>;
   /** Aggregates over the orders a filter selects, computed by storage (a few grouped queries, however many orders). */

@@ -60,7 +60,7 @@ export interface Config {
   loginThrottle: { perAccount: number; perAddress: number; windowSeconds: number; concurrent: number };
   /** scrypt computations at once, and how many may wait before more are refused (infra/passwords.ts). */
   passwordHashing: { concurrency: number; queue: number };
-  graphql: { maxDepth: number; maxComplexity: number; maxQueryLength: number; introspection: boolean; documentCacheSize: number };
+  graphql: { maxDepth: number; maxComplexity: number; maxCost: number; maxQueryLength: number; maxTypeLookups: number; introspection: boolean; documentCacheSize: number };
   jsonrpc: { maxBatch: number };
   /** SOAP envelopes: deepest nesting, most elements and most attributes (namespace declarations included), checked while reading. */
   soap: { maxDepth: number; maxElements: number; maxAttributes: number };
@@ -232,7 +232,9 @@ const ENV = z.object({
   PASSWORD_HASH_QUEUE: int(32),
   GRAPHQL_MAX_DEPTH: int(10),
   GRAPHQL_MAX_COMPLEXITY: int(1000),
+  GRAPHQL_MAX_COST: int(10_000),
   GRAPHQL_MAX_QUERY_LENGTH: int(10_000),
+  GRAPHQL_MAX_TYPE_LOOKUPS: int(10),
   GRAPHQL_INTROSPECTION: bool(true),
   GRAPHQL_DOCUMENT_CACHE: int(500),
   JSONRPC_MAX_BATCH: int(50),
@@ -339,7 +341,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     graphql: {
       maxDepth: e.GRAPHQL_MAX_DEPTH,
       maxComplexity: e.GRAPHQL_MAX_COMPLEXITY,
+      maxCost: e.GRAPHQL_MAX_COST,
       maxQueryLength: e.GRAPHQL_MAX_QUERY_LENGTH,
+      maxTypeLookups: e.GRAPHQL_MAX_TYPE_LOOKUPS,
       introspection: e.GRAPHQL_INTROSPECTION,
       documentCacheSize: e.GRAPHQL_DOCUMENT_CACHE,
     },

@@ -64,10 +64,17 @@ describe('OrderService', () => {
 
   it('batches orders for many users in a fixed number of queries and hides other users\' orders', async () => {
     d.counter.reset();
-    const lists = await d.orders.listForUsers(admin, [1, 2, 3]);
-    expect(lists.map((l) => l.length)).toEqual([2, 1, 0]);
+    const keys = (ids: number[], page: { limit?: number; offset?: number } = {}) => ids.map((userId) => ({ userId, ...page }));
+    const sizes = (lists: unknown[]) => lists.map((l) => (Array.isArray(l) ? l.length : (l as DomainError).kind));
+    const lists = await d.orders.listForUsers(admin, keys([1, 2, 3]));
+    expect(sizes(lists)).toEqual([2, 1, 0]);
     expect(d.counter.count).toBe(2);
-    expect((await d.orders.listForUsers(bob, [1, 2])).map((l) => l.length)).toEqual([0, 1]);
+    expect(sizes(await d.orders.listForUsers(bob, keys([1, 2])))).toEqual([0, 1]);
+    // Pages: each key's window of its user's orders, newest first; a bad page fails only its own key.
+    const second = await d.orders.listForUsers(admin, [...keys([1], { limit: 1, offset: 1 }), ...keys([1, 2], { limit: 1 }), { userId: 2, limit: 101 }]);
+    expect(sizes(second)).toEqual([1, 1, 1, 'VALIDATION']);
+    const [older, newest] = second as { id: number }[][];
+    expect(older![0]!.id).toBeLessThan(newest![0]!.id);
   });
 });
 

@@ -183,6 +183,9 @@ export const EN = {
 
   // GraphQL.
   'graphql.queryTooLong': 'Query is {actual} characters long, more than the maximum of {max}',
+  'graphql.tooManySchemaLookups': 'Query asks for __schema {actual} times; at most {max} per operation',
+  'graphql.tooManyTypeLookups': 'Query asks for __type {actual} times, more than the maximum of {max}',
+  'graphql.tooCostly': 'Query may return {actual} values (lists counted at their page size), more than the maximum of {max}',
   'graphql.tooDeep': 'Query depth {actual} exceeds the maximum of {max}',
   'graphql.tooComplex': 'Query selects {actual} fields, more than the maximum of {max}',
   'graphql.missingQuery': 'Missing query',

@@ -175,6 +175,9 @@ export const RU: Record<MessageKey, string> = {
   'job.tooLargeField': 'найдено {total}, а выгрузить можно не больше {max}',
 
   'graphql.queryTooLong': 'Длина запроса — {actual} {actual, plural, one {символ} few {символа} many {символов} other {символа}}, больше максимума {max}',
+  'graphql.tooManySchemaLookups': 'Запрос обращается к __schema {actual} раз(а); в одной операции можно не больше {max}',
+  'graphql.tooManyTypeLookups': 'Запрос обращается к __type {actual} раз(а), больше максимума {max}',
+  'graphql.tooCostly': 'Запрос может вернуть {actual} значений (списки — по размеру страницы), больше максимума {max}',
   'graphql.tooDeep': 'Глубина запроса {actual} больше максимума {max}',
   'graphql.tooComplex': 'Запрос выбирает {actual} {actual, plural, one {поле} few {поля} many {полей} other {поля}}, больше максимума {max}',
   'graphql.missingQuery': 'Нет запроса (query)',

@@ -6,7 +6,7 @@ import { formatMoney, sumCents } from '../money.js';
 import type { OrderRecord, OrderRepository, UnitOfWork, UserRepository } from '../ports.js';
 import { byIdIn, type Page } from '../shapes.js';
 import { validate } from '../validate.js';
-import { createOrderIn, listUserOrdersIn, type Order } from './schemas.js';
+import { createOrderIn, listUserOrdersIn, type ListUserOrdersInput, type Order } from './schemas.js';
 import { orderStats, type OrderStats } from './stats.js';
 
 /** Totals are BigInt sums of integer cents (money.ts): exact, whatever the number of lines and their size. */
@@ -46,15 +46,37 @@ export class OrderService {
   }
 
   /**
-   * Batched read for nested queries: every order of each user, in the order
-   * asked. Users the caller may not see get an empty list rather than an
-   * error, so one hidden user does not fail a whole listing.
+   * Batched read for nested queries: a page of each user's orders (paged
+   * like listForUser: limit 1–100, default 10), in the order asked. Users the
+   * caller may not see get an empty list rather than an error, so one hidden
+   * user does not fail a whole listing; a key with invalid paging gets its
+   * own VALIDATION error. One storage read per distinct page asked for.
    */
-  async listForUsers(ctx: DomainContext, userIds: readonly number[]): Promise<Order[][]> {
+  async listForUsers(ctx: DomainContext, keys: readonly { userId: number; limit?: number | undefined; offset?: number | undefined }[]): Promise<(Order[] | DomainError)[]> {
     const p = requireCaller(ctx.caller);
-    const visible = p.role === 'admin' ? userIds : userIds.filter((id) => id === p.userId);
-    const byUser = visible.length ? await this.orders.listByUsers(visible) : new Map<number, OrderRecord[]>();
-    return userIds.map((id) => (byUser.get(id) ?? []).map(toOrder));
+    const pages = new Map<string, { limit: number; offset: number; ids: number[] }>();
+    const out: (Order[] | DomainError | { page: string })[] = keys.map((key) => {
+      let q: ListUserOrdersInput;
+      try {
+        q = validate(listUserOrdersIn, key);
+      } catch (err) {
+        if (err instanceof DomainError) return err;
+        throw err;
+      }
+      if (p.role !== 'admin' && q.userId !== p.userId) return [];
+      const page = `${q.limit}:${q.offset}`;
+      const group = pages.get(page) ?? { limit: q.limit, offset: q.offset, ids: [] };
+      group.ids.push(q.userId);
+      pages.set(page, group);
+      return { page };
+    });
+    const found = new Map<string, Map<number, OrderRecord[]>>();
+    await Promise.all(
+      [...pages].map(async ([page, g]) => {
+        found.set(page, await this.orders.listByUsers([...new Set(g.ids)], { limit: g.limit, offset: g.offset }));
+      }),
+    );
+    return out.map((o, n) => ('page' in o ? (found.get(o.page)!.get(keys[n]!.userId) ?? []).map(toOrder) : o));
   }
 
   stats(ctx: DomainContext, input: unknown): Promise<OrderStats> {

@@ -23,16 +23,32 @@ export class SqlOrderRepository implements OrderRepository {
     return { items: await this.withItems(rows), total: Number(count.n) };
   }
 
-  async listByUsers(userIds: readonly number[]): Promise<Map<number, OrderRecord[]>> {
+  /**
+   * With a page, each user's window comes from one query: ROW_NUMBER() over
+   * each user's orders (newest first) picks ranks offset+1 … offset+limit,
+   * so ten users with ten thousand orders each still read at most
+   * 10 × limit rows. Window functions are standard SQL (SQLite ≥ 3.25,
+   * PostgreSQL), written through Kysely's `over()` so no dialect is assumed.
+   */
+  async listByUsers(userIds: readonly number[], page?: { limit: number; offset: number }): Promise<Map<number, OrderRecord[]>> {
     const result = new Map<number, OrderRecord[]>();
     if (userIds.length === 0) return result;
-    const rows = await this.db
-      .selectFrom('orders')
-      .selectAll()
-      .where('user_id', 'in', [...userIds])
-      .orderBy('created_at', 'desc')
-      .orderBy('id', 'desc')
-      .execute();
+    const mine = this.db.selectFrom('orders').where('user_id', 'in', [...userIds]);
+    const rows = page
+      ? await this.db
+          .selectFrom(
+            mine
+              .select(['id', 'user_id', 'created_at'])
+              .select((eb) => eb.fn.agg<number>('row_number').over((ob) => ob.partitionBy('user_id').orderBy('created_at', 'desc').orderBy('id', 'desc')).as('rank'))
+              .as('ranked'),
+          )
+          .select(['id', 'user_id', 'created_at'])
+          .where('rank', '>', page.offset)
+          .where('rank', '<=', page.offset + page.limit)
+          .orderBy('created_at', 'desc')
+          .orderBy('id', 'desc')
+          .execute()
+      : await mine.selectAll().orderBy('created_at', 'desc').orderBy('id', 'desc').execute();
     for (const order of await this.withItems(rows)) {
       const list = result.get(order.userId) ?? [];
       list.push(order);

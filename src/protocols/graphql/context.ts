@@ -1,5 +1,5 @@
 import DataLoader from 'dataloader';
-import { LOADERS } from '../../contract/loaders.js';
+import { LOADERS, type UserOrdersKey } from '../../contract/loaders.js';
 import type { Product } from '../../domain/catalog/schemas.js';
 import type { Order } from '../../domain/orders/schemas.js';
 import type { CallContext } from '../../runtime/context.js';
@@ -14,7 +14,7 @@ import type { Runtime } from '../../runtime/invoker.js';
  * so no caller ever sees another's cached rows.
  */
 export class GraphqlContext {
-  private ordersLoader: DataLoader<number, Order[]> | undefined;
+  private ordersLoader: DataLoader<UserOrdersKey, Order[], string> | undefined;
   private productLoader: DataLoader<number, Product> | undefined;
 
   constructor(
@@ -32,8 +32,11 @@ export class GraphqlContext {
     this.productLoader = undefined;
   }
 
-  get ordersByUser(): DataLoader<number, Order[]> {
-    return (this.ordersLoader ??= new DataLoader((ids) => this.runtime.load(LOADERS.ordersByUser, this.call, ids)));
+  /** One loader for every page asked for: the domain reads each distinct page of all users at once. */
+  get ordersByUser(): DataLoader<UserOrdersKey, Order[], string> {
+    return (this.ordersLoader ??= new DataLoader<UserOrdersKey, Order[], string>((keys) => this.runtime.load(LOADERS.ordersByUser, this.call, keys), {
+      cacheKeyFn: (k) => `${k.userId}:${k.limit ?? ''}:${k.offset ?? ''}`,
+    }));
   }
 
   get products(): DataLoader<number, Product> {

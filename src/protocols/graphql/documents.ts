@@ -1,6 +1,8 @@
 import { GraphQLError, parse, specifiedRules, validate, type DocumentNode, type GraphQLSchema, type ValidationRule } from 'graphql';
 import { LRUCache } from 'lru-cache';
-import { REQUEST_CODES, withCode } from './errors.js';
+import { REQUEST_CODES, withCode, withoutSuggestions } from './errors.js';
+import { standardIntrospection } from './introspection.js';
+import { SKIPPED_FOR_STANDARD_INTROSPECTION } from './limits.js';
 
 export type Compiled = { ok: true; document: DocumentNode } | { ok: false; errors: readonly GraphQLError[] };
 
@@ -14,13 +16,19 @@ export type Compiled = { ok: true; document: DocumentNode } | { ok: false; error
 export class DocumentCache {
   private readonly entries: LRUCache<string, Compiled> | undefined;
   private readonly rules: readonly ValidationRule[];
+  private readonly standardRules: readonly ValidationRule[];
+  /** Documents that are a standard introspection query, with their canonical text (the key of their cached answer). */
+  private readonly introspections = new WeakMap<DocumentNode, string>();
 
   constructor(
     private readonly schema: GraphQLSchema,
     extraRules: readonly ValidationRule[],
     capacity: number,
+    /** Cut graphql-js's "Did you mean …?" from validation messages (when introspection is off). */
+    private readonly hideSuggestions = false,
   ) {
     this.rules = [...specifiedRules, ...extraRules];
+    this.standardRules = this.rules.filter((r) => !SKIPPED_FOR_STANDARD_INTROSPECTION.has(r));
     if (capacity > 0) this.entries = new LRUCache<string, Compiled>({ max: capacity });
   }
 
@@ -41,6 +49,11 @@ export class DocumentCache {
     return compiled;
   }
 
+  /** The canonical text of a standard introspection query compiled here, else undefined. */
+  introspectionOf(document: DocumentNode): string | undefined {
+    return this.introspections.get(document);
+  }
+
   private compile(query: string): Compiled {
     let document: DocumentNode;
     try {
@@ -49,10 +62,13 @@ export class DocumentCache {
       if (err instanceof GraphQLError) return { ok: false, errors: [withCode(err, REQUEST_CODES.parseFailed)] };
       throw err;
     }
-    const errors = validate(this.schema, document, this.rules);
-    if (errors.length) {
+    const standard = standardIntrospection(document);
+    const found = validate(this.schema, document, standard ? this.standardRules : this.rules);
+    if (found.length) {
+      const errors = this.hideSuggestions ? found.map(withoutSuggestions) : found;
       return { ok: false, errors: errors.map((e) => (typeof e.extensions.code === 'string' ? e : withCode(e, REQUEST_CODES.validationFailed))) };
     }
+    if (standard) this.introspections.set(document, standard);
     return { ok: true, document };
   }
 }

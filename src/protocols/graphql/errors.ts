@@ -47,6 +47,28 @@ export function formatError(err: Error | GraphQLError, onInternal: (cause: unkno
   return new GraphQLError(render(msg('internal.server'), lang), { nodes: err.nodes, path: err.path, extensions: { code: GRAPHQL_CODES.INTERNAL } });
 }
 
+/**
+ * graphql-js 16 appends "Did you mean …?" to validation and coercion
+ * messages, naming fields, arguments, types and enum values of the schema —
+ * introspection by other means, so it goes when introspection is off. The
+ * library has no switch for it; like graphql-armor's block-field-suggestions
+ * and Apollo Server's hidden schema details, the suggestion is cut from the
+ * message (it is always the message's last sentence).
+ */
+const SUGGESTION = / ?Did you mean [^?]*\?$/;
+
+export function withoutSuggestions<E extends GraphQLError>(err: E): E | GraphQLError {
+  if (!SUGGESTION.test(err.message)) return err;
+  return new GraphQLError(err.message.replace(SUGGESTION, ''), {
+    nodes: err.nodes,
+    source: err.source,
+    positions: err.positions,
+    path: err.path,
+    originalError: err.originalError,
+    extensions: err.extensions,
+  });
+}
+
 /** A request-level error (no `data`): graphql-http picks 200 or 400 by the accepted media type. */
 export function requestError(message: string, code: string, extensions: GraphQLErrorExtensions = {}): GraphQLError {
   return new GraphQLError(message, { extensions: { ...extensions, code } });

@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
-import { getOperationAST, type ExecutionArgs, type GraphQLError, type GraphQLSchema } from 'graphql';
+import { execute, getOperationAST, type ExecutionArgs, type ExecutionResult, type GraphQLError, type GraphQLSchema } from 'graphql';
 import { createHandler, type Handler, type OperationContext } from 'graphql-http';
 import { msg, render } from '../../domain/i18n/index.js';
 import { createContext } from '../../runtime/context.js';
@@ -14,8 +14,10 @@ import type { WsGuard } from '../shared/ws.js';
 import type { GraphqlContext } from './context.js';
 import { schemaSource } from './docs.js';
 import { DocumentCache } from './documents.js';
-import { formatError, REQUEST_CODES, requestError } from './errors.js';
+import { formatError, REQUEST_CODES, requestError, withoutSuggestions } from './errors.js';
 import { ASSET_PREFIX, EXPLORER_PAGE, ExplorerAssets, wantsExplorer, type ExplorerLogin } from './explorer.js';
+import { GraphqlExecutor } from './execute.js';
+import { IntrospectionAnswers } from './introspection.js';
 import { limitRules, type QueryLimits } from './limits.js';
 import { GraphqlPreparer } from './prepare.js';
 import { buildGraphqlSchema } from './schema.js';
@@ -66,6 +68,8 @@ export class GraphqlHttp implements HttpBinding {
   private readonly sdl = schemaSource();
   readonly schema: GraphQLSchema;
   readonly documents: DocumentCache;
+  readonly introspection = new IntrospectionAnswers();
+  private readonly executor: GraphqlExecutor;
   private readonly handler: Handler<IncomingMessage, RequestInfo>;
   private readonly assets: ExplorerAssets;
   private readonly preparer: GraphqlPreparer;
@@ -80,12 +84,14 @@ export class GraphqlHttp implements HttpBinding {
   ) {
     this.assets = new ExplorerAssets(options.explorerLogin ?? { username: 'alice@example.com', password: undefined });
     this.schema = buildGraphqlSchema(runtime);
-    this.documents = new DocumentCache(this.schema, limitRules(options), options.documentCacheSize);
-    this.preparer = new GraphqlPreparer(runtime, this.schema, this.documents, options.maxQueryLength);
+    this.documents = new DocumentCache(this.schema, limitRules(options), options.documentCacheSize, !options.introspection);
+    this.executor = new GraphqlExecutor(this.schema, options.documentCacheSize > 0);
+    this.preparer = new GraphqlPreparer(runtime, this.schema, this.documents, options.maxQueryLength, options.maxCost);
     this.sse = new GraphqlSse(runtime, this.preparer, options);
     this.socket = new GraphqlWebSocket(runtime, this.preparer, { guard: options.ws, maxOperationsPerConnection: options.maxOperationsPerConnection, log: options.log });
     this.handler = createHandler<IncomingMessage, RequestInfo, OperationContext>({
       schema: this.schema,
+      execute: (args) => this.execute(args),
       onSubscribe: async (req, params) => {
         const language = negotiateLanguage(req.raw.headers['accept-language']);
         const call = createContext({ style: 'graphql', ...req.context, credentials: fromAuthorization(req.raw.headers.authorization), language });
@@ -107,10 +113,24 @@ export class GraphqlHttp implements HttpBinding {
         if (!('errors' in result) || !result.errors?.length) return;
         this.erred.add(req.raw);
         const { call } = args.contextValue as unknown as GraphqlContext;
-        return { ...result, errors: result.errors.map((e) => formatError(e, (cause) => runtime.normalise(cause, call, 'graphql'), call.language)) };
+        // Variable coercion ("Value … does not exist in "Role" enum. Did you mean …?") happens here, after validation.
+        const hide = (e: GraphQLError) => (options.introspection ? e : withoutSuggestions(e));
+        return { ...result, errors: result.errors.map((e) => hide(formatError(e, (cause) => runtime.normalise(cause, call, 'graphql'), call.language))) };
       },
       formatError: (err) => formatError(err, (cause) => runtime.normalise(cause, { log: options.log, requestId: '' }, 'graphql')),
     });
+  }
+
+  /** The standard introspection query from memory after its first run; everything else compiled or by graphql-js. */
+  private execute(args: ExecutionArgs) {
+    const introspection = this.documents.introspectionOf(args.document);
+    if (introspection === undefined) return this.executor.execute(args);
+    const known = this.introspection.get(introspection);
+    if (known) return known;
+    // Introspection resolvers are synchronous: the result is a value, never a promise.
+    const result = execute(args) as ExecutionResult;
+    this.introspection.set(introspection, result);
+    return result;
   }
 
   async handle(req: IncomingMessage, res: ServerResponse, info: RequestInfo): Promise<void> {

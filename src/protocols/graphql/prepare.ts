@@ -6,7 +6,7 @@ import { msg, render } from '../../domain/i18n/index.js';
 import { GraphqlContext } from './context.js';
 import type { DocumentCache } from './documents.js';
 import { GRAPHQL_CODES, REQUEST_CODES, requestError } from './errors.js';
-import { limitMessage, localiseLimitErrors } from './limits.js';
+import { costOfRequest, limitMessage, localiseLimitErrors } from './limits.js';
 
 export interface GraphqlParams {
   readonly query: string;
@@ -28,6 +28,8 @@ export class GraphqlPreparer {
     private readonly schema: GraphQLSchema,
     private readonly documents: DocumentCache,
     private readonly maxQueryLength: number,
+    /** The cost limit for documents whose page sizes come in variables (limits.ts costOfRequest). */
+    private readonly maxCost = Number.POSITIVE_INFINITY,
   ) {}
 
   async prepare(params: GraphqlParams, call: CallContext): Promise<ExecutionArgs | readonly GraphQLError[]> {
@@ -44,6 +46,8 @@ export class GraphqlPreparer {
     }
     const compiled = this.documents.get(params.query);
     if (!compiled.ok) return localiseLimitErrors(compiled.errors, language);
+    const tooCostly = costOfRequest(this.schema, compiled.document, params.operationName, params.variables, this.maxCost);
+    if (tooCostly) return localiseLimitErrors([tooCostly], language);
     if (params.operationName) call.notes.operation(params.operationName);
     // A bad token fails the whole request; no token lets public fields (login, introspection) run.
     try {

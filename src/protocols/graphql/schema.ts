@@ -90,7 +90,8 @@ export function buildGraphqlSchema(runtime: Runtime): GraphQLSchema {
     };
   }
 
-  fieldOf(schema, 'User', 'orders').resolve = (user, _args, ctx) => ctx.ordersByUser.load((user as User).id);
+  fieldOf(schema, 'User', 'orders').resolve = (user, args: { limit?: number | null; offset?: number | null }, ctx) =>
+    ctx.ordersByUser.load({ userId: (user as User).id, limit: args.limit ?? undefined, offset: args.offset ?? undefined });
   fieldOf(schema, 'OrderItem', 'product').resolve = (item, _args, ctx) => ctx.products.load((item as OrderItem).productId);
   return schema;
 }
