@@ -1,6 +1,5 @@
-import { fileURLToPath } from 'node:url';
 import * as grpc from '@grpc/grpc-js';
-import { loadSync } from '@grpc/proto-loader';
+import { loadPolyfaceProto } from './peers/proto.js';
 
 /** What one load window produced, in autocannon's terms so the harness treats both alike. */
 export interface LoadResult {
@@ -10,15 +9,7 @@ export interface LoadResult {
   p99: number;
 }
 
-const definition = loadSync('polyface/v1/polyface.proto', {
-  keepCase: false,
-  longs: String,
-  enums: String,
-  defaults: true,
-  arrays: true,
-  oneofs: false,
-  includeDirs: [fileURLToPath(new URL('../../proto', import.meta.url))],
-});
+const definition = loadPolyfaceProto();
 const UserService = grpc.loadPackageDefinition(definition).polyface as unknown as { v1: { UserService: grpc.ServiceClientConstructor } };
 
 const percentile = (sorted: number[], p: number) => (sorted.length ? sorted[Math.min(sorted.length - 1, Math.floor((sorted.length * p) / 100))]! : 0);

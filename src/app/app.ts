@@ -1,6 +1,7 @@
 import type { Server } from 'node:http';
 import { Container } from 'inversify';
 import type { Kysely } from 'kysely';
+import type { AdminCredentials } from '../domain/ports.js';
 import type { Config } from '../infra/config.js';
 import { createLogger, type Logger } from '../infra/logger.js';
 import { BoundedHasher, ScryptHasher } from '../infra/passwords.js';
@@ -78,9 +79,18 @@ export async function buildApp(
   const settings = new SqlSettingsRepository(db);
   const hasher = new BoundedHasher(new ScryptHasher(), config.passwordHashing);
   const jwtSecret = await resolveJwtSecret(config.jwtSecret, settings);
-  const admin = await resolveAdminCredentials(config.adminPassword, settings, hasher, announce);
-  if (config.seedDemoData && (await seedDemoData(db, hasher, config.demoPassword, announce))) log.info('seeded demo data');
-  else if (config.demoPassword) await applyDemoPassword(db, hasher, config.demoPassword, announce);
+  // The start-up password work (the admin's and the demo accounts' scrypt checks, or the seeding) runs on the
+  // thread pool while the container builds the styles on this thread, and is awaited before anything is served or
+  // any background work starts: one check at a time, as each holds scrypt's 16 MB (issue 18: cold start).
+  const credentials = (async () => {
+    const resolved = await resolveAdminCredentials(config.adminPassword, settings, hasher, announce);
+    if (config.seedDemoData && (await seedDemoData(db, hasher, config.demoPassword, announce))) log.info('seeded demo data');
+    else if (config.demoPassword) await applyDemoPassword(db, hasher, config.demoPassword, announce);
+    return resolved;
+  })();
+  // Awaited below; until then a failure must not count as an unhandled rejection.
+  credentials.catch(() => undefined);
+  const admin: AdminCredentials = { verify: async (password) => (await credentials).verify(password) };
   const tracing = await loadTracing(config.tracing);
 
   const container = new Container({ defaultScope: 'Singleton' });
@@ -93,15 +103,16 @@ export async function buildApp(
     ...PAGE_MODULES,
     hostModule,
   );
-  const relay = container.get(TYPES.OutboxRelay);
-  await relay.start();
-  const jobs = container.get(TYPES.JobRunner);
-  await jobs.start();
   const host = container.get(TYPES.HttpHost);
   const metrics = container.get(TYPES.GatewayMetrics);
   counter.onQuery = metrics.observeQuery;
   const bindings = container.isBound(TYPES.HttpBinding) ? container.getAll(TYPES.HttpBinding) : [];
   const grpc = container.isBound(TYPES.GrpcServices) ? container.get(TYPES.GrpcHost) : undefined;
+  await credentials;
+  const relay = container.get(TYPES.OutboxRelay);
+  await relay.start();
+  const jobs = container.get(TYPES.JobRunner);
+  await jobs.start();
   const server = host.server;
   const metricsServer = config.metrics.port !== undefined ? attachMetrics(metrics.registry, options.servers?.metrics) : undefined;
 

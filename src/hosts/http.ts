@@ -9,40 +9,6 @@ import { divertHttp2, type PrefaceSniffer } from './h2c.js';
 const REQUEST_ID = /^[\w.:-]{1,128}$/;
 
 /**
- * What the front door hands a binding, made once per request with nothing the request may never use: the request's
- * child logger and its abort signal are made on first use (a child logger and an AbortController per request were
- * a few percent of every request's CPU, most never touched).
- */
-class FrontDoorInfo implements RequestInfo {
-  readonly notes = new AccessNotes();
-  private child: Logger | undefined;
-  private controller: AbortController | undefined;
-  /** Set when the client went away before the response was complete. */
-  gone = false;
-
-  constructor(
-    readonly requestId: string,
-    private readonly root: Logger,
-    readonly peer: string | undefined,
-  ) {}
-
-  get log(): Logger {
-    return (this.child ??= this.root.child({ requestId: this.requestId }));
-  }
-
-  get signal(): AbortSignal {
-    this.controller ??= new AbortController();
-    if (this.gone) this.controller.abort();
-    return this.controller.signal;
-  }
-
-  abort(): void {
-    this.gone = true;
-    this.controller?.abort();
-  }
-}
-
-/**
  * Runs around every request before its binding (CORS, traces, request
  * metrics): call `next` to go on, or answer and return. `binding` names the
  * style that owns the path, if any.
@@ -156,9 +122,11 @@ export class HttpHost {
     res.setHeader('X-Request-Id', requestId);
     // Every answer, whatever writes it (errors, 404s, assets, streams), is read as the type it declares (MIME Sniffing §7).
     res.setHeader('X-Content-Type-Options', 'nosniff');
-    const info = new FrontDoorInfo(requestId, this.options.log, req.socket.remoteAddress);
+    const gone = new AbortController();
+    // A plain object with every field set: bindings spread it into their call context.
+    const info: RequestInfo = { requestId, log: this.options.log.child({ requestId }), notes: new AccessNotes(), signal: gone.signal, peer: req.socket.remoteAddress };
     res.once('close', () => {
-      if (!res.writableFinished) info.abort();
+      if (!res.writableFinished) gone.abort();
       // A request that was already in flight when the stop began: its connection must not idle on.
       else if (this.stopping) req.socket.end();
       else if (!req.complete) closeUnread(req);
@@ -178,7 +146,7 @@ export class HttpHost {
    * object built only when info is enabled. Failures are logged with their
    * cause where they happen (the runtime); the access line stays one shape.
    */
-  private logAccess(req: IncomingMessage, res: ServerResponse, info: FrontDoorInfo, ms: number): void {
+  private logAccess(req: IncomingMessage, res: ServerResponse, info: RequestInfo, ms: number): void {
     const log = this.options.log;
     if (!log.isLevelEnabled('info')) return;
     const { summary } = info.notes;
@@ -192,7 +160,7 @@ export class HttpHost {
         ms,
         ...(summary ? { operation: summary } : {}),
         ...(principal ? { principal } : {}),
-        ...(info.gone ? { aborted: true } : {}),
+        ...(res.writableFinished ? {} : { aborted: true }),
       },
       'request',
     );
