@@ -203,7 +203,7 @@ export const runtimeModule = new ContainerModule(({ bind }) => {
           errorInterceptor,
           oneLoginPerRequest(LOGIN_OPERATIONS),
           authInterceptor(c.get(TYPES.PrincipalCache)),
-          ...(calls || writes ? [rateLimitInterceptor({ calls, writes })] : []),
+          ...(calls || writes ? [rateLimitInterceptor({ calls, writes, adminsWriteFreely: true })] : []),
         ],
       });
     })

@@ -9,7 +9,8 @@ export const AUTH_OPERATIONS = [
     access: 'public',
     input: s.loginIn,
     output: s.tokenOut,
-    errors: ['UNAUTHENTICATED', 'VALIDATION', 'RATE_LIMITED'],
+    // RATE_LIMITED (failed-login throttle, busy password pool) is a limit like the call rates, which no operation lists.
+    errors: ['UNAUTHENTICATED', 'VALIDATION'],
     run: (d, c, i) => d.auth.login(i, c.peer),
   },
 ] as const satisfies readonly Operation[];

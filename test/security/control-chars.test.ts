@@ -40,7 +40,7 @@ const BAD: Record<ClientVariant, string[]> = {
 
 describe('characters XML cannot carry', () => {
   for (const style of ALL) {
-    it(`${style}: createUser and createProduct refuse them with VALIDATION naming the field`, async () => {
+    it(`${style}: createUser and createProduct refuse them with VALIDATION naming the field`, { timeout: 60_000 }, async () => {
       const client = clients[style];
       for (const [i, ch] of BAD[style].entries()) {
         const user = await client.call('createUser', { name: `Eve${ch}x`, email: `eve-${style}-${i}@example.com`, password: 'eve-password' }, token);
@@ -56,14 +56,14 @@ describe('characters XML cannot carry', () => {
     });
   }
 
-  it('REST updates are refused too (PATCH and PUT name the field)', async () => {
+  it('REST updates are refused too (PATCH and PUT name the field)', { timeout: 60_000 }, async () => {
     const patch = await clients.rest.call('patchUser', { id: 2, name: 'Bob\u0008' }, token);
     expect(patch).toMatchObject({ ok: false, kind: 'VALIDATION', fields: ['name'] });
     const update = await clients.jsonrpc.call('updateUser', { id: 2, name: 'Bob\u0002', email: 'bob@example.com' }, token);
     expect(update).toMatchObject({ ok: false, kind: 'VALIDATION' });
   });
 
-  it('a value already in storage never reaches an XML reader raw (SOAP ListUsers, REST XML list)', async () => {
+  it('a value already in storage never reaches an XML reader raw (SOAP ListUsers, REST XML list)', { timeout: 60_000 }, async () => {
     const db = s.app.container.get(TYPES.Database);
     await db.updateTable('users').set({ name: 'Mallory\u0001\ud800' }).where('id', '=', 2).execute();
     const soap = await soapPost(s.url, envelope('1.1', `<ListUsers xmlns="${TNS}"/>`), { token });

@@ -64,7 +64,7 @@ describe('failed logins per account', () => {
     // Five styles × (five scrypt checks + a user created): seconds on a quiet machine, more on a busy CI VM.
   }, 90_000);
 
-  it('REST answers 429 with Retry-After on /api/v1/auth/token and on the source profile /auth', async () => {
+  it('REST answers 429 with Retry-After on /api/v1/auth/token and on the source profile /auth', { timeout: 60_000 }, async () => {
     const server = await start({ perAccount: 3, perAddress: 1000, windowSeconds: 60 });
     for (let i = 0; i < 3; i++) expect((await postFrom(server.url, '/api/v1/auth/token', { username: 'admin', password: `no-${i}` }, '127.0.0.1')).status).toBe(401);
     const token = await postFrom(server.url, '/api/v1/auth/token', { username: 'admin', password: 'admin-password' }, '127.0.0.1');
@@ -77,7 +77,7 @@ describe('failed logins per account', () => {
     expect(profile.headers['retry-after']).toBeDefined();
   });
 
-  it('SOAP UsernameToken header credentials share the account throttle (a Fault for RATE_LIMITED)', async () => {
+  it('SOAP UsernameToken header credentials share the account throttle (a Fault for RATE_LIMITED)', { timeout: 60_000 }, async () => {
     const server = await start({ perAccount: 3, perAddress: 1000 });
     const body = `<GetUser xmlns="${TNS}"><id>1</id></GetUser>`;
     for (let i = 0; i < 3; i++) {
@@ -88,7 +88,7 @@ describe('failed logins per account', () => {
     expect(faultOf(right).kind).toBe('RATE_LIMITED');
   });
 
-  it('a correct password clears the account\'s failures', async () => {
+  it('a correct password clears the account\'s failures', { timeout: 60_000 }, async () => {
     const server = await start({ perAccount: 3, perAddress: 1000 });
     const rest = createClients(server.url).rest;
     for (let round = 0; round < 3; round++) {
@@ -99,7 +99,7 @@ describe('failed logins per account', () => {
 });
 
 describe('failed logins per address', () => {
-  it('an address that fails across many accounts is refused; another address still logs in', async () => {
+  it('an address that fails across many accounts is refused; another address still logs in', { timeout: 60_000 }, async () => {
     const server = await start({ perAccount: 1000, perAddress: 5 });
     for (let i = 0; i < 5; i++) {
       expect((await postFrom(server.url, '/api/v1/auth/token', { username: `nobody-${i}@example.com`, password: 'x' }, '127.0.0.2')).status).toBe(401);
@@ -108,7 +108,7 @@ describe('failed logins per address', () => {
     expect((await postFrom(server.url, '/api/v1/auth/token', ALICE, '127.0.0.1')).status).toBe(200);
   });
 
-  it('gRPC is counted by address too (its peer names a new port per connection)', async () => {
+  it('gRPC is counted by address too (its peer names a new port per connection)', { timeout: 60_000 }, async () => {
     const server = await start({ perAccount: 1000, perAddress: 3 });
     const clients = createClients(server.url);
     try {
@@ -127,7 +127,7 @@ describe('failed logins per address', () => {
 describe('one login per batch or message', () => {
   const logins = (n: number) => Array.from({ length: n }, (_, i) => call('login', { username: 'admin', password: `guess-${i}` }, i + 1));
 
-  it('JSON-RPC over HTTP: a batch of 50 logins checks one password; the rest are RATE_LIMITED error objects', async () => {
+  it('JSON-RPC over HTTP: a batch of 50 logins checks one password; the rest are RATE_LIMITED error objects', { timeout: 60_000 }, async () => {
     const server = await start({ perAccount: 1000, perAddress: 1000 });
     const hasher = server.app.container.get(TYPES.PasswordHasher);
     const verify = vi.spyOn(hasher, 'verify');
@@ -142,7 +142,7 @@ describe('one login per batch or message', () => {
     expect(adminVerify.mock.calls.length + verify.mock.calls.length).toBeLessThanOrEqual(2);
   });
 
-  it('JSON-RPC over WebSocket: one login per message, and the next message may log in again', async () => {
+  it('JSON-RPC over WebSocket: one login per message, and the next message may log in again', { timeout: 60_000 }, async () => {
     const server = await start({ perAccount: 1000, perAddress: 1000 });
     const sock = await openSocket(server.url);
     try {
@@ -156,7 +156,7 @@ describe('one login per batch or message', () => {
     }
   });
 
-  it('GraphQL: aliased logins in one document check one password', async () => {
+  it('GraphQL: aliased logins in one document check one password', { timeout: 60_000 }, async () => {
     const server = await start({ perAccount: 1000, perAddress: 1000 });
     const admin = server.app.container.get(TYPES.AdminCredentials);
     const verify = vi.spyOn(admin, 'verify');
@@ -171,7 +171,7 @@ describe('one login per batch or message', () => {
 });
 
 describe('the password-check pool', () => {
-  it('a flood from one address holds only a few checks; a real login from elsewhere is answered among the first', async () => {
+  it('a flood from one address holds only a few checks; a real login from elsewhere is answered among the first', { timeout: 60_000 }, async () => {
     const server = await start({ perAccount: 1000, perAddress: 1000, concurrent: 2 }, { passwordHashing: { concurrency: 2, queue: 8 } });
     const hasher = server.app.container.get(TYPES.PasswordHasher);
     const verify = vi.spyOn(hasher, 'verify');
@@ -186,7 +186,7 @@ describe('the password-check pool', () => {
     expect(statuses.every((x) => x === 401 || x === 429)).toBe(true);
   });
 
-  it('past the queue, checks are refused with RATE_LIMITED (429) instead of waiting', async () => {
+  it('past the queue, checks are refused with RATE_LIMITED (429) instead of waiting', { timeout: 60_000 }, async () => {
     const server = await start({ perAccount: 1000, perAddress: 1000, concurrent: 0 }, { passwordHashing: { concurrency: 1, queue: 2 } });
     const results = await Promise.all(
       Array.from({ length: 20 }, (_, i) => postFrom(server.url, '/api/v1/auth/token', { username: `nobody-${i}@example.com`, password: 'x' }, '127.0.0.1')),

@@ -8,6 +8,12 @@ export interface CallLimits {
   calls?: RateLimiter | undefined;
   /** Mutations only, keyed the same way: writes cost storage and fan out as events. */
   writes?: RateLimiter | undefined;
+  /**
+   * Administrators skip the write limit: it exists so that an ordinary
+   * account cannot flood storage, while the operator's scripts, bulk
+   * imports and the comparison tool write as fast as they need.
+   */
+  adminsWriteFreely?: boolean;
 }
 
 /**
@@ -22,7 +28,7 @@ export const rateLimitInterceptor =
     const { ctx, procedure } = inv;
     const key = ctx.caller ? `p:${ctx.caller.subject}` : `a:${ctx.peer ?? 'unknown'}`;
     const checks = [limits.calls];
-    if (procedure.kind === 'mutation') checks.push(limits.writes);
+    if (procedure.kind === 'mutation' && !(limits.adminsWriteFreely && ctx.caller?.role === 'admin')) checks.push(limits.writes);
     for (const limiter of checks) {
       if (!limiter) continue;
       const decision = await limiter.consume(key);
