@@ -19,3 +19,11 @@ it('a malformed setting stops the start with a message naming the variable', () 
     rateLimits: { writesPerMinute: 60, callsPerMinute: 0 },
   });
 });
+
+it('PUBLIC_URL must be an absolute http(s) URL; a trailing slash is dropped; unset means the listening URL', () => {
+  expect(loadConfig({}).publicUrl).toBeUndefined();
+  expect(loadConfig({ PUBLIC_URL: 'https://api.example.com/gw/' }).publicUrl).toBe('https://api.example.com/gw');
+  for (const bad of ['api.example.com', 'ftp://api.example.com', 'https://api.example.com/?x=1', 'https://user:pw@api.example.com']) {
+    expect(() => loadConfig({ PUBLIC_URL: bad })).toThrow(/^PUBLIC_URL must be an http\(s\) URL/);
+  }
+});

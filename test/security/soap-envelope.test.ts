@@ -73,6 +73,15 @@ describe('SOAP envelope ambiguity (finding 7)', () => {
     expect(await bobsName()).toBe(before);
   });
 
+  it("two credential blocks in one Header (an admin's, then Alice's): refused, nothing runs", async () => {
+    const before = await bobsName();
+    const admins = `<Authentication><username>${ADMIN.username}</username><password>${ADMIN.password}</password></Authentication>`;
+    const doc = `${open(SOAP11)}<soap:Header>${admins}${usernameToken(ALICE.username, ALICE.password)}</soap:Header><soap:Body>${patchBob}</soap:Body>${close}`;
+    const r = await post(s.url, doc);
+    expect(faultOf(r)).toMatchObject({ code: 'soap:Client', kind: 'VALIDATION', message: expect.stringContaining('more than one credentials block') });
+    expect(await bobsName()).toBe(before);
+  });
+
   it('text in the Envelope is refused too', async () => {
     const r = await post(s.url, `${open(SOAP11)}text<soap:Body>${getUser}</soap:Body>${close}`, { token: admin });
     expect(faultOf(r)).toMatchObject({ code: 'soap:Client', kind: 'VALIDATION' });

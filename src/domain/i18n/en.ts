@@ -227,6 +227,7 @@ export const EN = {
   'soap.strayText': 'Text is not allowed directly inside the {element}',
   'soap.tooManyElements': 'The envelope has more than {max} elements (the limit)',
   'soap.tooManyAttributes': 'The envelope has more than {max} attributes (the limit)',
+  'soap.twoCredentials': 'The Header carries more than one credentials block (WS-Security or Authentication); send one',
 } as const;
 
 export type MessageKey = keyof typeof EN;

@@ -216,4 +216,5 @@ export const RU: Record<MessageKey, string> = {
   'soap.strayText': 'Текст непосредственно внутри {element} не допускается',
   'soap.tooManyElements': 'В конверте больше {max} элементов (предел)',
   'soap.tooManyAttributes': 'В конверте больше {max} атрибутов (предел)',
+  'soap.twoCredentials': 'В Header больше одного блока учётных данных (WS-Security или Authentication); отправьте один',
 };

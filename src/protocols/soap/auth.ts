@@ -42,14 +42,17 @@ const mandatory = (block: XmlElement): boolean => {
  * Credentials from the SOAP header, if any: a username and password that
  * the runtime checks on the same path (and through the same cache) as every
  * other style's credentials. A header block marked mustUnderstand that is
- * not one of ours is a MustUnderstand fault, as both SOAP versions require.
+ * not one of ours is a MustUnderstand fault, as both SOAP versions require;
+ * more than one credentials block is a Client/Sender fault.
  */
 export function headerCredentials(headers: readonly XmlElement[]): Credentials | undefined {
   let found: Credentials | undefined;
   for (const block of headers) {
-    if (block.local === 'Security' && block.ns === WSSE_NS) found ??= wsSecurity(block);
-    else if (block.local === 'Authentication' && (block.ns === '' || ACCEPTED_NAMESPACES.includes(block.ns))) {
-      found ??= legacyAuthentication(block);
+    const security = block.local === 'Security' && block.ns === WSSE_NS;
+    if (security || (block.local === 'Authentication' && (block.ns === '' || ACCEPTED_NAMESPACES.includes(block.ns)))) {
+      // Two credential blocks are two identities for one call; which one a proxy or log believes is anyone's guess.
+      if (found) throw SoapFault.client('VALIDATION', msg('soap.twoCredentials'));
+      found = security ? wsSecurity(block) : legacyAuthentication(block);
     } else if (mandatory(block)) {
       const fault = SoapFault.client('VALIDATION', msg('soap.mustUnderstand', { header: `{${block.ns}}${block.local}` }));
       const notUnderstood = `<soap:NotUnderstood qname="h:${block.local}" xmlns:h="${escapeAttr(block.ns)}"/>`;

@@ -33,7 +33,22 @@ import { ENVELOPE_NS, type SoapVersion } from './spec.js';
  * but white space and comments outside the root.
  */
 
-type Scope = Record<string, string>;
+/**
+ * In-scope namespace declarations, innermost first: a linked list rather than
+ * objects chained by prototype, because V8 turns every object used as a
+ * prototype into a slow "prototype map" — a per-request cost that showed as
+ * the reader's largest.
+ */
+interface Scope {
+  readonly prefix: string;
+  readonly uri: string;
+  readonly parent: Scope | undefined;
+}
+
+function lookup(scope: Scope | undefined, prefix: string): string | undefined {
+  for (let s = scope; s; s = s.parent) if (s.prefix === prefix) return s.uri;
+  return undefined;
+}
 
 /** A child: an element, or a run of character data (entities decoded, CDATA as is). */
 export type XmlNode = XmlElement | string;
@@ -64,7 +79,7 @@ export interface ReaderLimits {
 }
 
 const XML_NS = 'http://www.w3.org/XML/1998/namespace';
-const ROOT_SCOPE: Scope = Object.freeze(Object.assign(Object.create(null) as Scope, { xml: XML_NS }));
+const ROOT_SCOPE: Scope = { prefix: 'xml', uri: XML_NS, parent: undefined };
 
 // XML 1.0 (5th ed.) §2.3 NameStartChar / NameChar without ':' — an NCName (Namespaces in XML 1.0 §3); a QName is one or two.
 const START = 'A-Za-z_\\u00C0-\\u00D6\\u00D8-\\u00F6\\u00F8-\\u02FF\\u0370-\\u037D\\u037F-\\u1FFF\\u200C\\u200D\\u2070-\\u218F\\u2C00-\\u2FEF\\u3001-\\uD7FF\\uF900-\\uFDCF\\uFDF0-\\uFFFD\\uD800-\\uDBFF\\uDC00-\\uDFFF';
@@ -225,7 +240,8 @@ export class EnvelopeReader {
       if (++elements > maxElements) throw tooManyElements(maxElements);
       if (!open.length && root) fail(xml, 'more than one root element', lt);
       const parent = open[open.length - 1];
-      let scope = parent ? parent.scope : ROOT_SCOPE;
+      const inherited = parent ? parent.scope : ROOT_SCOPE;
+      let scope = inherited;
       const attrs = Object.create(null) as Record<string, string>;
       let empty = false;
       for (;;) {
@@ -267,9 +283,8 @@ export class EnvelopeReader {
         const value = decodeEntities(raw);
         if (name === 'xmlns' || name.startsWith('xmlns:')) {
           const prefix = name === 'xmlns' ? '' : name.slice(6);
-          if (scope === (parent ? parent.scope : ROOT_SCOPE)) scope = Object.create(scope) as Scope;
-          else if (Object.hasOwn(scope, prefix)) fail(xml, `attribute ${name} appears twice`, start);
-          scope[prefix] = value;
+          for (let s = scope; s !== inherited; s = s.parent!) if (s.prefix === prefix) fail(xml, `attribute ${name} appears twice`, start);
+          scope = { prefix, uri: value, parent: scope };
         } else {
           if (name in attrs) fail(xml, `attribute ${name} appears twice`, start);
           attrs[name] = value;
@@ -277,11 +292,11 @@ export class EnvelopeReader {
       }
       const colon = tag.indexOf(':');
       const prefix = colon === -1 ? '' : tag.slice(0, colon);
-      const ns = scope[prefix];
+      const ns = lookup(scope, prefix);
       if (ns === undefined && prefix !== '') throw malformed(msg('xml.undeclaredPrefix', { prefix }));
       for (const name in attrs) {
         const c2 = name.indexOf(':');
-        if (c2 !== -1 && scope[name.slice(0, c2)] === undefined) throw malformed(msg('xml.undeclaredPrefix', { prefix: name.slice(0, c2) }));
+        if (c2 !== -1 && lookup(scope, name.slice(0, c2)) === undefined) throw malformed(msg('xml.undeclaredPrefix', { prefix: name.slice(0, c2) }));
       }
       const local = colon === -1 ? tag : tag.slice(colon + 1);
       // Element names become object keys in plainValue.
