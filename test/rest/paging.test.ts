@@ -205,6 +205,7 @@ describe('REST paging, filters, sorting and field selection', () => {
     for (const [query, field] of [
       [`cursor=${edited}.${sum}`, 'cursor'],
       ['cursor=not-a-cursor', 'cursor'],
+      [`cursor=${'a'.repeat(601)}`, 'cursor'],
       [`cursor=${first}&sort=name`, 'cursor'],
       [`cursor=${first}&role=admin`, 'cursor'],
       [`cursor=${first}&offset=5`, 'offset'],
