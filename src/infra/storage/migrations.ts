@@ -110,7 +110,7 @@ const MIGRATIONS: Record<string, Migration> = {
         .addColumn('name', 'varchar(40)', (c) => c.primaryKey())
         .addColumn('n', 'bigint', (c) => c.notNull())
         .execute();
-      for (const table of COUNTED) await sql`insert into row_counts (name, n) select ${table}, count(*) from ${sql.table(table)}`.execute(db);
+      for (const table of COUNTED) await sql`insert into row_counts (name, n) select ${sql.lit(table)}, count(*) from ${sql.table(table)}`.execute(db);
 
       if (isPostgres(db)) {
         await sql`create or replace function polyface_row_count() returns trigger language plpgsql as $$
