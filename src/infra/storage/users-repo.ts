@@ -89,8 +89,11 @@ export class SqlUserRepository implements UserRepository {
     const candidates = new Map<string, string>();
     for (const needle of new Set(needles(where, 'name'))) {
       if (!indexable(needle)) continue;
-      const { rows } = await sql<{ id: number }>`select rowid as id from users_name_fts where users_name_fts match ${phrase(needle)} limit ${sql.lit(SELECTIVE_MATCHES)}`.execute(this.db);
-      if (rows.length < SELECTIVE_MATCHES) candidates.set(needle, JSON.stringify(rows.map((r) => r.id)));
+      // One row back: the ids as a JSON array built by SQLite, not thousands of rows built in JavaScript.
+      const probe = sql<{ n: number; ids: string }>`select count(*) as n, json_group_array(rowid) as ids
+        from (select rowid from users_name_fts where users_name_fts match ${phrase(needle)} limit ${sql.lit(SELECTIVE_MATCHES)})`;
+      const { n, ids } = (await probe.execute(this.db)).rows[0]!;
+      if (Number(n) < SELECTIVE_MATCHES) candidates.set(needle, ids);
     }
     return {
       name: (needle) => {
