@@ -104,6 +104,7 @@ export const SCENARIOS: Scenario[] = [
   { operation: 'listUsers', case: 'VALIDATION', as: 'alice', input: () => ({ limit: 500 }), fields: ['limit'] },
   // Keyset paging: the cursor after Alice among the names containing "bob" is where Bob's page starts, in every style.
   { operation: 'listUsers', case: 'success', as: 'admin', input: () => ({ limit: 1, name: 'bob', cursor: AFTER_ALICE_BOB }), data: () => expect.objectContaining({ items: [BOB], limit: 1, offset: 0 }) },
+  { operation: 'listUsers', case: 'success', as: 'admin', input: () => ({ limit: 1, cursor: '' }), data: () => expect.objectContaining({ items: [ALICE], limit: 1, offset: 0, nextCursor: expect.any(String) }) },
   { operation: 'listUsers', case: 'VALIDATION', as: 'alice', input: () => ({ limit: 1, cursor: 'not-a-cursor' }), fields: ['cursor'] },
   { operation: 'listUsers', case: 'UNAUTHENTICATED', as: 'anonymous', input: () => ({}), fields: [] },
 
