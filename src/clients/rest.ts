@@ -39,7 +39,7 @@ function stripLinks(value: unknown): unknown {
  * uses: path parameters fill the URL, `expectedVersion` becomes `If-Match`,
  * the rest goes in the query string (GET/DELETE) or a JSON body. Answers come
  * back in the domain's shape: links stripped, `{data, page}` unwrapped to
- * `{items, total, limit, offset}`, a 204 delete as `{deleted: true, id}`.
+ * `{items, total?, limit, offset, nextCursor?}`, a 204 delete as `{deleted: true, id}`.
  */
 export class RestClient implements ProtocolClient {
   readonly protocol = 'rest' as const;
@@ -89,8 +89,18 @@ export class RestClient implements ProtocolClient {
         return { ok: true, data: stripLinks({ ...result, items: result.items.map(({ status: _status, ...item }) => item) }) };
       }
       if (route.page) {
-        const { data, page } = json as { data: unknown[]; page: { total: number; limit: number; offset: number } };
-        return { ok: true, data: { items: stripLinks(data), total: page.total, limit: page.limit, offset: page.offset } };
+        const { data, page } = json as { data: unknown[]; page: { total?: number; limit: number; offset: number; nextCursor?: string } };
+        // The contract's page: total only when counted, nextCursor only on keyset pages (as every other style answers).
+        return {
+          ok: true,
+          data: {
+            items: stripLinks(data),
+            ...(page.total !== undefined && { total: page.total }),
+            limit: page.limit,
+            offset: page.offset,
+            ...(page.nextCursor !== undefined && { nextCursor: page.nextCursor }),
+          },
+        };
       }
       return { ok: true, data: stripLinks(json) };
     }

@@ -44,12 +44,22 @@ export interface SortKey<F extends string = string> {
   descending: boolean;
 }
 
+/** A row's position in a sort order: its sort keys' values, then its id (the tie-breaker). See domain/query/cursor.ts. */
+export interface Keyset {
+  values: (string | number)[];
+  id: number;
+}
+
 /** A page of a collection: which rows (the one query model, domain/query/filter.ts), in what order, how many. */
 export interface ListQuery {
   limit: number;
   offset: number;
   where?: Filter | undefined;
   sort: SortKey[];
+  /** Keyset paging: rows strictly after this position in the sort order (offset is then 0). */
+  after?: Keyset | undefined;
+  /** Count every matching row; storage may answer from a maintained count when nothing filters. */
+  withTotal: boolean;
 }
 
 export type UserFilter = ListQuery;
@@ -58,6 +68,15 @@ export type ProductFilter = ListQuery;
 export interface Slice<T> {
   items: T[];
   total: number;
+}
+
+/** A page of a ListQuery. */
+export interface ListPage<T> {
+  items: T[];
+  /** Present when asked for (ListQuery.withTotal). */
+  total?: number | undefined;
+  /** The last item's position, when more rows follow it. */
+  next?: Keyset | undefined;
 }
 
 export type NewUser = Pick<UserRecord, 'name' | 'email' | 'role' | 'passwordHash'>;
@@ -69,7 +88,7 @@ export type WriteResult<T> = { ok: true; value: T } | { ok: false; reason: 'miss
 export interface UserRepository {
   findById(id: number): Promise<UserRecord | undefined>;
   findByEmail(email: string): Promise<UserRecord | undefined>;
-  list(filter: UserFilter): Promise<Slice<UserRecord>>;
+  list(filter: UserFilter): Promise<ListPage<UserRecord>>;
   /** 'conflict' when the email is taken. */
   insert(user: NewUser): Promise<WriteResult<UserRecord>>;
   /**
@@ -85,7 +104,7 @@ export interface UserRepository {
 export interface ProductRepository {
   findById(id: number): Promise<ProductRecord | undefined>;
   findByIds(ids: readonly number[]): Promise<ProductRecord[]>;
-  list(filter: ProductFilter): Promise<Slice<ProductRecord>>;
+  list(filter: ProductFilter): Promise<ListPage<ProductRecord>>;
   insert(product: Omit<ProductRecord, 'id'>): Promise<ProductRecord>;
   update(product: ProductRecord): Promise<WriteResult<ProductRecord>>;
   /** 'conflict' while orders still reference the product. */

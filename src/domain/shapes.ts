@@ -32,18 +32,24 @@ export const sortSpec = (fields: readonly string[]) => {
     .meta({ pattern: grammar.source, description: `Sort keys, e.g. "${fields[0]},-${fields[1] ?? fields[0]}"` });
 };
 
-export const page = <T extends z.ZodType>(item: T, title: string) =>
-  z
+/** A list's page. Collections paged by keyset (`keyset`) may leave the total out (withTotal) and carry nextCursor (domain/query/cursor.ts). */
+export const page = <T extends z.ZodType>(item: T, title: string, options: { keyset?: boolean } = {}) => {
+  const total = z.number().int().min(0);
+  return z
     .object({
       items: z.array(item),
-      total: z.number().int().min(0),
+      total: options.keyset ? total.optional().meta({ description: 'Every matching row; present when counted (withTotal; by default without a cursor)' }) : total,
       limit: z.number().int(),
       offset: z.number().int(),
+      ...(options.keyset && {
+        nextCursor: z.string().optional().meta({ description: 'Pass as cursor for the page after this one; present on pages asked for by cursor while more rows follow' }),
+      }),
     })
     .meta({ id: title });
+};
 
 export const byIdIn = z.strictObject({ id });
 export const deletedOut = z.object({ deleted: z.literal(true), id }).meta({ id: 'Deleted' });
 
-export type Page<T> = { items: T[]; total: number; limit: number; offset: number };
+export type Page<T> = { items: T[]; total?: number; limit: number; offset: number; nextCursor?: string };
 export type Deleted = z.infer<typeof deletedOut>;

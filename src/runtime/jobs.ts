@@ -110,18 +110,25 @@ export class JobRunner {
       const operation = EXPORT_OPERATIONS[job.input.resource];
       const pageSize = Math.min(100, Math.max(1, this.options.pageSize));
       const items: unknown[] = [];
+      // The first page counts (offset paging does by default); the rest follow nextCursor where the
+      // collection pages by keyset, so a long export costs the same per page at its end as at its start.
+      let total: number | undefined;
+      let cursor: string | undefined;
       for (let offset = 0; ; ) {
         if (this.options.pageDelayMs > 0 && offset > 0) await sleep(this.options.pageDelayMs, undefined, { signal: shutdown });
         if (shutdown.aborted) return;
-        const page = await this.page(operation, call, { ...job.input.query, limit: pageSize, offset });
-        if (page.total > this.options.maxItems) {
-          const sizes = { total: String(page.total), max: String(this.options.maxItems) };
+        const page = await this.page(operation, call, { ...job.input.query, limit: pageSize, ...(cursor ? { cursor } : { offset }) });
+        total = page.total ?? total;
+        if (total !== undefined && total > this.options.maxItems) {
+          const sizes = { total: String(total), max: String(this.options.maxItems) };
           throw new DomainError('VALIDATION', msg('job.tooLarge', sizes), { fields: [{ field: 'query', message: msg('job.tooLargeField', sizes) }] });
         }
         items.push(...page.items);
         offset += page.items.length;
-        if (!(await this.jobs.progress(job.id, items.length, page.total))) return; // cancelled
-        if (page.items.length === 0 || offset >= page.total || items.length >= this.options.maxItems) break;
+        cursor = page.nextCursor;
+        if (!(await this.jobs.progress(job.id, items.length, total ?? items.length))) return; // cancelled
+        const more = cursor !== undefined || (total !== undefined && offset < total && page.total !== undefined);
+        if (page.items.length === 0 || !more || items.length >= this.options.maxItems) break;
       }
       await this.jobs.succeed(job.id, items);
     } catch (err) {

@@ -2,6 +2,7 @@ import { expect } from 'vitest';
 import type { OperationName } from '../../src/contract/operations.js';
 import type { DomainServices } from '../../src/contract/operations.js';
 import type { ErrorKind } from '../../src/domain/errors.js';
+import { encodeCursor } from '../../src/domain/query/cursor.js';
 import { ALICE_USER as ALICE, BOB_USER as BOB, LAPTOP, MOUSE, ORDER_1, ORDER_2 } from '../support/demo.js';
 
 /**
@@ -36,6 +37,7 @@ export interface Scenario {
   fields?: string[];
 }
 
+const AFTER_ALICE_BOB = encodeCursor({ values: [1], id: 1 }, [{ field: 'id', descending: false }], { op: 'contains', field: 'name', value: 'bob' });
 const ts = expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z$/);
 const anyId = expect.any(Number);
 
@@ -100,6 +102,10 @@ export const SCENARIOS: Scenario[] = [
   { operation: 'listUsers', case: 'success', as: 'admin', input: () => ({ email: 'bob@example.com', sort: 'email' }), data: () => ({ items: [BOB], total: 1, limit: 10, offset: 0 }) },
   { operation: 'listUsers', case: 'FORBIDDEN', as: 'alice', input: () => ({ email: 'bob@example.com' }), fields: [] },
   { operation: 'listUsers', case: 'VALIDATION', as: 'alice', input: () => ({ limit: 500 }), fields: ['limit'] },
+  // Keyset paging: the cursor after Alice among the names containing "bob" is where Bob's page starts, in every style.
+  { operation: 'listUsers', case: 'success', as: 'admin', input: () => ({ limit: 1, name: 'bob', cursor: AFTER_ALICE_BOB }), data: () => expect.objectContaining({ items: [BOB], limit: 1, offset: 0 }) },
+  { operation: 'listUsers', case: 'success', as: 'admin', input: () => ({ limit: 1, cursor: '' }), data: () => expect.objectContaining({ items: [ALICE], limit: 1, offset: 0, nextCursor: expect.any(String) }) },
+  { operation: 'listUsers', case: 'VALIDATION', as: 'alice', input: () => ({ limit: 1, cursor: 'not-a-cursor' }), fields: ['cursor'] },
   { operation: 'listUsers', case: 'UNAUTHENTICATED', as: 'anonymous', input: () => ({}), fields: [] },
 
   // createUser

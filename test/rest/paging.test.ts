@@ -4,7 +4,7 @@ import { api, problem } from './helpers.js';
 
 interface PageBody {
   data: Record<string, unknown>[];
-  page: { limit: number; offset: number; total: number };
+  page: { limit: number; offset: number; total?: number; nextCursor?: string };
   links: Record<string, string>;
 }
 
@@ -153,6 +153,77 @@ describe('REST paging, filters, sorting and field selection', () => {
     expect(cheap.data.map((p) => p.name)).toEqual(['Mouse']);
     const named = (await (await api(s, '/products?fields=name', { token: admin })).json()) as PageBody;
     expect(named.data[0]).toEqual({ name: 'Laptop', links: { self: '/api/v1/products/1' } });
+  });
+
+  /** Follows rel="next" from `first` to the end; the ids in order, and every page's body. */
+  const walk = async (first: string) => {
+    const ids: number[] = [];
+    const pages: PageBody[] = [];
+    for (let next: string | undefined = first; next; ) {
+      const { res, body } = await list(next.replace(/^\/api\/v1\/users/, ''));
+      expect(linkHeader(res)).toEqual(body.links);
+      ids.push(...body.data.map((u) => u.id as number));
+      pages.push(body);
+      next = body.links.next;
+      expect(pages.length).toBeLessThan(30);
+    }
+    return { ids, pages };
+  };
+
+  it('keyset paging: cursor= starts it, rel="next" carries the cursor, and the walk meets every row once, in order, uncounted', async () => {
+    const { ids, pages } = await walk('/api/v1/users?limit=5&cursor=');
+    expect(ids).toEqual(Array.from({ length: 23 }, (_, i) => i + 1));
+    expect(pages).toHaveLength(5);
+    for (const p of pages) expect(p.page.total).toBeUndefined();
+    expect(pages[0]!.links.next).toBe(`/api/v1/users?limit=5&cursor=${pages[0]!.page.nextCursor}`);
+    expect(pages[0]!.links.first).toBe('/api/v1/users?limit=5&offset=0');
+    expect(pages[4]!.links.next).toBeUndefined();
+    expect(pages[4]!.page.nextCursor).toBeUndefined();
+  });
+
+  it('keyset paging honours mixed sort directions, ties and filters: the same rows as offset paging', async () => {
+    const query = 'sort=-role,name&filter=' + encodeURIComponent("contains(name,'e')");
+    const byOffset = (await list(`?limit=100&${query}`)).body.data.map((u) => u.id);
+    expect(byOffset.length).toBeGreaterThan(10);
+    const { ids, pages } = await walk(`/api/v1/users?limit=4&${query}&cursor=`);
+    expect(ids).toEqual(byOffset);
+    expect(pages[1]!.links.self).toContain('sort=-role,name');
+  });
+
+  it('totals with a cursor only when asked ($count=true or withTotal=true); $count=false leaves an offset page uncounted', async () => {
+    expect((await list('?limit=5&cursor=&$count=true')).body.page).toMatchObject({ total: 23, limit: 5, offset: 0 });
+    expect((await list('?limit=5&cursor=&withTotal=true')).body.page.total).toBe(23);
+    const { body } = await list('?limit=5&$count=false');
+    expect(body.page).toEqual({ limit: 5, offset: 0 });
+    expect(body.links.last).toBeUndefined();
+  });
+
+  it('a cursor that was edited, comes from another sort or filter, or arrives with an offset is a 422 naming it', async () => {
+    const first = (await list('?limit=2&cursor=')).body.page.nextCursor!;
+    const [data, sum] = first.split('.');
+    const edited = Buffer.from(Buffer.from(data!, 'base64url').toString('utf8').replace(/"i":\d+/, '"i":7')).toString('base64url');
+    for (const [query, field] of [
+      [`cursor=${edited}.${sum}`, 'cursor'],
+      ['cursor=not-a-cursor', 'cursor'],
+      [`cursor=${'a'.repeat(601)}`, 'cursor'],
+      [`cursor=${first}&sort=name`, 'cursor'],
+      [`cursor=${first}&role=admin`, 'cursor'],
+      [`cursor=${first}&offset=5`, 'offset'],
+    ] as const) {
+      const res = await api(s, `/users?limit=2&${query}`, { token: admin });
+      expect(res.status, query).toBe(422);
+      expect((await problem(res)).errors?.map((e) => e.field), query).toEqual([field]);
+    }
+  });
+
+  it('products page by keyset too, in price order', async () => {
+    const res = await api(s, '/products?limit=1&sort=-price&cursor=', { token: admin });
+    const body = (await res.json()) as PageBody;
+    expect(body.data.map((p) => p.name)).toEqual(['Laptop']);
+    const next = await api(s, body.links.next!.replace('/api/v1', ''), { token: admin });
+    const second = (await next.json()) as PageBody;
+    expect(second.data.map((p) => p.name)).toEqual(['Mouse']);
+    expect(second.links.next).toBeUndefined();
   });
 
   it("a user's orders page, newest first, each order linking to its user and products", async () => {

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { moneyInput, moneyOutput } from '../money.js';
+import { cursorInput, withTotalInput } from '../query/cursor.js';
 import { filterInput, type FieldCatalogue } from '../query/filter.js';
 import { xmlText } from '../text.js';
 import { id, limit, offset, page, sortSpec } from '../shapes.js';
@@ -12,7 +13,7 @@ export const PRODUCT_SORT_FIELDS = ['id', 'name', 'price'] as const;
 export const PRODUCT_FILTER_FIELDS: FieldCatalogue = { id: { type: 'integer' }, name: { type: 'text' }, price: { type: 'money' } };
 
 export const productOut = z.object({ id, name: z.string(), price: moneyOutput }).meta({ id: 'Product' });
-export const productPageOut = page(productOut, 'ProductPage');
+export const productPageOut = page(productOut, 'ProductPage', { keyset: true });
 
 export const listProductsIn = z.strictObject({
   limit,
@@ -22,6 +23,9 @@ export const listProductsIn = z.strictObject({
   maxPrice: moneyInput.optional(),
   sort: sortSpec(PRODUCT_SORT_FIELDS),
   filter: filterInput(PRODUCT_FILTER_FIELDS, "price lt 30 and contains(name,'ou')"),
+  // Last, so the fields numbered before them (gRPC) keep their numbers.
+  cursor: cursorInput,
+  withTotal: withTotalInput,
 });
 export const createProductIn = z.strictObject({ name: productName, price: moneyInput });
 export const updateProductIn = z.strictObject({ id, name: productName, price: moneyInput });

@@ -5,6 +5,7 @@ import type { UnitOfWork } from '../ports.js';
 import { formatMoney } from '../money.js';
 import type { ProductRecord, ProductRepository } from '../ports.js';
 import { byIdIn, type Deleted, type Page } from '../shapes.js';
+import { listQuery, pageOf } from '../query/cursor.js';
 import { and } from '../query/filter.js';
 import { parseSort } from '../sort.js';
 import { unwrap } from '../users/service.js';
@@ -38,19 +39,15 @@ export class ProductService {
   async list(ctx: DomainContext, input: unknown): Promise<Page<Product>> {
     requireCaller(ctx.caller);
     const q = validate(listProductsIn, input);
-    const slice = await this.products.list({
-      limit: q.limit,
-      offset: q.offset,
-      // Range bounds are inclusive; like every simple parameter they are terms of the one filter tree.
-      where: and(
-        q.filter,
-        q.name ? { op: 'contains', field: 'name', value: q.name } : undefined,
-        q.minPrice !== undefined ? { op: 'ge', field: 'price', value: q.minPrice } : undefined,
-        q.maxPrice !== undefined ? { op: 'le', field: 'price', value: q.maxPrice } : undefined,
-      ),
-      sort: parseSort(q.sort, 'id'),
-    });
-    return { items: slice.items.map(toProduct), total: slice.total, limit: q.limit, offset: q.offset };
+    // Range bounds are inclusive; like every simple parameter they are terms of the one filter tree.
+    const where = and(
+      q.filter,
+      q.name ? { op: 'contains', field: 'name', value: q.name } : undefined,
+      q.minPrice !== undefined ? { op: 'ge', field: 'price', value: q.minPrice } : undefined,
+      q.maxPrice !== undefined ? { op: 'le', field: 'price', value: q.maxPrice } : undefined,
+    );
+    const query = listQuery(q, where, parseSort(q.sort, 'id'));
+    return pageOf(await this.products.list(query), query, q, toProduct);
   }
 
   async create(ctx: DomainContext, input: unknown): Promise<Product> {

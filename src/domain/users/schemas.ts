@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { cursorInput, withTotalInput } from '../query/cursor.js';
 import { filterInput, type FieldCatalogue } from '../query/filter.js';
 import { xmlText } from '../text.js';
 import { byIdIn, expectedVersion, id, limit, offset, page, sortSpec, timestamp } from '../shapes.js';
@@ -33,7 +34,7 @@ export const userOut = z
     version: z.number().int().positive(),
   })
   .meta({ id: 'User' });
-export const userPageOut = page(userOut, 'UserPage');
+export const userPageOut = page(userOut, 'UserPage', { keyset: true });
 
 export const listUsersIn = z.strictObject({
   limit,
@@ -43,6 +44,9 @@ export const listUsersIn = z.strictObject({
   role: roleSchema.optional(),
   sort: sortSpec(USER_SORT_FIELDS),
   filter: filterInput(USER_FILTER_FIELDS, "role eq 'admin' and contains(name,'li')"),
+  // Last, so the fields numbered before them (gRPC) keep their numbers.
+  cursor: cursorInput,
+  withTotal: withTotalInput,
 });
 export const createUserIn = z.strictObject({
   name: userName,

@@ -4,6 +4,7 @@ import { DomainError, notFound } from '../errors.js';
 import { msg } from '../i18n/index.js';
 import type { PasswordHasher, UnitOfWork, UserRepository } from '../ports.js';
 import type { Deleted, Page } from '../shapes.js';
+import { listQuery, pageOf } from '../query/cursor.js';
 import { and, fieldsOf } from '../query/filter.js';
 import { parseSort } from '../sort.js';
 import { validate } from '../validate.js';
@@ -43,8 +44,8 @@ export class UserService {
       q.email ? { op: 'eq', field: 'email', value: q.email } : undefined,
       q.role ? { op: 'eq', field: 'role', value: q.role } : undefined,
     );
-    const slice = await this.users.list({ limit: q.limit, offset: q.offset, where, sort: parseSort(q.sort, 'id') });
-    return { items: slice.items.map((u) => visibleTo(ctx.caller, toUser(u))), total: slice.total, limit: q.limit, offset: q.offset };
+    const query = listQuery(q, where, parseSort(q.sort, 'id'));
+    return pageOf(await this.users.list(query), query, q, (u) => visibleTo(ctx.caller, toUser(u)));
   }
 
   async create(ctx: DomainContext, input: unknown): Promise<User> {

@@ -1,7 +1,7 @@
 import BetterSqlite3 from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { Kysely, SqliteDialect, type LogEvent, type SqliteDatabase, type Transaction } from 'kysely';
+import { Kysely, PostgresAdapter, SqliteDialect, type LogEvent, type SqliteDatabase, type Transaction } from 'kysely';
 import { LRUCache } from 'lru-cache';
 import { StartupError } from '../startup-error.js';
 import { parseDatabaseUrl } from './location.js';
@@ -110,4 +110,9 @@ export function containsPattern(text: string): string {
  */
 export function inTransaction<T>(db: Kysely<Database>, work: (tx: Kysely<Database>) => Promise<T>): Promise<T> {
   return db.isTransaction ? work(db) : db.transaction().execute((tx: Transaction<Database>) => work(tx));
+}
+
+/** Which SQL dialect a connection speaks, for the few statements that differ (migrations, the FTS5 search path). */
+export function dialectOf(db: Kysely<any>): 'sqlite' | 'postgres' {
+  return db.getExecutor().adapter instanceof PostgresAdapter ? 'postgres' : 'sqlite';
 }

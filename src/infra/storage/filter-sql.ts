@@ -15,7 +15,19 @@ const escapeLike = (text: string) => text.toLowerCase().replace(/[\\%_]/g, (c) =
  * SQLite and PostgreSQL. Text functions are case-insensitive, as the
  * simple `name=` filter always was.
  */
-export function filterSql(filter: Filter, columns: Readonly<Record<string, string>>): Expression<SqlBool> {
+/**
+ * An index that can narrow a `contains` on a field (users-repo.ts: FTS5
+ * trigram on SQLite): given the lower-cased needle, a condition selecting a
+ * superset of the matching rows, or undefined when it cannot help. The LIKE
+ * is kept beside it, so the result is exactly the LIKE's.
+ */
+export type SearchIndex = (needle: string) => RawBuilder<SqlBool> | undefined;
+
+export function filterSql(
+  filter: Filter,
+  columns: Readonly<Record<string, string>>,
+  search: Readonly<Record<string, SearchIndex>> = {},
+): Expression<SqlBool> {
   const column = (field: string): RawBuilder<unknown> => {
     const name = columns[field];
     if (!name) throw new Error(`no column for filter field ${field}`);
@@ -34,8 +46,11 @@ export function filterSql(filter: Filter, columns: Readonly<Record<string, strin
         const listed = values.length ? sql<SqlBool>`${column(f.field)} in (${sql.join(values)})` : sql<SqlBool>`1 = 0`;
         return hasNull ? sql<SqlBool>`(${listed} or ${column(f.field)} is null)` : listed;
       }
-      case 'contains':
-        return sql<SqlBool>`lower(${column(f.field)}) like ${containsPattern(f.value)} escape '\\'`;
+      case 'contains': {
+        const like = sql<SqlBool>`lower(${column(f.field)}) like ${containsPattern(f.value)} escape '\\'`;
+        const narrowed = search[f.field]?.(f.value.toLowerCase());
+        return narrowed ? sql<SqlBool>`(${narrowed} and ${like})` : like;
+      }
       case 'startswith':
         return sql<SqlBool>`lower(${column(f.field)}) like ${`${escapeLike(f.value)}%`} escape '\\'`;
       case 'endswith':

@@ -1,4 +1,5 @@
 import { Migrator, sql, type Kysely, type Migration, type MigrationProvider } from 'kysely';
+import { dialectOf } from './database.js';
 
 /**
  * Schema changes in code, applied in order at start. Written with Kysely's
@@ -94,7 +95,67 @@ const MIGRATIONS: Record<string, Migration> = {
       await db.schema.createIndex('jobs_owner').on('jobs').columns(['owner_subject', 'status']).execute();
     },
   },
+  '0005_list_indexes': {
+    // A million rows (issue 18): what keeps a list's cost flat however large the table.
+    async up(db: Kysely<any>) {
+      // Keyset paging (domain/query/cursor.ts) seeks on (sort key, id); the id alone is the primary key.
+      await db.schema.createIndex('users_name_id').on('users').columns(['name', 'id']).execute();
+      await db.schema.createIndex('users_created_at_id').on('users').columns(['created_at', 'id']).execute();
+      await db.schema.createIndex('products_name_id').on('products').columns(['name', 'id']).execute();
+      await db.schema.createIndex('products_price_id').on('products').columns(['price_cents', 'id']).execute();
+
+      // Unfiltered totals from a count the writes keep, instead of counting every row for every page.
+      await db.schema
+        .createTable('row_counts')
+        .addColumn('name', 'varchar(40)', (c) => c.primaryKey())
+        .addColumn('n', 'bigint', (c) => c.notNull())
+        .execute();
+      for (const table of COUNTED) await sql`insert into row_counts (name, n) select ${sql.lit(table)}, count(*) from ${sql.table(table)}`.execute(db);
+
+      if (isPostgres(db)) {
+        await sql`create or replace function polyface_row_count() returns trigger language plpgsql as $$
+          begin
+            update row_counts set n = n + (case when tg_op = 'INSERT' then 1 else -1 end) where name = tg_table_name;
+            return null;
+          end $$`.execute(db);
+        for (const table of COUNTED) {
+          await sql`create trigger ${sql.id(`${table}_count`)} after insert or delete on ${sql.table(table)} for each row execute function polyface_row_count()`.execute(db);
+        }
+        // Substring search: pg_trgm's GIN index serves `lower(name) like '%…%'` (filter-sql.ts) as it is written.
+        await sql`create extension if not exists pg_trgm`.execute(db);
+        await sql`create index users_name_trgm on users using gin (lower(name) gin_trgm_ops)`.execute(db);
+        return;
+      }
+      for (const table of COUNTED) {
+        await sql`create trigger ${sql.id(`${table}_count_insert`)} after insert on ${sql.table(table)}
+          begin update row_counts set n = n + 1 where name = ${sql.lit(table)}; end`.execute(db);
+        await sql`create trigger ${sql.id(`${table}_count_delete`)} after delete on ${sql.table(table)}
+          begin update row_counts set n = n - 1 where name = ${sql.lit(table)}; end`.execute(db);
+      }
+      // Substring search: an external-content FTS5 table over users.name with the trigram tokenizer
+      // (SQLite ≥ 3.34, https://sqlite.org/fts5.html#the_trigram_tokenizer), kept in step by triggers
+      // (https://sqlite.org/fts5.html#external_content_tables). It answers `name LIKE '%abc%'` from an index
+      // for needles of three or more characters; users-repo.ts uses it to narrow the rows the LIKE then checks.
+      await sql`create virtual table users_name_fts using fts5(name, content='users', content_rowid='id', tokenize='trigram')`.execute(db);
+      await sql`create trigger users_name_fts_insert after insert on users
+        begin insert into users_name_fts (rowid, name) values (new.id, new.name); end`.execute(db);
+      await sql`create trigger users_name_fts_delete after delete on users
+        begin insert into users_name_fts (users_name_fts, rowid, name) values ('delete', old.id, old.name); end`.execute(db);
+      await sql`create trigger users_name_fts_update after update of name on users
+        begin
+          insert into users_name_fts (users_name_fts, rowid, name) values ('delete', old.id, old.name);
+          insert into users_name_fts (rowid, name) values (new.id, new.name);
+        end`.execute(db);
+      await sql`insert into users_name_fts (users_name_fts) values ('rebuild')`.execute(db);
+    },
+  },
 };
+
+/** Tables whose unfiltered totals come from row_counts. */
+export const COUNTED = ['users', 'products'] as const;
+
+/** The dialect branch of a migration: PostgreSQL has pg_trgm and plpgsql where SQLite has FTS5 and its own trigger bodies. */
+const isPostgres = (db: Kysely<any>): boolean => dialectOf(db) === 'postgres';
 
 // Raw SQL because the schema builder has no enum type common to both dialects.
 const sqlRoleCheck = () => sql`role in ('admin', 'user')`;
@@ -104,9 +165,10 @@ export const MIGRATION_NAMES: readonly string[] = Object.keys(MIGRATIONS).sort()
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };
 
-/** Applies every pending migration in order; returns the names it applied (none when up to date). */
-export async function migrate(db: Kysely<any>): Promise<string[]> {
-  const { error, results } = await new Migrator({ db, provider }).migrateToLatest();
+/** Applies every pending migration in order (up to `target`, for tests of upgrades); returns the names it applied (none when up to date). */
+export async function migrate(db: Kysely<any>, target?: string): Promise<string[]> {
+  const migrator = new Migrator({ db, provider });
+  const { error, results } = await (target ? migrator.migrateTo(target) : migrator.migrateToLatest());
   if (error) {
     const failed = results?.find((r) => r.status === 'Error');
     throw new Error(`migration ${failed?.migrationName ?? '?'} failed`, { cause: error });

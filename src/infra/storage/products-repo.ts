@@ -1,7 +1,7 @@
 import { sql, type Kysely, type Selectable } from 'kysely';
-import type { ProductFilter, ProductRecord, ProductRepository, Slice, WriteResult } from '../../domain/ports.js';
+import type { ListPage, ProductFilter, ProductRecord, ProductRepository, WriteResult } from '../../domain/ports.js';
 import { inTransaction } from './database.js';
-import { filterSql } from './filter-sql.js';
+import { listPage } from './keyset.js';
 import type { Database, ProductsTable } from './schema.js';
 
 const SORT_COLUMNS = { id: 'id', name: 'name', price: 'price_cents' } as const;
@@ -22,17 +22,9 @@ export class SqlProductRepository implements ProductRepository {
     return rows.map(toRecord);
   }
 
-  async list(f: ProductFilter): Promise<Slice<ProductRecord>> {
-    let q = this.db.selectFrom('products');
-    if (f.where) q = q.where(filterSql(f.where, SORT_COLUMNS));
-    let page = q.selectAll();
-    for (const key of f.sort) page = page.orderBy(SORT_COLUMNS[key.field as keyof typeof SORT_COLUMNS] ?? 'id', key.descending ? 'desc' : 'asc');
-    if (!f.sort.some((k) => k.field === 'id')) page = page.orderBy('id', 'asc');
-    const [rows, count] = await Promise.all([
-      page.limit(f.limit).offset(f.offset).execute(),
-      q.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow(),
-    ]);
-    return { items: rows.map(toRecord), total: Number(count.n) };
+  async list(f: ProductFilter): Promise<ListPage<ProductRecord>> {
+    const page = await listPage<Selectable<ProductsTable>>(this.db, { table: 'products', columns: SORT_COLUMNS }, f);
+    return { ...page, items: page.items.map(toRecord) };
   }
 
   async insert(p: Omit<ProductRecord, 'id'>): Promise<ProductRecord> {

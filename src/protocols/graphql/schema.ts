@@ -6,7 +6,9 @@ import {
   isNonNullType,
   Kind,
   type GraphQLField,
+  type GraphQLResolveInfo,
   type GraphQLSchema,
+  type SelectionSetNode,
 } from 'graphql';
 import { operationSchemas } from '../../contract/json-schema.js';
 import { OPERATIONS, type Operation, type OperationName } from '../../contract/operations.js';
@@ -54,6 +56,20 @@ function withoutNulls(args: Record<string, unknown>): Record<string, unknown> {
   return out;
 }
 
+/** Whether the field being resolved selects `name` directly, through inline fragments or named ones. */
+function selects(info: GraphQLResolveInfo, name: string): boolean {
+  const seen = new Set<string>();
+  const walk = (set: SelectionSetNode | undefined): boolean =>
+    (set?.selections ?? []).some((sel) => {
+      if (sel.kind === Kind.FIELD) return sel.name.value === name;
+      if (sel.kind === Kind.INLINE_FRAGMENT) return walk(sel.selectionSet);
+      if (seen.has(sel.name.value)) return false;
+      seen.add(sel.name.value);
+      return walk(info.fragments[sel.name.value]?.selectionSet);
+    });
+  return info.fieldNodes.some((node) => walk(node.selectionSet));
+}
+
 /**
  * The executable schema: the SDL plus resolvers generated from the
  * operation list. Built once per process. A nullable Query field answers
@@ -80,9 +96,13 @@ export function buildGraphqlSchema(runtime: Runtime): GraphQLSchema {
       continue;
     }
     const nullWhenMissing = root === 'Query' && !isNonNullType(def.type);
-    def.resolve = async (_source, args: Record<string, unknown>, ctx) => {
+    // A page's total costs a count of every matching row: asked for exactly when the query selects it.
+    const counts = Boolean((inputSchema.properties as Record<string, unknown> | undefined)?.withTotal);
+    def.resolve = async (_source, args: Record<string, unknown>, ctx, info) => {
+      const input = coerceText(inputSchema, withoutNulls(args)) as Record<string, unknown>;
+      if (counts) input.withTotal = selects(info, 'total');
       try {
-        return shape(await runtime.call(op.name, ctx.call, coerceText(inputSchema, withoutNulls(args))));
+        return shape(await runtime.call(op.name, ctx.call, input));
       } catch (err) {
         if (nullWhenMissing && err instanceof DomainError && err.kind === 'NOT_FOUND') return null;
         throw err;

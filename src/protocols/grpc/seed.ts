@@ -24,23 +24,14 @@ function parseId(raw: unknown): number {
 }
 
 /**
- * `page_token` is opaque to clients (AIP-158): base64url of where the next
- * page starts. Only tokens this server made are accepted.
+ * `page_token` is opaque to clients (AIP-158): the contract's keyset cursor
+ * (domain/query/cursor.ts), so page 100,000 costs what page 1 does. Empty
+ * starts at the beginning; only cursors this server made for this listing
+ * are accepted, and a refused one is reported under `page_token`.
  */
-/** The contract's largest offset (domain/shapes.ts). */
-const MAX_OFFSET = 1_000_000;
-
-const encodeToken = (offset: number) => Buffer.from(JSON.stringify({ o: offset })).toString('base64url');
-
-function decodeToken(token: string): number {
-  if (token === '') return 0;
-  try {
-    const { o } = JSON.parse(Buffer.from(token, 'base64url').toString('utf8')) as { o?: unknown };
-    if (Number.isSafeInteger(o) && (o as number) >= 0 && (o as number) <= MAX_OFFSET) return o as number;
-  } catch {
-    // falls through to the refusal below
-  }
-  throw invalidField('page_token', msg('field.pageToken'));
+function refusedToken(err: unknown): unknown {
+  if (err instanceof DomainError && err.kind === 'VALIDATION' && err.problems.some((f) => f.field === 'cursor')) return invalidField('page_token', msg('field.pageToken'));
+  return err;
 }
 
 /** page_size: 0 (unset) means the default; above the maximum is coerced to it (AIP-158); negative is refused. */
@@ -94,9 +85,11 @@ export function seedMethods(core: GrpcCore): GrpcMethod[] {
         const ctx = core.context(call);
         const page = await core.guard(ctx, async () => {
           const limit = pageSize(req.pageSize);
-          const offset = decodeToken(typeof req.pageToken === 'string' ? req.pageToken : '');
-          const p = (await runtime.call('listUsers', ctx, { limit, offset })) as { items: User[]; total: number };
-          return { items: p.items, next: offset + p.items.length < p.total && p.items.length > 0 ? encodeToken(offset + p.items.length) : '' };
+          const cursor = typeof req.pageToken === 'string' ? req.pageToken : '';
+          const p = (await runtime.call('listUsers', ctx, { limit, cursor }).catch((err: unknown) => {
+            throw refusedToken(err);
+          })) as { items: User[]; nextCursor?: string };
+          return { items: p.items, next: p.nextCursor ?? '' };
         });
         return {
           messages: (async function* () {

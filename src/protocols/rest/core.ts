@@ -248,9 +248,9 @@ export class RestCore {
         throw list ? renamed(err, list.renames) : err;
       }
     }
-    if (list?.paging.style === 'page') {
+    if (list?.paging.style === 'page' && (result as Page<unknown>).total !== undefined) {
       // 003, line ~244: asking for a page past the last one is a 404, not an empty page.
-      const { total, limit } = result as Page<unknown>;
+      const { total, limit } = result as Page<unknown> & { total: number };
       const last = Math.max(1, Math.ceil(total / limit));
       if (list.paging.page! > last) throw new DomainError('NOT_FOUND', msg('rest.pastLastPage', { page: list.paging.page!, last }));
     }

@@ -108,7 +108,7 @@ export function profileHandlers(runtime: Runtime, bodyLimitBytes: number): RestH
         }
         // The source lists every user; past one page the rest is a Link away.
         const headers: Record<string, string> = {};
-        if (page.offset + page.limit < page.total) headers.Link = `</users?limit=${page.limit}&offset=${page.offset + page.limit}>; rel="next"`;
+        if (page.total !== undefined && page.offset + page.limit < page.total) headers.Link = `</users?limit=${page.limit}&offset=${page.offset + page.limit}>; rel="next"`;
         return json(200, { users: page.items.map(sourceUser) }, headers);
       },
     },

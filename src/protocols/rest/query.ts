@@ -18,7 +18,8 @@ export { MAX_PER_PAGE };
  * | order     | `sort=name,-price`  | `sortBy=name.desc,price.asc` | `$orderby=name desc` |
  * | fields    | `fields=id,name`    |                              | `$select=id,name`  |
  * | filter    | `filter=…`, `name=`, `role=a,b`, `minPrice=` |     | `$filter=…`        |
- * | count     | always in `page.total` |                           | `$count=true`      |
+ * | count     | `withTotal`, `page.total` (default: counted without a cursor) | | `$count=true/false` |
+ * | keyset    | `cursor` (a page's `nextCursor`) |                 |                    |
  *
  * One syntax per concern in a request; mixing two is a 422 naming both.
  * Text that does not parse (`$filter`, `$orderby`, `sortBy`) is a 400 naming
@@ -193,6 +194,11 @@ export function listRequest(query: Record<string, unknown>, resource: Resource, 
 
   const count = once(query, '$count');
   if (count !== undefined && count !== 'true' && count !== 'false') throw invalid('$count', msg('field.type', { expected: msg('type.boolean') }));
+  // OData's $count asks for the count or says it is not wanted (OData 4.01 Part 2 §5.1.3): the operation's withTotal.
+  if (count !== undefined && props.withTotal) {
+    input.withTotal = count;
+    renames.withTotal = '$count';
+  }
   return { input, fields, count: count === 'true', paging, renames };
 }
 

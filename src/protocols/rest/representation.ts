@@ -101,7 +101,13 @@ export interface Pagination {
 }
 
 export interface PageView {
-  body: { data: Item[]; page: { limit: number; offset: number; total: number }; pagination: Pagination; count?: number; links: Links };
+  body: {
+    data: Item[];
+    page: { limit: number; offset: number; total?: number; nextCursor?: string };
+    pagination?: Pagination;
+    count?: number;
+    links: Links;
+  };
   /** RFC 8288 `Link` header value. */
   link: string;
 }
@@ -128,31 +134,53 @@ function pagingParams(style: PagingStyle, limit: number, offset: number): [strin
  * fields) and speak the paging syntax the request used.
  */
 export function pageView(resource: Resource, page: Page<unknown>, path: string, query: URLSearchParams, options: PageOptions): PageView {
-  const { limit, offset, total } = page;
+  const { limit, offset, total, nextCursor } = page;
   const style = options.style ?? 'offset';
+  const href = (q: URLSearchParams) =>
+    // Commas and dollars are legal in a query (RFC 3986 sub-delims); keeping them makes sort, fields and $top readable.
+    `${path}?${q.toString().replace(/%2C/gi, ',').replace(/%24/g, '$')}`;
   const at = (o: number) => {
     const q = new URLSearchParams(query);
+    q.delete('cursor');
     for (const [k, v] of pagingParams(style, limit, o)) q.set(k, v);
-    // Commas and dollars are legal in a query (RFC 3986 sub-delims); keeping them makes sort, fields and $top readable.
-    return `${path}?${q.toString().replace(/%2C/gi, ',').replace(/%24/g, '$')}`;
+    return href(q);
   };
-  const lastOffset = total === 0 ? 0 : Math.floor((total - 1) / limit) * limit;
-  const links: Links = { self: at(offset), first: at(0), last: at(lastOffset) };
-  if (offset + limit < total) links.next = at(offset + limit);
-  if (offset > 0) links.prev = at(Math.max(0, Math.min(offset - limit, lastOffset)));
-  const link = Object.entries(links)
-    .map(([rel, href]) => `<${href}>; rel="${rel}"`)
-    .join(', ');
+  // The keyset continuation: the same query, the cursor instead of any offset (cursor paging starts where the cursor says).
+  const after = (cursor: string) => {
+    const q = new URLSearchParams(query);
+    for (const name of ['offset', '$skip', 'page']) q.delete(name);
+    q.set('cursor', cursor);
+    return href(q);
+  };
   const data = page.items.map((i) => select(withLinks(resource, i), options.fields));
-  const pagination: Pagination = {
-    totalRecords: total,
-    totalPages: Math.ceil(total / limit),
-    currentPage: Math.floor(offset / limit) + 1,
-    perPage: limit,
-    maxPerPage: options.maxPerPage,
-  };
-  const body: PageView['body'] = { data, page: { limit, offset, total }, pagination, links };
-  if (options.count) body.count = total;
+  const body: PageView['body'] = { data, page: { limit, offset }, links: {} };
+  if (total === undefined || query.has('cursor')) {
+    // Keyset paging, or a page that was not counted: no last page or page numbers to give, only where to go on (RFC 8288 "next").
+    const links: Links = { self: href(query), first: at(0) };
+    if (nextCursor) links.next = after(nextCursor);
+    if (total !== undefined) body.page.total = total;
+    if (nextCursor) body.page.nextCursor = nextCursor;
+    body.links = links;
+  } else {
+    const lastOffset = total === 0 ? 0 : Math.floor((total - 1) / limit) * limit;
+    const links: Links = { self: at(offset), first: at(0), last: at(lastOffset) };
+    if (offset + limit < total) links.next = at(offset + limit);
+    if (offset > 0) links.prev = at(Math.max(0, Math.min(offset - limit, lastOffset)));
+    body.page.total = total;
+    if (nextCursor) body.page.nextCursor = nextCursor;
+    body.pagination = {
+      totalRecords: total,
+      totalPages: Math.ceil(total / limit),
+      currentPage: Math.floor(offset / limit) + 1,
+      perPage: limit,
+      maxPerPage: options.maxPerPage,
+    };
+    body.links = links;
+  }
+  if (options.count && total !== undefined) body.count = total;
+  const link = Object.entries(body.links)
+    .map(([rel, h]) => `<${h}>; rel="${rel}"`)
+    .join(', ');
   return { body, link };
 }
 
