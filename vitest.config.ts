@@ -6,8 +6,10 @@ export default defineConfig({
   oxc: { decorator: { legacy: true } },
   test: {
     include: ['test/**/*.test.ts', 'src/**/*.test.ts'],
-    // Browser tests have their own config and script (vitest.browser.config.ts, `npm run test:browser`).
-    exclude: [...configDefaults.exclude, 'test/browser/**'],
+    // Browser tests have their own config and script (vitest.browser.config.ts, `npm run test:browser`), and so
+    // do the multi-process cluster tests (vitest.cluster.config.ts, `npm run test:cluster`). The files needing
+    // Redis run when TEST_REDIS_URL names one (CI sets it), so `npm test` alone needs no Redis.
+    exclude: [...configDefaults.exclude, 'test/browser/**', 'test/cluster/**', ...(process.env.TEST_REDIS_URL ? [] : ['test/redis/**'])],
     testTimeout: 20_000,
     hookTimeout: 60_000,
     pool: 'forks',

@@ -5,6 +5,7 @@ import type { Config } from '../infra/config.js';
 import { createLogger, type Logger } from '../infra/logger.js';
 import { ScryptHasher } from '../infra/passwords.js';
 import { resolveAdminCredentials, resolveJwtSecret } from '../infra/secrets.js';
+import { connectRedis } from '../infra/redis.js';
 import { openDatabase, QueryCounter, storageStartupError } from '../infra/storage/database.js';
 import { migrate } from '../infra/storage/migrations.js';
 import type { Database } from '../infra/storage/schema.js';
@@ -13,6 +14,7 @@ import { SqlSettingsRepository } from '../infra/storage/settings-repo.js';
 import { startTracing } from '../infra/telemetry.js';
 import { urlOf } from '../hosts/listener.js';
 import { attachMetrics } from '../hosts/metrics.js';
+import { RedisChatHub } from '../protocols/chat/hub.js';
 import type { Face } from '../protocols/shared/face.js';
 import { domainModule, hostModule, infraModule, jobsModule, runtimeModule } from './modules.js';
 import { PAGE_MODULES } from './pages.js';
@@ -67,12 +69,15 @@ export async function buildApp(
   options: BuildOptions = {},
 ): Promise<App> {
   const log = options.log ?? createLogger(config.logLevel, config.logFormat);
+  // Redis first: an instance that cannot share events and limits should not start at all (it would split state).
+  const redis = config.redis.url ? await connectRedis(config.redis.url, config.redis.prefix, (err) => log.warn({ err }, 'Redis connection trouble (limits run in-process meanwhile)')) : undefined;
   const counter = new QueryCounter();
   const db = openDatabase(config.databaseUrl, counter);
   try {
     await migrate(db);
   } catch (err) {
     await db.destroy();
+    await redis?.close();
     throw storageStartupError(config.databaseUrl, err);
   }
   const settings = new SqlSettingsRepository(db);
@@ -85,7 +90,7 @@ export async function buildApp(
 
   const container = new Container({ defaultScope: 'Singleton' });
   await container.load(
-    infraModule({ config, log, db, counter, settings, hasher, admin, jwtSecret, tracing, httpServer: options.servers?.http }),
+    infraModule({ config, log, db, counter, settings, hasher, admin, jwtSecret, tracing, httpServer: options.servers?.http, redis }),
     domainModule,
     runtimeModule,
     jobsModule,
@@ -95,6 +100,10 @@ export async function buildApp(
   );
   const relay = container.get(TYPES.OutboxRelay);
   await relay.start();
+  const signal = container.isBound(TYPES.EventSignal) ? container.get(TYPES.EventSignal) : undefined;
+  await signal?.start();
+  const chatHub = container.isBound(TYPES.ChatHub) ? container.get(TYPES.ChatHub) : undefined;
+  if (chatHub instanceof RedisChatHub) await chatHub.start();
   const jobs = container.get(TYPES.JobRunner);
   await jobs.start();
   const host = container.get(TYPES.HttpHost);
@@ -143,8 +152,11 @@ export async function buildApp(
         await new Promise<void>((resolve) => metricsServer.close(() => resolve()));
       }
       await tracing?.shutdown();
+      await signal?.stop();
+      if (chatHub instanceof RedisChatHub) await chatHub.stop();
       await relay.stop();
       await db.destroy();
+      await redis?.close();
     },
   };
   return app;

@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { z } from 'zod';
 import { StartupError } from './startup-error.js';
 import { parseDatabaseUrl } from './storage/location.js';
@@ -78,6 +79,12 @@ export interface Config {
     maxActive: number;
     retentionSeconds: number;
   };
+  /** Cross-instance events, limits and chats (README "Scaling out"); off without a URL. */
+  redis: { url: string | undefined; prefix: string };
+  /** Gateway processes behind node:cluster on the same port(s); 1 runs in this process. */
+  workers: number;
+  /** How long the outbox relay waits for an event id that is missing below newer ones (a transaction still committing) before skipping it. */
+  eventsGapWaitMs: number;
 }
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
@@ -173,6 +180,23 @@ const text = (fallback?: string) =>
     .optional()
     .transform((raw) => (raw === undefined || raw === '' ? fallback : raw));
 
+/** `WORKERS`: a count of processes, or `auto` for one per core (os.availableParallelism). */
+const workers = () =>
+  z
+    .string()
+    .optional()
+    .transform((raw, ctx) => {
+      const v = raw?.trim().toLowerCase();
+      if (v === undefined || v === '') return 1;
+      if (v === 'auto') return Math.max(1, availableParallelism());
+      const n = Number(v);
+      if (!Number.isInteger(n) || n < 1) {
+        ctx.addIssue({ code: 'custom', message: `must be a positive integer or auto, got "${raw}"` });
+        return z.NEVER;
+      }
+      return n;
+    });
+
 /** The environment variables polyface reads; the README's configuration table lists exactly these. */
 const ENV = z.object({
   HOST: text('127.0.0.1'),
@@ -234,6 +258,10 @@ const ENV = z.object({
   JOB_MAX_ACTIVE_PER_OWNER: int(3),
   JOB_MAX_ACTIVE: int(100),
   JOB_RETENTION_SECONDS: int(86_400),
+  REDIS_URL: text(),
+  REDIS_PREFIX: text('polyface:'),
+  WORKERS: workers(),
+  EVENTS_GAP_WAIT_MS: int(1000),
 });
 
 export const ENV_VARIABLES: readonly string[] = Object.keys(ENV.shape);
@@ -256,6 +284,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (e.OTEL_EXPORTER_OTLP_ENDPOINT && !/^https?:\/\/[^/]/i.test(e.OTEL_EXPORTER_OTLP_ENDPOINT)) {
     throw new StartupError('OTEL_EXPORTER_OTLP_ENDPOINT', `OTEL_EXPORTER_OTLP_ENDPOINT must be an http(s) URL such as http://localhost:4318, got "${e.OTEL_EXPORTER_OTLP_ENDPOINT}"`);
   }
+  checkRedisUrl(e.REDIS_URL);
+  if (e.WORKERS > 1) checkWorkers(e.WORKERS, e.REDIS_URL, e.DATABASE_URL!);
   return {
     host: e.HOST!,
     port: e.PORT ?? 3000,
@@ -320,7 +350,38 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       maxActive: e.JOB_MAX_ACTIVE,
       retentionSeconds: e.JOB_RETENTION_SECONDS,
     },
+    redis: { url: e.REDIS_URL, prefix: e.REDIS_PREFIX! },
+    workers: e.WORKERS,
+    eventsGapWaitMs: e.EVENTS_GAP_WAIT_MS,
   };
+}
+
+function checkRedisUrl(url: string | undefined): void {
+  if (url === undefined) return;
+  let scheme: string | undefined;
+  try {
+    scheme = new URL(url).protocol;
+  } catch {
+    scheme = undefined;
+  }
+  if (scheme !== 'redis:' && scheme !== 'rediss:') {
+    throw new StartupError('REDIS_URL', 'REDIS_URL must be a redis:// or rediss:// URL such as redis://127.0.0.1:6379');
+  }
+}
+
+/**
+ * Several workers are several instances: without Redis each would keep its own events, limits and chat rooms,
+ * and with an in-memory database its own users — state split silently, so the start is refused instead.
+ * A SQLite file is allowed: WAL lets processes on one machine share it (busy_timeout serialises writers),
+ * which is exactly the one-machine case WORKERS is for; PostgreSQL is the answer past one machine.
+ */
+function checkWorkers(n: number, redisUrl: string | undefined, databaseUrl: string): void {
+  if (redisUrl === undefined) {
+    throw new StartupError('WORKERS', `WORKERS=${n} needs REDIS_URL: without it each worker keeps its own events, rate limits and chat rooms; set REDIS_URL or WORKERS=1`);
+  }
+  if ((parseDatabaseUrl(databaseUrl) as { path?: string }).path === ':memory:') {
+    throw new StartupError('WORKERS', `WORKERS=${n} cannot share DATABASE_URL=${databaseUrl}: each worker would have its own in-memory database; use a SQLite file or PostgreSQL`);
+  }
 }
 
 /** Configuration for tests: in-memory database, fixed secrets, quiet logs. */

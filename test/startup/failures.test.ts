@@ -124,6 +124,26 @@ describe('a failed start is one readable line naming the setting, exit code 1, n
     expectOneLine(await start({ HOST: '192.0.2.1' }), 'HOST=192.0.2.1 is not an address of this machine');
   });
 
+  it('Redis not reachable at start names REDIS_URL (without its password) and the fix', async () => {
+    // Port 1 on the loopback: nothing listens there, so the connection is refused at once.
+    const run = await start({ REDIS_URL: 'redis://:s3cret@127.0.0.1:1' });
+    expectOneLine(run, 'REDIS_URL=redis://:***@127.0.0.1:1 is not reachable', 'ECONNREFUSED', 'unset REDIS_URL');
+    expect(run.stderr).not.toContain('s3cret');
+  });
+
+  it('REDIS_URL that is not a redis URL, and WORKERS combinations that would split state', async () => {
+    const [scheme, noRedis, memory, garbage] = await Promise.all([
+      start({ REDIS_URL: 'http://127.0.0.1:6379' }),
+      start({ WORKERS: '2' }),
+      start({ WORKERS: '2', REDIS_URL: 'redis://127.0.0.1:1', DATABASE_URL: ':memory:' }),
+      start({ WORKERS: 'many' }),
+    ]);
+    expectOneLine(scheme!, 'REDIS_URL must be a redis:// or rediss:// URL');
+    expectOneLine(noRedis!, 'WORKERS=2 needs REDIS_URL');
+    expectOneLine(memory!, 'WORKERS=2 cannot share DATABASE_URL=:memory:');
+    expectOneLine(garbage!, 'WORKERS must be a positive integer or auto, got "many"');
+  });
+
   it('with LOG_LEVEL=debug the same failure also prints the stack', async () => {
     const run = await start({ PORT: String(taken), LOG_LEVEL: 'debug' });
     expect(run.code).toBe(1);
