@@ -5,7 +5,7 @@ import type { Config } from '../infra/config.js';
 import { createLogger, type Logger } from '../infra/logger.js';
 import { ScryptHasher } from '../infra/passwords.js';
 import { resolveAdminCredentials, resolveJwtSecret } from '../infra/secrets.js';
-import { openDatabase, QueryCounter, storageStartupError } from '../infra/storage/database.js';
+import { connectDatabase, QueryCounter, storageStartupError } from '../infra/storage/database.js';
 import { migrate } from '../infra/storage/migrations.js';
 import type { Database } from '../infra/storage/schema.js';
 import { applyDemoPassword, seedDemoData } from '../infra/storage/seed.js';
@@ -68,7 +68,10 @@ export async function buildApp(
 ): Promise<App> {
   const log = options.log ?? createLogger(config.logLevel, config.logFormat);
   const counter = new QueryCounter();
-  const db = openDatabase(config.databaseUrl, counter);
+  const db = await connectDatabase(config.databaseUrl, counter, {
+    ...config.database,
+    onPoolError: (err) => log.warn({ err }, 'an idle database connection failed; the pool replaces it'),
+  });
   try {
     await migrate(db);
   } catch (err) {
