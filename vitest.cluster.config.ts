@@ -7,10 +7,14 @@ import base from './vitest.config.js';
  * `npm run test:cluster`, run by .ci/run with TEST_DATABASE_URL and
  * TEST_REDIS_URL set and HAProxy installed. `npm test` never starts them.
  */
+// The base config runs its files once more as a `postgres` project when TEST_DATABASE_URL is set; these files
+// start their own processes on PostgreSQL and are no such project.
+const { projects: _projects, ...shared } = base.test ?? {};
+
 export default defineConfig({
   ...base,
   test: {
-    ...base.test,
+    ...shared,
     include: ['test/cluster/**/*.test.ts'],
     exclude: ['**/node_modules/**'],
     testTimeout: 120_000,

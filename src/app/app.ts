@@ -6,7 +6,7 @@ import { createLogger, type Logger } from '../infra/logger.js';
 import { ScryptHasher } from '../infra/passwords.js';
 import { resolveAdminCredentials, resolveJwtSecret } from '../infra/secrets.js';
 import { connectRedis } from '../infra/redis.js';
-import { openDatabase, QueryCounter, storageStartupError } from '../infra/storage/database.js';
+import { connectDatabase, QueryCounter, storageStartupError } from '../infra/storage/database.js';
 import { migrate } from '../infra/storage/migrations.js';
 import type { Database } from '../infra/storage/schema.js';
 import { applyDemoPassword, seedDemoData } from '../infra/storage/seed.js';
@@ -72,7 +72,13 @@ export async function buildApp(
   // Redis first: an instance that cannot share events and limits should not start at all (it would split state).
   const redis = config.redis.url ? await connectRedis(config.redis.url, config.redis.prefix, (err) => log.warn({ err }, 'Redis connection trouble (limits run in-process meanwhile)')) : undefined;
   const counter = new QueryCounter();
-  const db = openDatabase(config.databaseUrl, counter);
+  const db = await connectDatabase(config.databaseUrl, counter, {
+    ...config.database,
+    onPoolError: (err) => log.warn({ err }, 'an idle database connection failed; the pool replaces it'),
+  }).catch(async (err: unknown) => {
+    await redis?.close();
+    throw err;
+  });
   try {
     await migrate(db);
   } catch (err) {

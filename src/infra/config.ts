@@ -12,6 +12,8 @@ export interface Config {
   host: string;
   port: number;
   databaseUrl: string;
+  /** PostgreSQL only: pool size, per-statement timeout, connection attempts and timeout at start (infra/storage/database.ts). */
+  database: { poolSize: number; statementTimeoutMs: number; connectRetries: number; connectTimeoutMs: number };
   jwtSecret: string | undefined;
   adminPassword: string | undefined;
   /** Password for the demo users Alice and Bob; generated and printed when unset. */
@@ -202,6 +204,10 @@ const ENV = z.object({
   HOST: text('127.0.0.1'),
   PORT: port(3000),
   DATABASE_URL: text('./data/polyface.db'),
+  DATABASE_POOL_SIZE: int(10),
+  DATABASE_STATEMENT_TIMEOUT_MS: int(30_000),
+  DATABASE_CONNECT_RETRIES: int(5),
+  DATABASE_CONNECT_TIMEOUT_MS: int(5_000),
   JWT_SECRET: text(),
   ADMIN_PASSWORD: text(),
   DEMO_PASSWORD: text(),
@@ -290,6 +296,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     host: e.HOST!,
     port: e.PORT ?? 3000,
     databaseUrl: e.DATABASE_URL!,
+    database: {
+      poolSize: Math.max(1, e.DATABASE_POOL_SIZE),
+      statementTimeoutMs: e.DATABASE_STATEMENT_TIMEOUT_MS,
+      connectRetries: e.DATABASE_CONNECT_RETRIES,
+      connectTimeoutMs: Math.max(100, e.DATABASE_CONNECT_TIMEOUT_MS),
+    },
     jwtSecret: e.JWT_SECRET,
     adminPassword: e.ADMIN_PASSWORD,
     demoPassword: e.DEMO_PASSWORD,

@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
 import { describe, expect, it } from 'vitest';
-import { openDatabase, QueryCounter } from '../../src/infra/storage/database.js';
 import { migrate, MIGRATION_NAMES } from '../../src/infra/storage/migrations.js';
+import { openTestDatabase } from '../support/storage.js';
 
 describe('migrations', () => {
   it('keep the names already shipped, in order: the outbox is 0003_events, the jobs table comes after it', () => {
@@ -9,9 +9,8 @@ describe('migrations', () => {
   });
 
   it('a database migrated by the release before jobs (through 0003_events) gains only the jobs table, its events kept', async () => {
-    const db = openDatabase(':memory:', new QueryCounter());
+    const db = await openTestDatabase();
     try {
-      await migrate(db);
       // Back to what that release left: no jobs table, 0004_jobs not recorded; one event in the outbox.
       await db.schema.dropTable('jobs').execute();
       await sql`delete from kysely_migration where name = '0004_jobs'`.execute(db);

@@ -112,12 +112,27 @@ describe('a failed start is one readable line naming the setting, exit code 1, n
 
   it('malformed or unsupported DATABASE_URL values', async () => {
     const [pg, mysql, host, escape] = await Promise.all(
-      ['postgres://polyface@localhost/polyface', 'mysql://localhost/db', 'sqlite://db.example.com/x.db', 'sqlite:%zz.db'].map((url) => start({ DATABASE_URL: url })),
+      ['postgres:///polyface', 'mysql://localhost/db', 'sqlite://db.example.com/x.db', 'sqlite:%zz.db'].map((url) => start({ DATABASE_URL: url })),
     );
-    expectOneLine(pg!, 'DATABASE_URL names PostgreSQL, which polyface does not support yet');
+    expectOneLine(pg!, 'DATABASE_URL names PostgreSQL but no host');
     expectOneLine(mysql!, 'unsupported scheme "mysql:"');
     expectOneLine(host!, 'names a host');
     expectOneLine(escape!, 'malformed %-escape');
+    // Refused before anything is opened: no folder named after the scheme appears where polyface runs.
+    expect(existsSync(join(root, 'sqlite:'))).toBe(false);
+    expect(existsSync(join(root, 'mysql:'))).toBe(false);
+  });
+
+  it('a PostgreSQL server that is not there: one line after the connect retries, the password masked', async () => {
+    const closed = await new Promise<number>((resolve) => {
+      const probe = createServer().listen(0, '127.0.0.1', () => {
+        const { port } = probe.address() as { port: number };
+        probe.close(() => resolve(port));
+      });
+    });
+    const run = await start({ DATABASE_URL: `postgres://polyface:s3cret@127.0.0.1:${closed}/polyface`, DATABASE_CONNECT_RETRIES: '1' });
+    expectOneLine(run, `DATABASE_URL=postgres://polyface:***@127.0.0.1:${closed}/polyface: cannot reach the PostgreSQL database after 2 attempts`, 'ECONNREFUSED');
+    expect(run.stderr).not.toContain('s3cret');
   });
 
   it('a HOST that is not an address of this machine', async () => {
