@@ -11,6 +11,7 @@ import { migrate } from '../infra/storage/migrations.js';
 import type { Database } from '../infra/storage/schema.js';
 import { applyDemoPassword, seedDemoData } from '../infra/storage/seed.js';
 import { SqlSettingsRepository } from '../infra/storage/settings-repo.js';
+import { withStartupLock } from '../infra/storage/startup-lock.js';
 import { startTracing } from '../infra/telemetry.js';
 import { urlOf } from '../hosts/listener.js';
 import { attachMetrics } from '../hosts/metrics.js';
@@ -88,10 +89,14 @@ export async function buildApp(
   }
   const settings = new SqlSettingsRepository(db);
   const hasher = new ScryptHasher();
-  const jwtSecret = await resolveJwtSecret(config.jwtSecret, settings);
-  const admin = await resolveAdminCredentials(config.adminPassword, settings, hasher, announce);
-  if (config.seedDemoData && (await seedDemoData(db, hasher, config.demoPassword, announce))) log.info('seeded demo data');
-  else if (config.demoPassword) await applyDemoPassword(db, hasher, config.demoPassword, announce);
+  // Instances starting at once on one PostgreSQL database take turns here, so secrets and demo data are made once.
+  const { jwtSecret, admin } = await withStartupLock(db, async () => {
+    const jwtSecret = await resolveJwtSecret(config.jwtSecret, settings);
+    const admin = await resolveAdminCredentials(config.adminPassword, settings, hasher, announce);
+    if (config.seedDemoData && (await seedDemoData(db, hasher, config.demoPassword, announce))) log.info('seeded demo data');
+    else if (config.demoPassword) await applyDemoPassword(db, hasher, config.demoPassword, announce);
+    return { jwtSecret, admin };
+  });
   const tracing = startTracing(config.tracing);
 
   const container = new Container({ defaultScope: 'Singleton' });
