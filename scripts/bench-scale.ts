@@ -14,7 +14,7 @@ import { randomUUID } from 'node:crypto';
 import { once } from 'node:events';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { cpus, tmpdir } from 'node:os';
+import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
@@ -82,9 +82,11 @@ async function run(workers: number): Promise<Record<string, number>> {
   }
 }
 
+// The machine's load before and after: on a shared machine the figures mean little when it is high.
+const before = loadavg()[0]!.toFixed(1);
 const one = await run(1);
 const two = await run(2);
-console.log(`\n${cpus().length} cores, ${connections} connections, ${seconds} s per case\n`);
+console.log(`\n${cpus().length} cores, load average ${before} before and ${loadavg()[0]!.toFixed(1)} after, ${connections} connections, ${seconds} s per case\n`);
 console.log('| case | 1 instance (req/s) | 2 instances (req/s) | ratio |');
 console.log('|---|---|---|---|');
 for (const name of Object.keys(one)) console.log(`| ${name} | ${one[name]} | ${two[name]} | ${(two[name]! / one[name]!).toFixed(2)} |`);

@@ -15,7 +15,8 @@ import { SocketChatHttp } from '../protocols/socketio/http.js';
 import type { Runtime } from '../runtime/invoker.js';
 import { TYPES } from './tokens.js';
 import { createAdapter } from '@socket.io/redis-adapter';
-import type { RedisConnections } from '../infra/redis.js';
+import type { Logger } from '../infra/logger.js';
+import { guardedPublisher, type RedisConnections } from '../infra/redis.js';
 
 /** The shared WebSocket limits for one endpoint; the per-address count spans every endpoint. */
 export const wsGuard = (c: ResolutionContext, name: string, overrides: Partial<WsLimits> = {}): WsGuard => {
@@ -29,8 +30,16 @@ export const wsGuard = (c: ResolutionContext, name: string, overrides: Partial<W
  * instance emitting to its local sockets) rather than the plain chat's hub — it is the documented way and
  * keeps fetchSockets() and the rest of Socket.IO's server API working across instances.
  */
-const socketIoAdapter = (redis: RedisConnections | undefined) =>
-  redis ? { adapter: createAdapter(redis.command, redis.adapterSubscriber, { key: `${redis.prefix}socket.io` }) } : {};
+const socketIoAdapter = (redis: RedisConnections | undefined, log: Logger) =>
+  redis
+    ? {
+        adapter: createAdapter(
+          guardedPublisher(redis.command, (err) => log.warn({ err }, 'a Socket.IO broadcast did not reach other instances (Redis unreachable)')),
+          redis.adapterSubscriber,
+          { key: `${redis.prefix}socket.io` },
+        ),
+      }
+    : {};
 
 const demoLogin = (config: Config) => ({ username: 'alice@example.com', password: config.seedDemoData ? config.demoPassword : undefined });
 
@@ -92,7 +101,7 @@ export const STYLE_MODULES: ContainerModule[] = [
     return new ChatHttp(runtime, c.get(TYPES.ChatHub), options);
   }),
   style((runtime, { chat, ws }, c) => new SocketChatHttp(runtime, {
-    ...socketIoAdapter(c.get(TYPES.Redis, { optional: true })),
+    ...socketIoAdapter(c.get(TYPES.Redis, { optional: true }), c.get(TYPES.Logger)),
     log: c.get(TYPES.Logger),
     connections: c.get(TYPES.WsConnections),
     users: c.get(TYPES.ChatUsers),

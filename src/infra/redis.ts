@@ -110,3 +110,23 @@ export async function connectRedis(url: string, prefix: string, onError: (err: u
     },
   };
 }
+
+/**
+ * The command client as seen by a library that publishes without handling
+ * the returned promise (Socket.IO's Redis adapter broadcasts that way): while
+ * Redis is away a PUBLISH fails at once (no offline queue), and unhandled,
+ * that rejection would end the process. Here it is reported instead and the
+ * message simply does not leave this instance (its own sockets still get it).
+ */
+export function guardedPublisher(client: Redis, onError: (err: unknown) => void): Redis {
+  return new Proxy(client, {
+    get(target, prop, receiver) {
+      if (prop !== 'publish') return Reflect.get(target, prop, receiver) as unknown;
+      return (channel: string, message: string | Buffer) =>
+        target.publish(channel, message).catch((err: unknown) => {
+          onError(err);
+          return 0;
+        });
+    },
+  });
+}

@@ -1,6 +1,7 @@
 import { afterAll, expect, it } from 'vitest';
 import { RestClient } from '../../src/clients/rest.js';
-import { BOB, startServer, type TestServer } from '../support/server.js';
+import { sio } from '../chat/support.js';
+import { ALICE, BOB, startServer, type TestServer } from '../support/server.js';
 import { dropPrefix, redisRelay, testPrefix } from './support.js';
 
 const prefix = testPrefix('degraded');
@@ -39,6 +40,21 @@ it('Redis lost while running: /readyz fails, calls go on with in-process limits,
     outcomes.push(r.ok ? 'ok' : r.kind);
   }
   expect(outcomes).toEqual(['ok', 'ok', 'ok', 'RATE_LIMITED']);
+
+  // Socket.IO's adapter publishes without waiting for Redis: a failed publish must not crash the process,
+  // and this instance's sockets still get the room's messages.
+  const [one, two] = [await sio(server, await server.token(ALICE)), await sio(server, await server.token(ALICE))];
+  try {
+    one.socket.emit('login', { username: 'One' });
+    two.socket.emit('login', { username: 'Two' });
+    expect(await one.socket.emitWithAck('join_room', { room_id: 'offline' })).toEqual({ ok: true });
+    expect(await two.socket.emitWithAck('join_room', { room_id: 'offline' })).toEqual({ ok: true });
+    two.socket.emit('send_message', { room_id: 'offline', message: 'Redis is away' });
+    expect(await one.inbox.next('new_message')).toMatchObject({ message: 'Redis is away' });
+  } finally {
+    one.socket.close();
+    two.socket.close();
+  }
 
   await relay.restore();
   let back = await readiness(server);

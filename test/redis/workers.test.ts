@@ -19,7 +19,7 @@ afterAll(async () => {
   await dropPrefix(prefix);
 });
 
-it('WORKERS=2 runs two full instances behind node:cluster on one port, sharing the database and Redis; SIGTERM stops them all', { timeout: 120_000 }, async () => {
+it('WORKERS=2 runs two full instances behind node:cluster on one port, sharing the database and Redis; SIGTERM stops them all', { timeout: 240_000 }, async () => {
   // node:cluster workers share the primary's listener, so the port is fixed rather than 0.
   const [port, grpcPort] = [await freePort(), await freePort()];
   proc = spawn(process.execPath, ['--import', 'tsx', 'src/app/main.ts'], {
