@@ -37,6 +37,7 @@ export function redactRedisUrl(url: string): string {
 }
 
 const CONNECT_TIMEOUT_MS = 5000;
+const COMMAND_TIMEOUT_MS = 1000;
 
 /**
  * Connects both clients or fails with one StartupError naming REDIS_URL.
@@ -53,7 +54,9 @@ export async function connectRedis(url: string, prefix: string, onError: (err: u
     maxRetriesPerRequest: 1,
     retryStrategy: (times: number) => Math.min(times * 200, 2000),
   };
-  const command = new Redis(url, options);
+  // A command that gets no answer (Redis stalled, a network path blackholed) fails after a second, so a rate
+  // limit falls back to its insurance and /readyz answers instead of a call waiting on a dead connection.
+  const command = new Redis(url, { ...options, commandTimeout: COMMAND_TIMEOUT_MS });
   // The subscriber keeps its offline queue: ioredis re-subscribes through it after a reconnect.
   const subscriber = new Redis(url, { ...options, enableOfflineQueue: true });
   const adapterSubscriber = new Redis(url, { ...options, enableOfflineQueue: true });
