@@ -7,6 +7,7 @@ import { systemClock } from '../../src/infra/clock.js';
 import { StartupError } from '../../src/infra/startup-error.js';
 import { connectDatabase, openDatabase, QueryCounter } from '../../src/infra/storage/database.js';
 import { SqlEventStore } from '../../src/infra/storage/events-repo.js';
+import { SqlJobRepository } from '../../src/infra/storage/jobs-repo.js';
 import { migrate, MIGRATION_NAMES } from '../../src/infra/storage/migrations.js';
 import type { Database } from '../../src/infra/storage/schema.js';
 import { SqlUnitOfWork } from '../../src/infra/storage/unit-of-work.js';
@@ -174,6 +175,18 @@ describe('races that a single writer hid', () => {
     const lines = await d.db.selectFrom('order_items').select('id').where('product_id', '=', product.id).execute();
     if (deleted === 'ok') expect(lines).toEqual([]);
     else expect(lines.length).toBeGreaterThan(0);
+  });
+
+  it('job runners on several instances claiming at once each get a different queued job (SKIP LOCKED), none comes back empty', async () => {
+    const db = track(await openTestDatabase());
+    const jobs = new SqlJobRepository(db);
+    const at = '2026-01-15T09:00:00.000Z';
+    for (let n = 0; n < 8; n++) {
+      await jobs.insert({ id: `job-${n}`, ownerSubject: 'admin', ownerUserId: null, kind: 'export', input: '{}', status: 'queued', done: 0, total: null, result: null, error: null, createdAt: at, updatedAt: at });
+    }
+    const claimed = await Promise.all(Array.from({ length: 8 }, () => jobs.claimNext(at)));
+    expect(claimed.every((j) => j?.status === 'running')).toBe(true);
+    expect(new Set(claimed.map((j) => j?.id)).size).toBe(8);
   });
 
   it('outbox ids become visible in order: a later writer waits for an earlier one, so a reader never skips an id', async () => {
