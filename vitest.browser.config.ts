@@ -7,10 +7,14 @@ import base from './vitest.config.js';
  * installs Chromium when missing. `npm test` never needs a browser.
  * (Spread rather than mergeConfig, which would append to the base include list.)
  */
+// The base config runs its storage files once more as a `postgres` project when TEST_DATABASE_URL is set (CI
+// sets it before this runs); browser tests are no such project.
+const { projects: _projects, ...shared } = base.test ?? {};
+
 export default defineConfig({
   ...base,
   test: {
-    ...base.test,
+    ...shared,
     include: ['test/browser/**/*.test.ts'],
     exclude: ['**/node_modules/**'],
     testTimeout: 60_000,

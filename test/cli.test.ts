@@ -113,9 +113,14 @@ describe('polyface CLI', { timeout: 120_000 }, () => {
     expect(invalid.code).toBe(1);
     expect(invalid.stderr.trimEnd().split('\n')).toHaveLength(1);
     expect(invalid.stderr).toMatch(/^polyface create-admin: Invalid input: email: /);
-    const pg = await polyface(['migrate'], { DATABASE_URL: 'postgres://x@localhost/db' });
+    const odd = await polyface(['migrate'], { DATABASE_URL: 'mysql://x@localhost/db' });
+    expect(odd.code).toBe(1);
+    expect(odd.stderr).toMatch(/^polyface migrate: DATABASE_URL has the unsupported scheme "mysql:"/);
+    // Port 1 on loopback: nothing listens there, so the connection is refused at once.
+    const pg = await polyface(['migrate'], { DATABASE_URL: 'postgres://x:secret@127.0.0.1:1/db', DATABASE_CONNECT_RETRIES: '0' });
     expect(pg.code).toBe(1);
-    expect(pg.stderr).toMatch(/^polyface migrate: DATABASE_URL names PostgreSQL/);
+    expect(pg.stderr.trimEnd().split('\n')).toHaveLength(1);
+    expect(pg.stderr).toMatch(/^polyface migrate: DATABASE_URL=postgres:\/\/x:\*\*\*@127\.0\.0\.1:1\/db: cannot reach the PostgreSQL database \(.*ECONNREFUSED/);
   });
 
   it('export-contracts writes every contract document the faces publish', async () => {

@@ -6,13 +6,16 @@ import type { Config } from '../infra/config.js';
 import { createLogger, type Logger } from '../infra/logger.js';
 import { BoundedHasher, ScryptHasher } from '../infra/passwords.js';
 import { resolveAdminCredentials, resolveJwtSecret } from '../infra/secrets.js';
-import { openDatabase, QueryCounter, storageStartupError } from '../infra/storage/database.js';
+import { connectRedis } from '../infra/redis.js';
+import { connectDatabase, QueryCounter, storageStartupError } from '../infra/storage/database.js';
 import { migrate } from '../infra/storage/migrations.js';
 import type { Database } from '../infra/storage/schema.js';
 import { applyDemoPassword, seedDemoData } from '../infra/storage/seed.js';
 import { SqlSettingsRepository } from '../infra/storage/settings-repo.js';
+import { withStartupLock } from '../infra/storage/startup-lock.js';
 import { urlOf } from '../hosts/listener.js';
 import { attachMetrics } from '../hosts/metrics.js';
+import { RedisChatHub } from '../protocols/chat/hub.js';
 import type { Face } from '../protocols/shared/face.js';
 import { domainModule, hostModule, infraModule, jobsModule, runtimeModule } from './modules.js';
 import { PAGE_MODULES } from './pages.js';
@@ -68,26 +71,36 @@ export async function buildApp(
   options: BuildOptions = {},
 ): Promise<App> {
   const log = options.log ?? createLogger(config.logLevel, config.logFormat);
+  // Redis first: an instance that cannot share events and limits should not start at all (it would split state).
+  const redis = config.redis.url ? await connectRedis(config.redis.url, config.redis.prefix, (err) => log.warn({ err }, 'Redis connection trouble (limits run in-process meanwhile)')) : undefined;
   const counter = new QueryCounter();
-  const db = openDatabase(config.databaseUrl, counter);
+  const db = await connectDatabase(config.databaseUrl, counter, {
+    ...config.database,
+    onPoolError: (err) => log.warn({ err }, 'an idle database connection failed; the pool replaces it'),
+  }).catch(async (err: unknown) => {
+    await redis?.close();
+    throw err;
+  });
   try {
     await migrate(db);
   } catch (err) {
     await db.destroy();
+    await redis?.close();
     throw storageStartupError(config.databaseUrl, err);
   }
   const settings = new SqlSettingsRepository(db);
   const hasher = new BoundedHasher(new ScryptHasher(), config.passwordHashing);
-  const jwtSecret = await resolveJwtSecret(config.jwtSecret, settings);
+  // Instances starting at once on one PostgreSQL database take turns for secrets and demo data, so they are made once.
+  const jwtSecret = await withStartupLock(db, () => resolveJwtSecret(config.jwtSecret, settings));
   // The start-up password work (the admin's and the demo accounts' scrypt checks, or the seeding) runs on the
   // thread pool while the container builds the styles on this thread, and is awaited before anything is served or
   // any background work starts: one check at a time, as each holds scrypt's 16 MB (issue 18: cold start).
-  const credentials = (async () => {
+  const credentials = withStartupLock(db, async () => {
     const resolved = await resolveAdminCredentials(config.adminPassword, settings, hasher, announce);
     if (config.seedDemoData && (await seedDemoData(db, hasher, config.demoPassword, announce))) log.info('seeded demo data');
     else if (config.demoPassword) await applyDemoPassword(db, hasher, config.demoPassword, announce);
     return resolved;
-  })();
+  });
   // Awaited below; until then a failure must not count as an unhandled rejection.
   credentials.catch(() => undefined);
   const admin: AdminCredentials = { verify: async (password) => (await credentials).verify(password) };
@@ -95,7 +108,7 @@ export async function buildApp(
 
   const container = new Container({ defaultScope: 'Singleton' });
   await container.load(
-    infraModule({ config, log, db, counter, settings, hasher, admin, jwtSecret, tracing, httpServer: options.servers?.http }),
+    infraModule({ config, log, db, counter, settings, hasher, admin, jwtSecret, tracing, httpServer: options.servers?.http, redis }),
     domainModule,
     runtimeModule,
     jobsModule,
@@ -111,6 +124,10 @@ export async function buildApp(
   await credentials;
   const relay = container.get(TYPES.OutboxRelay);
   await relay.start();
+  const signal = container.isBound(TYPES.EventSignal) ? container.get(TYPES.EventSignal) : undefined;
+  await signal?.start();
+  const chatHub = container.isBound(TYPES.ChatHub) ? container.get(TYPES.ChatHub) : undefined;
+  if (chatHub instanceof RedisChatHub) await chatHub.start();
   const jobs = container.get(TYPES.JobRunner);
   await jobs.start();
   const server = host.server;
@@ -154,8 +171,11 @@ export async function buildApp(
         await new Promise<void>((resolve) => metricsServer.close(() => resolve()));
       }
       await tracing?.telemetry.shutdown();
+      await signal?.stop();
+      if (chatHub instanceof RedisChatHub) await chatHub.stop();
       await relay.stop();
       await db.destroy();
+      await redis?.close();
     },
   };
   return app;

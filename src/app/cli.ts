@@ -42,7 +42,7 @@ export function cli(out: (line: string) => void = (l) => process.stdout.write(`$
   program
     .command('serve')
     .description('run the gateway (what `npm start` does)')
-    .action(async () => (await import('./serve.js')).runServe());
+    .action(async () => (await import('./serve.js')).runGateway());
 
   program
     .command('migrate')

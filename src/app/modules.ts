@@ -24,7 +24,10 @@ import { systemClock } from '../infra/clock.js';
 import type { Config } from '../infra/config.js';
 import { InProcessEventBus } from '../infra/events/memory-bus.js';
 import { OutboxRelay } from '../infra/events/outbox.js';
+import { RedisEventSignal } from '../infra/events/redis-signal.js';
 import { memoryRateLimiters } from '../infra/limits/memory.js';
+import { redisRateLimiters } from '../infra/limits/redis.js';
+import type { RedisConnections } from '../infra/redis.js';
 import type { Logger } from '../infra/logger.js';
 import type { QueryCounter } from '../infra/storage/database.js';
 import { SqlEventStore } from '../infra/storage/events-repo.js';
@@ -60,6 +63,8 @@ export interface InfraResources {
   tracing?: TracingParts | undefined;
   /** The front door's port, already bound (serve.ts binds before secrets are touched). */
   httpServer?: Server | undefined;
+  /** Connected when REDIS_URL is set: events, limits and chats are then shared with other instances. */
+  redis?: RedisConnections | undefined;
 }
 
 /** Ports → implementations. Tests load the same module with other resources. */
@@ -91,6 +96,7 @@ export const infraModule = (r: InfraResources) =>
           maxAgeSeconds: events.retentionSeconds,
           maxCount: events.retentionCount,
           pruneIntervalMs: events.pruneIntervalSeconds * 1000,
+          gapWaitMs: c.get(TYPES.Config).eventsGapWaitMs,
           onError: (err, what) => c.get(TYPES.Logger).error({ err }, what),
         });
       })
@@ -98,10 +104,21 @@ export const infraModule = (r: InfraResources) =>
     bind(TYPES.UnitOfWork)
       .toDynamicValue((c) => {
         const relay = c.get(TYPES.OutboxRelay);
-        return new SqlUnitOfWork(c.get(TYPES.Database), c.get(TYPES.Clock), (events) => relay.committed(events));
+        const signal = c.get(TYPES.EventSignal, { optional: true });
+        return new SqlUnitOfWork(c.get(TYPES.Database), c.get(TYPES.Clock), (events) => {
+          relay.committed(events);
+          signal?.committed(events);
+        });
       })
       .inSingletonScope();
-    bind(TYPES.RateLimiters).toConstantValue(memoryRateLimiters);
+    const redis = r.redis;
+    if (redis) {
+      bind(TYPES.Redis).toConstantValue(redis);
+      bind(TYPES.EventSignal)
+        .toDynamicValue((c) => new RedisEventSignal(redis, c.get(TYPES.OutboxRelay), (err, what) => c.get(TYPES.Logger).warn({ err }, what)))
+        .inSingletonScope();
+    }
+    bind(TYPES.RateLimiters).toConstantValue(redis ? redisRateLimiters(redis) : memoryRateLimiters);
     if (r.tracing) bind(TYPES.Tracing).toConstantValue(r.tracing);
     if (r.httpServer) bind(TYPES.HttpServer).toConstantValue(r.httpServer);
   });
@@ -227,7 +244,7 @@ const gatewayFace = (metricsOnFrontDoor: boolean): Face => ({
   summary: 'Health and readiness probes and Prometheus metrics',
   links: [
     { rel: 'health', title: 'Liveness', href: '/healthz', type: 'application/json' },
-    { rel: 'ready', title: 'Readiness (storage reachable)', href: '/readyz', type: 'application/json' },
+    { rel: 'ready', title: 'Readiness (storage and Redis reachable)', href: '/readyz', type: 'application/json' },
     ...(metricsOnFrontDoor ? [{ rel: 'metrics', title: 'Prometheus metrics (admin credentials)', href: METRICS_PATH, type: 'text/plain' }] : []),
   ],
 });
@@ -270,6 +287,7 @@ export const hostModule = new ContainerModule(({ bind, isBound }) => {
       const metrics = c.get(TYPES.GatewayMetrics);
       const tracing = c.get(TYPES.Tracing, { optional: true });
       const server = c.get(TYPES.HttpServer, { optional: true });
+      const redis = c.get(TYPES.Redis, { optional: true });
       const hooks: FrontDoorHook[] = [...(tracing ? [tracing.hook] : []), metrics.hook];
       const cors = corsHook(config.cors);
       if (cors) hooks.push(cors);
@@ -285,7 +303,10 @@ export const hostModule = new ContainerModule(({ bind, isBound }) => {
         server,
         hooks,
         bindings: [...c.getAll(TYPES.HttpBinding, { optional: true }), ...pages],
-        probes: { database: async () => void (await sql`select 1`.execute(db)) },
+        probes: {
+          database: async () => void (await sql`select 1`.execute(db)),
+          ...(redis ? { redis: () => redis.ping() } : {}),
+        },
         timeouts: config.http,
         ...(grpc ? { http2: (socket) => grpc.inject(socket) } : {}),
       });

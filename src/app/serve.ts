@@ -4,6 +4,7 @@ import { bindEarly } from '../hosts/listener.js';
 import { loadConfig } from '../infra/config.js';
 import { createLogger, isPretty } from '../infra/logger.js';
 import { buildApp, type App } from './app.js';
+import { announceReady, isClusterPrimary, runPrimary } from './cluster.js';
 import { startupFailureText } from './failure.js';
 import { listenStartupError, startupBlock, startupIndex } from './startup.js';
 
@@ -68,6 +69,7 @@ export async function runServe(env: NodeJS.ProcessEnv = process.env): Promise<vo
     process.stderr.write(startupFailureText(err, env.LOG_LEVEL));
     process.exit(1);
   }
+  announceReady();
   let stopping = false;
   for (const signal of ['SIGTERM', 'SIGINT'] as const) {
     process.on(signal, () => {
@@ -83,4 +85,16 @@ export async function runServe(env: NodeJS.ProcessEnv = process.env): Promise<vo
       );
     });
   }
+}
+
+/** `npm start` and `polyface serve`: one instance in this process, or with WORKERS > 1 node:cluster's primary over that many. */
+export async function runGateway(env: NodeJS.ProcessEnv = process.env): Promise<void> {
+  let workers = 1;
+  try {
+    workers = loadConfig(env).workers;
+  } catch {
+    // runServe reports the bad setting in its one line.
+  }
+  if (workers > 1 && isClusterPrimary()) await runPrimary(workers);
+  else await runServe(env);
 }

@@ -10,10 +10,13 @@ import type { HttpBinding } from '../protocols/shared/http.js';
 import { SoapHttp } from '../protocols/soap/http.js';
 import { WsConnections, WsGuard, type WsLimits } from '../protocols/shared/ws.js';
 import { ChatHttp } from '../protocols/chat/http.js';
-import { LocalChatHub } from '../protocols/chat/hub.js';
+import { LocalChatHub, RedisChatHub } from '../protocols/chat/hub.js';
 import { SocketChatHttp } from '../protocols/socketio/http.js';
 import type { Runtime } from '../runtime/invoker.js';
 import { TYPES } from './tokens.js';
+import { createAdapter } from '@socket.io/redis-adapter';
+import type { Logger } from '../infra/logger.js';
+import { guardedPublisher, type RedisConnections } from '../infra/redis.js';
 
 /** The shared WebSocket limits for one endpoint; the per-address count spans every endpoint. */
 export const wsGuard = (c: ResolutionContext, name: string, overrides: Partial<WsLimits> = {}): WsGuard => {
@@ -22,6 +25,22 @@ export const wsGuard = (c: ResolutionContext, name: string, overrides: Partial<W
 };
 
 /** Demo mode (demo data on and DEMO_PASSWORD set): explorers may prefill Alice's real password; otherwise a placeholder. */
+/**
+ * Socket.IO across instances: its own Redis adapter (broadcasts and room emits published on Redis, each
+ * instance emitting to its local sockets) rather than the plain chat's hub — it is the documented way and
+ * keeps fetchSockets() and the rest of Socket.IO's server API working across instances.
+ */
+const socketIoAdapter = (redis: RedisConnections | undefined, log: Logger) =>
+  redis
+    ? {
+        adapter: createAdapter(
+          guardedPublisher(redis.command, (err) => log.warn({ err }, 'a Socket.IO broadcast did not reach other instances (Redis unreachable)')),
+          redis.adapterSubscriber,
+          { key: `${redis.prefix}socket.io` },
+        ),
+      }
+    : {};
+
 const demoLogin = (config: Config) => ({ username: 'alice@example.com', password: config.seedDemoData ? config.demoPassword : undefined });
 
 /** One registration per style: how its binding is built from the runtime and its settings. */
@@ -63,10 +82,17 @@ export const STYLE_MODULES: ContainerModule[] = [
   style((runtime, config, c) => new SoapHttp(runtime, { ...config.soap, bodyLimitBytes: config.bodyLimitBytes, publicUrl: c.get(TYPES.PublicUrl) })),
   style((runtime, config) => new EventsHttp(runtime, { heartbeatMs: config.events.heartbeatSeconds * 1000, slowPeerMs: config.ws.slowPeerMs })),
   style((runtime, config, c) => new RestHttp(runtime, { bodyLimitBytes: config.bodyLimitBytes, xmlMaxDepth: config.rest.xmlMaxDepth, events: c.get(TYPES.EventBus) })),
-  // The two chats share a per-account connection count; the plain one's hub is where a Redis one would be bound.
+  // The two chats share a per-account connection count; with REDIS_URL the plain one's hub is shared across instances.
   new ContainerModule(({ bind }) => {
     bind(TYPES.ChatUsers).toConstantValue(new WsConnections());
-    bind(TYPES.ChatHub).toConstantValue(new LocalChatHub());
+    bind(TYPES.ChatHub)
+      .toDynamicValue((c) => {
+        const redis = c.get(TYPES.Redis, { optional: true });
+        if (!redis) return new LocalChatHub();
+        const log = c.get(TYPES.Logger);
+        return new RedisChatHub({ redis: redis.command, listen: (channel, on) => redis.listen(channel, on), prefix: redis.prefix, instanceId: redis.instanceId, onError: (err, what) => log.warn({ err }, what) });
+      })
+      .inSingletonScope();
   }),
   style((runtime, { chat, ws }, c) => {
     // One socket's messages are handled in order (in-flight 1), under the chat's own size and rate.
@@ -75,6 +101,7 @@ export const STYLE_MODULES: ContainerModule[] = [
     return new ChatHttp(runtime, c.get(TYPES.ChatHub), options);
   }),
   style((runtime, { chat, ws }, c) => new SocketChatHttp(runtime, {
+    ...socketIoAdapter(c.get(TYPES.Redis, { optional: true }), c.get(TYPES.Logger)),
     log: c.get(TYPES.Logger),
     connections: c.get(TYPES.WsConnections),
     users: c.get(TYPES.ChatUsers),

@@ -7,7 +7,7 @@ import { UserService } from '../domain/users/service.js';
 import { systemClock } from '../infra/clock.js';
 import type { Config } from '../infra/config.js';
 import { ScryptHasher } from '../infra/passwords.js';
-import { openDatabase, QueryCounter, storageStartupError } from '../infra/storage/database.js';
+import { connectDatabase, QueryCounter, storageStartupError } from '../infra/storage/database.js';
 import { migrate } from '../infra/storage/migrations.js';
 import type { Database } from '../infra/storage/schema.js';
 import { seedDemoData } from '../infra/storage/seed.js';
@@ -26,7 +26,7 @@ import { buildApp } from './app.js';
 const ADMIN: Principal = { subject: ADMIN_SUBJECT, role: 'admin', userId: null };
 
 async function withStorage<T>(config: Config, work: (db: Kysely<Database>, applied: string[]) => Promise<T>): Promise<T> {
-  const db = openDatabase(config.databaseUrl, new QueryCounter());
+  const db = await connectDatabase(config.databaseUrl, new QueryCounter(), config.database);
   try {
     let applied: string[];
     try {

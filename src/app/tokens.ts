@@ -29,6 +29,8 @@ import type { HttpHost } from '../hosts/http.js';
 import type { GatewayMetrics } from '../hosts/metrics.js';
 import type { Config } from '../infra/config.js';
 import type { OutboxRelay } from '../infra/events/outbox.js';
+import type { RedisEventSignal } from '../infra/events/redis-signal.js';
+import type { RedisConnections } from '../infra/redis.js';
 import type { Logger } from '../infra/logger.js';
 import type { QueryCounter } from '../infra/storage/database.js';
 import type { SqlEventStore } from '../infra/storage/events-repo.js';
@@ -64,6 +66,9 @@ export const TYPES = {
   EventStore: t<SqlEventStore>('EventStore'),
   /** Publishes committed outbox rows on the EventBus, in id order, and prunes the outbox. */
   OutboxRelay: t<OutboxRelay>('OutboxRelay'),
+  /** Bound only when REDIS_URL is set. */
+  Redis: t<RedisConnections>('Redis'),
+  EventSignal: t<RedisEventSignal>('EventSignal'),
   UnitOfWork: t<UnitOfWork>('UnitOfWork'),
   RateLimiters: t<RateLimiterFactory>('RateLimiters'),
   AuthService: t<AuthService>('AuthService'),

@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { z } from 'zod';
 import { StartupError } from './startup-error.js';
 import { parseDatabaseUrl } from './storage/location.js';
@@ -11,6 +12,8 @@ export interface Config {
   host: string;
   port: number;
   databaseUrl: string;
+  /** PostgreSQL only: pool size, per-statement timeout, connection attempts and timeout at start (infra/storage/database.ts). */
+  database: { poolSize: number; statementTimeoutMs: number; connectRetries: number; connectTimeoutMs: number };
   jwtSecret: string | undefined;
   adminPassword: string | undefined;
   /** Password for the demo users Alice and Bob; generated and printed when unset. */
@@ -94,6 +97,12 @@ export interface Config {
     maxActive: number;
     retentionSeconds: number;
   };
+  /** Cross-instance events, limits and chats (README "Scaling out"); off without a URL. */
+  redis: { url: string | undefined; prefix: string };
+  /** Gateway processes behind node:cluster on the same port(s); 1 runs in this process. */
+  workers: number;
+  /** How long the outbox relay waits for an event id that is missing below newer ones (a transaction still committing) before skipping it. */
+  eventsGapWaitMs: number;
 }
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
@@ -189,11 +198,32 @@ const text = (fallback?: string) =>
     .optional()
     .transform((raw) => (raw === undefined || raw === '' ? fallback : raw));
 
+/** `WORKERS`: a count of processes, or `auto` for one per core (os.availableParallelism). */
+const workers = () =>
+  z
+    .string()
+    .optional()
+    .transform((raw, ctx) => {
+      const v = raw?.trim().toLowerCase();
+      if (v === undefined || v === '') return 1;
+      if (v === 'auto') return Math.max(1, availableParallelism());
+      const n = Number(v);
+      if (!Number.isInteger(n) || n < 1) {
+        ctx.addIssue({ code: 'custom', message: `must be a positive integer or auto, got "${raw}"` });
+        return z.NEVER;
+      }
+      return n;
+    });
+
 /** The environment variables polyface reads; the README's configuration table lists exactly these. */
 const ENV = z.object({
   HOST: text('127.0.0.1'),
   PORT: port(3000),
   DATABASE_URL: text('./data/polyface.db'),
+  DATABASE_POOL_SIZE: int(10),
+  DATABASE_STATEMENT_TIMEOUT_MS: int(30_000),
+  DATABASE_CONNECT_RETRIES: int(5),
+  DATABASE_CONNECT_TIMEOUT_MS: int(5_000),
   JWT_SECRET: text(),
   ADMIN_PASSWORD: text(),
   DEMO_PASSWORD: text(),
@@ -263,6 +293,10 @@ const ENV = z.object({
   JOB_MAX_ACTIVE_PER_OWNER: int(3),
   JOB_MAX_ACTIVE: int(100),
   JOB_RETENTION_SECONDS: int(86_400),
+  REDIS_URL: text(),
+  REDIS_PREFIX: text('polyface:'),
+  WORKERS: workers(),
+  EVENTS_GAP_WAIT_MS: int(1000),
 });
 
 export const ENV_VARIABLES: readonly string[] = Object.keys(ENV.shape);
@@ -296,10 +330,18 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       throw new StartupError('PUBLIC_URL', `PUBLIC_URL must be an http(s) URL without query or credentials, such as https://api.example.com, got "${e.PUBLIC_URL}"`);
     }
   }
+  checkRedisUrl(e.REDIS_URL);
+  if (e.WORKERS > 1) checkWorkers(e.WORKERS, e.REDIS_URL, e.DATABASE_URL!);
   return {
     host: e.HOST!,
     port: e.PORT ?? 3000,
     databaseUrl: e.DATABASE_URL!,
+    database: {
+      poolSize: Math.max(1, e.DATABASE_POOL_SIZE),
+      statementTimeoutMs: e.DATABASE_STATEMENT_TIMEOUT_MS,
+      connectRetries: e.DATABASE_CONNECT_RETRIES,
+      connectTimeoutMs: Math.max(100, e.DATABASE_CONNECT_TIMEOUT_MS),
+    },
     jwtSecret: e.JWT_SECRET,
     adminPassword: e.ADMIN_PASSWORD,
     demoPassword: e.DEMO_PASSWORD,
@@ -371,6 +413,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       maxActive: e.JOB_MAX_ACTIVE,
       retentionSeconds: e.JOB_RETENTION_SECONDS,
     },
+    redis: { url: e.REDIS_URL, prefix: e.REDIS_PREFIX! },
+    workers: e.WORKERS,
+    eventsGapWaitMs: e.EVENTS_GAP_WAIT_MS,
   };
 }
 
@@ -382,6 +427,34 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
 function httpTimeouts(headers: number, request: number): Config['http'] {
   const headersTimeoutMs = Math.max(100, request > 0 ? Math.min(headers, request) : headers);
   return { headersTimeoutMs, requestTimeoutMs: request > 0 ? Math.max(request, headersTimeoutMs) : 0 };
+}
+
+function checkRedisUrl(url: string | undefined): void {
+  if (url === undefined) return;
+  let scheme: string | undefined;
+  try {
+    scheme = new URL(url).protocol;
+  } catch {
+    scheme = undefined;
+  }
+  if (scheme !== 'redis:' && scheme !== 'rediss:') {
+    throw new StartupError('REDIS_URL', 'REDIS_URL must be a redis:// or rediss:// URL such as redis://127.0.0.1:6379');
+  }
+}
+
+/**
+ * Several workers are several instances: without Redis each would keep its own events, limits and chat rooms,
+ * and with an in-memory database its own users — state split silently, so the start is refused instead.
+ * A SQLite file is allowed: WAL lets processes on one machine share it (busy_timeout serialises writers),
+ * which is exactly the one-machine case WORKERS is for; PostgreSQL is the answer past one machine.
+ */
+function checkWorkers(n: number, redisUrl: string | undefined, databaseUrl: string): void {
+  if (redisUrl === undefined) {
+    throw new StartupError('WORKERS', `WORKERS=${n} needs REDIS_URL: without it each worker keeps its own events, rate limits and chat rooms; set REDIS_URL or WORKERS=1`);
+  }
+  if ((parseDatabaseUrl(databaseUrl) as { path?: string }).path === ':memory:') {
+    throw new StartupError('WORKERS', `WORKERS=${n} cannot share DATABASE_URL=${databaseUrl}: each worker would have its own in-memory database; use a SQLite file or PostgreSQL`);
+  }
 }
 
 /** Configuration for tests: in-memory database, fixed secrets, quiet logs. */

@@ -7,6 +7,7 @@ import { TYPES } from '../../src/app/tokens.js';
 import { RestClient } from '../../src/clients/rest.js';
 import { testConfig } from '../../src/infra/config.js';
 import { startServer, type TestServer } from '../support/server.js';
+import { scratchDatabaseUrl, TEST_ENGINE } from '../support/storage.js';
 import { ADMIN_CTX, cursor, quiet, take } from './support.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'polyface-outbox-'));
@@ -14,7 +15,8 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 describe('the transactional outbox', () => {
   it('an event survives a restart of the process: replayed by Last-Event-ID and by a long poll on the new process', async () => {
-    const databaseUrl = join(dir, 'restart.db');
+    // A file on SQLite; on PostgreSQL one scratch schema that both processes open.
+    const databaseUrl = TEST_ENGINE === 'postgres' ? await scratchDatabaseUrl() : join(dir, 'restart.db');
     const first = await startServer({ databaseUrl });
     const admin = await first.token();
     const before = await cursor(first);
@@ -43,10 +45,15 @@ describe('the transactional outbox', () => {
       const sub = rest.subscribe([], { token: admin, after: await cursor(s) });
       await sub.ready;
       // The outbox insert is the last statement of the transaction; make it fail after the user row was written.
-      await sql`create trigger refuse_events before insert on events begin select raise(abort, 'outbox unavailable'); end`.execute(s.app.db);
+      if (TEST_ENGINE === 'postgres') {
+        await sql`create function refuse_events() returns trigger language plpgsql as $$ begin raise exception 'outbox unavailable'; end $$`.execute(s.app.db);
+        await sql`create trigger refuse_events before insert on events for each row execute function refuse_events()`.execute(s.app.db);
+      } else {
+        await sql`create trigger refuse_events before insert on events begin select raise(abort, 'outbox unavailable'); end`.execute(s.app.db);
+      }
       const failed = await rest.call('createUser', { name: 'Ghost', email: 'ghost@example.com' }, admin);
       expect(failed).toEqual({ ok: false, kind: 'INTERNAL', fields: [] });
-      await sql`drop trigger refuse_events`.execute(s.app.db);
+      await (TEST_ENGINE === 'postgres' ? sql`drop function refuse_events cascade` : sql`drop trigger refuse_events`).execute(s.app.db);
       // No user, no event row, and nothing pushed.
       expect(await rest.call('listUsers', { email: 'ghost@example.com' }, admin)).toMatchObject({ ok: true, data: { total: 0 } });
       expect((await s.app.container.get(TYPES.EventStore).read({ after: '0', limit: 100 })).map((e) => e.type)).not.toContain('user.created');

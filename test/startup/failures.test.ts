@@ -112,16 +112,51 @@ describe('a failed start is one readable line naming the setting, exit code 1, n
 
   it('malformed or unsupported DATABASE_URL values', async () => {
     const [pg, mysql, host, escape] = await Promise.all(
-      ['postgres://polyface@localhost/polyface', 'mysql://localhost/db', 'sqlite://db.example.com/x.db', 'sqlite:%zz.db'].map((url) => start({ DATABASE_URL: url })),
+      ['postgres:///polyface', 'mysql://localhost/db', 'sqlite://db.example.com/x.db', 'sqlite:%zz.db'].map((url) => start({ DATABASE_URL: url })),
     );
-    expectOneLine(pg!, 'DATABASE_URL names PostgreSQL, which polyface does not support yet');
+    expectOneLine(pg!, 'DATABASE_URL names PostgreSQL but no host');
     expectOneLine(mysql!, 'unsupported scheme "mysql:"');
     expectOneLine(host!, 'names a host');
     expectOneLine(escape!, 'malformed %-escape');
+    // Refused before anything is opened: no folder named after the scheme appears where polyface runs.
+    expect(existsSync(join(root, 'sqlite:'))).toBe(false);
+    expect(existsSync(join(root, 'mysql:'))).toBe(false);
+  });
+
+  it('a PostgreSQL server that is not there: one line after the connect retries, the password masked', async () => {
+    const closed = await new Promise<number>((resolve) => {
+      const probe = createServer().listen(0, '127.0.0.1', () => {
+        const { port } = probe.address() as { port: number };
+        probe.close(() => resolve(port));
+      });
+    });
+    const run = await start({ DATABASE_URL: `postgres://polyface:s3cret@127.0.0.1:${closed}/polyface`, DATABASE_CONNECT_RETRIES: '1' });
+    expectOneLine(run, `DATABASE_URL=postgres://polyface:***@127.0.0.1:${closed}/polyface: cannot reach the PostgreSQL database after 2 attempts`, 'ECONNREFUSED');
+    expect(run.stderr).not.toContain('s3cret');
   });
 
   it('a HOST that is not an address of this machine', async () => {
     expectOneLine(await start({ HOST: '192.0.2.1' }), 'HOST=192.0.2.1 is not an address of this machine');
+  });
+
+  it('Redis not reachable at start names REDIS_URL (without its password) and the fix', async () => {
+    // Port 1 on the loopback: nothing listens there, so the connection is refused at once.
+    const run = await start({ REDIS_URL: 'redis://:s3cret@127.0.0.1:1' });
+    expectOneLine(run, 'REDIS_URL=redis://:***@127.0.0.1:1 is not reachable', 'ECONNREFUSED', 'unset REDIS_URL');
+    expect(run.stderr).not.toContain('s3cret');
+  });
+
+  it('REDIS_URL that is not a redis URL, and WORKERS combinations that would split state', async () => {
+    const [scheme, noRedis, memory, garbage] = await Promise.all([
+      start({ REDIS_URL: 'http://127.0.0.1:6379' }),
+      start({ WORKERS: '2' }),
+      start({ WORKERS: '2', REDIS_URL: 'redis://127.0.0.1:1', DATABASE_URL: ':memory:' }),
+      start({ WORKERS: 'many' }),
+    ]);
+    expectOneLine(scheme!, 'REDIS_URL must be a redis:// or rediss:// URL');
+    expectOneLine(noRedis!, 'WORKERS=2 needs REDIS_URL');
+    expectOneLine(memory!, 'WORKERS=2 cannot share DATABASE_URL=:memory:');
+    expectOneLine(garbage!, 'WORKERS must be a positive integer or auto, got "many"');
   });
 
   it('with LOG_LEVEL=debug the same failure also prints the stack', async () => {

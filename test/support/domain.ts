@@ -6,8 +6,7 @@ import type { Principal } from '../../src/domain/principal.js';
 import { UserService } from '../../src/domain/users/service.js';
 import { ScryptHasher } from '../../src/infra/passwords.js';
 import { resolveAdminCredentials } from '../../src/infra/secrets.js';
-import { openDatabase, QueryCounter } from '../../src/infra/storage/database.js';
-import { migrate } from '../../src/infra/storage/migrations.js';
+import { QueryCounter } from '../../src/infra/storage/database.js';
 import { SqlOrderRepository } from '../../src/infra/storage/orders-repo.js';
 import { SqlProductRepository } from '../../src/infra/storage/products-repo.js';
 import { seedDemoData } from '../../src/infra/storage/seed.js';
@@ -16,6 +15,7 @@ import { SqlUnitOfWork } from '../../src/infra/storage/unit-of-work.js';
 import { SqlUserRepository } from '../../src/infra/storage/users-repo.js';
 import { systemClock } from '../../src/infra/clock.js';
 import { JwtCodec } from '../../src/infra/tokens.js';
+import { openTestDatabase } from './storage.js';
 
 export const ADMIN_PRINCIPAL: Principal = { subject: 'admin', role: 'admin', userId: null };
 
@@ -25,11 +25,10 @@ export const alice: DomainContext = { caller: { subject: 'user:1', role: 'user',
 export const bob: DomainContext = { caller: { subject: 'user:2', role: 'user', userId: 2 } };
 export const anonymous: DomainContext = { caller: null };
 
-/** The domain services over a real in-memory SQLite database with the demo data. */
+/** The domain services over a real database (in-memory SQLite, or PostgreSQL: support/storage.ts) with the demo data. */
 export async function domainFixture() {
   const counter = new QueryCounter();
-  const db = openDatabase(':memory:', counter);
-  await migrate(db);
+  const db = await openTestDatabase(counter);
   const hasher = new ScryptHasher();
   const settings = new SqlSettingsRepository(db);
   await seedDemoData(db, hasher, 'demo-password', () => {});

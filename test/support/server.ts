@@ -1,6 +1,7 @@
 import { buildApp, type App } from '../../src/app/app.js';
 import { testConfig, type Config } from '../../src/infra/config.js';
 import { TYPES } from '../../src/app/tokens.js';
+import { scratchDatabaseUrl } from './storage.js';
 
 export const ADMIN = { username: 'admin', password: 'admin-password' };
 export const ALICE = { username: 'alice@example.com', password: 'demo-password' };
@@ -14,9 +15,10 @@ export interface TestServer {
   close(): Promise<void>;
 }
 
-/** A real gateway on an ephemeral 127.0.0.1 port with a fresh in-memory database and the demo data. */
+/** A real gateway on an ephemeral 127.0.0.1 port with a fresh database (in-memory SQLite, or a PostgreSQL scratch schema: support/storage.ts) and the demo data. */
 export async function startServer(overrides: Partial<Config> = {}, options: Parameters<typeof buildApp>[2] = {}): Promise<TestServer> {
-  const app = await buildApp(testConfig(overrides), () => {}, options);
+  const databaseUrl = overrides.databaseUrl ?? (await scratchDatabaseUrl());
+  const app = await buildApp(testConfig({ ...overrides, databaseUrl }), () => {}, options);
   const url = await app.listen();
   const tokens = new Map<string, string>();
   return {

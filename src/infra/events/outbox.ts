@@ -9,6 +9,13 @@ export interface OutboxRelayOptions {
   maxCount: number;
   /** How often retention runs. */
   pruneIntervalMs: number;
+  /**
+   * How long an id missing below newer ones is waited for before it is skipped. With several writers
+   * (instances on PostgreSQL) ids are taken when a transaction inserts, not when it commits, so id 7 can
+   * commit after 8 is visible; waiting keeps delivery in id order. A gap that outlives the wait was a
+   * rolled-back transaction (sequences do not give ids back) and is skipped. 0 skips gaps at once.
+   */
+  gapWaitMs?: number;
   now?: () => number;
   onError: (err: unknown, what: string) => void;
 }
@@ -17,6 +24,10 @@ export interface OutboxRelayOptions {
 const BATCH = 500;
 /** Events published before letting other work run: subscribers drain their queues between chunks, so a burst is not an overflow. */
 const CHUNK = 32;
+/** How often a pass waiting on a gap looks again. */
+const GAP_RETRY_MS = 25;
+
+const nextId = (id: string) => (BigInt(id) + 1n).toString();
 
 /**
  * Outbox → bus. After each commit it reads the outbox past the last id it
@@ -26,6 +37,13 @@ const CHUNK = 32;
  * everything committed so far, in id order, and nothing twice). At start
  * the cursor is the newest stored id: what was committed before belongs to
  * replay (subscribers resume from the outbox by id), not to live delivery.
+ *
+ * Several instances: each runs its own relay with its own cursor. A
+ * commit on another instance arrives as a `nudge` (over Redis); the relay
+ * then reads the outbox as after a local commit, so event bodies always come
+ * from the outbox, every instance publishes in id order, and a lost nudge
+ * only delays delivery until the next one. Ids are expected to be
+ * consecutive; a missing one is waited for (`gapWaitMs`) and then skipped.
  *
  * It also owns retention: a timer (unref'd, stopped at shutdown) prunes
  * events past the configured age and count.
@@ -37,6 +55,9 @@ export class OutboxRelay {
   private running = false;
   private timer: NodeJS.Timeout | undefined;
   private stopped = false;
+  /** The cursor at which a gap was first seen, and when. */
+  private gap: { at: string; since: number } | undefined;
+  private gapTimer: NodeJS.Timeout | undefined;
 
   constructor(private readonly o: OutboxRelayOptions) {}
 
@@ -53,6 +74,18 @@ export class OutboxRelay {
     if (this.stopped || !events.some((e) => isAfter(e.id, this.cursor))) return;
     this.dirty = true;
     if (!this.running) this.pass = this.drain();
+  }
+
+  /** Another instance committed up to `id` (or something, when absent): read the outbox again. */
+  nudge(id?: string): void {
+    if (this.stopped || (id !== undefined && !isAfter(id, this.cursor))) return;
+    this.dirty = true;
+    if (!this.running) this.pass = this.drain();
+  }
+
+  /** The id of the last event published here. */
+  get position(): string {
+    return this.cursor;
   }
 
   /** Resolves when everything committed so far has been published. */
@@ -74,6 +107,7 @@ export class OutboxRelay {
   async stop(): Promise<void> {
     this.stopped = true;
     clearInterval(this.timer);
+    clearTimeout(this.gapTimer);
     await this.pass;
   }
 
@@ -86,6 +120,8 @@ export class OutboxRelay {
           const rows = await this.o.store.read({ after: this.cursor, limit: BATCH });
           for (const [n, event] of rows.entries()) {
             if (n > 0 && n % CHUNK === 0) await new Promise((resolve) => setImmediate(resolve));
+            // The gap's timer nudges again; until then later commits only mark the relay dirty.
+            if (this.waitForGap(event.id)) return;
             this.cursor = event.id;
             this.o.bus.publish(event);
           }
@@ -99,5 +135,25 @@ export class OutboxRelay {
     } finally {
       this.running = false;
     }
+  }
+
+  /** True when `id` is not the one after the cursor and the gap is still young: stop here and look again shortly. */
+  private waitForGap(id: string): boolean {
+    const wait = this.o.gapWaitMs ?? 0;
+    // '0' is a fresh outbox (or one pruned empty): its first id is whatever the sequence gives next.
+    if (wait <= 0 || this.cursor === '0' || id === nextId(this.cursor)) {
+      this.gap = undefined;
+      return false;
+    }
+    const now = this.o.now?.() ?? Date.now();
+    if (this.gap?.at !== this.cursor) this.gap = { at: this.cursor, since: now };
+    if (now - this.gap.since >= wait) {
+      this.gap = undefined;
+      return false;
+    }
+    clearTimeout(this.gapTimer);
+    this.gapTimer = setTimeout(() => this.nudge(), Math.min(GAP_RETRY_MS, wait));
+    this.gapTimer.unref();
+    return true;
   }
 }

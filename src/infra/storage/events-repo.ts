@@ -1,5 +1,6 @@
 import { sql, type Kysely, type Selectable } from 'kysely';
 import { eventOwner, type DomainEvent, type EventQuery, type EventStore, type EventType, type NewDomainEvent } from '../../domain/events.js';
+import { isPostgres } from './database.js';
 import type { Database, EventsTable } from './schema.js';
 
 const toEvent = (r: Selectable<EventsTable>): DomainEvent => ({
@@ -9,11 +10,31 @@ const toEvent = (r: Selectable<EventsTable>): DomainEvent => ({
   data: JSON.parse(r.data) as Record<string, unknown>,
 });
 
+/** Any constant shared by every polyface instance: the key of the transaction advisory lock that orders outbox writers. */
+const OUTBOX_LOCK = 0x6f757462; // "outb"
+
 /** The outbox table: appended to inside units of work, read by subscribers and the relay, pruned in the background. */
 export class SqlEventStore implements EventStore {
   constructor(private readonly db: Kysely<Database>) {}
 
-  /** Appends an event in whatever transaction `db` is (the unit of work's). */
+  /**
+   * Readers page through the outbox by id (`id > cursor`), so an id must not
+   * become visible after a larger one: a reader that saw 7 would never go
+   * back for 6. A sequence hands ids out at insert, not at commit, so two
+   * PostgreSQL transactions could commit 7 before 6. Taking this
+   * transaction-scoped advisory lock before the first insert makes outbox
+   * writers take ids and commit one at a time (each holds it to its commit),
+   * as SQLite's single writer does by itself; units of work record their
+   * events last, so the lock is held only for the end of a transaction.
+   * (The alternative — readers stopping below the oldest in-flight
+   * transaction's ids — needs a transaction-id column and a snapshot query
+   * on every read.) No-op on SQLite.
+   */
+  static async lockForAppend(db: Kysely<Database>): Promise<void> {
+    if (isPostgres(db)) await sql`select pg_advisory_xact_lock(${sql.lit(OUTBOX_LOCK)})`.execute(db);
+  }
+
+  /** Appends an event in whatever transaction `db` is (the unit of work's, which has called `lockForAppend`). */
   static async append(db: Kysely<Database>, event: NewDomainEvent, occurredAt: string): Promise<DomainEvent> {
     const row = await db
       .insertInto('events')

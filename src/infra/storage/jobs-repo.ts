@@ -1,4 +1,5 @@
 import type { Kysely, Selectable } from 'kysely';
+import { isPostgres } from './database.js';
 import type { JobRecord, JobRepository } from '../../domain/jobs/repository.js';
 import type { Database, JobsTable } from './schema.js';
 
@@ -58,8 +59,17 @@ export class SqlJobRepository implements JobRepository {
   }
 
   async claimNext(now: string): Promise<JobRecord | undefined> {
-    // One statement: the row is chosen and switched to running together, so no two runners get it.
-    const next = this.db.selectFrom('jobs').select('id').where('status', '=', 'queued').orderBy('created_at').orderBy('id').limit(1);
+    // One statement: the row is chosen and switched to running together, so no two runners get it. On PostgreSQL,
+    // runners on several instances claim at once: SKIP LOCKED hands each the next job nobody is claiming, where a
+    // plain subquery would let them all pick the same row and all but one come back empty.
+    const next = this.db
+      .selectFrom('jobs')
+      .select('id')
+      .where('status', '=', 'queued')
+      .orderBy('created_at')
+      .orderBy('id')
+      .limit(1)
+      .$if(isPostgres(this.db), (q) => q.forUpdate().skipLocked());
     const row = await this.db
       .updateTable('jobs')
       .set({ status: 'running', updated_at: now })

@@ -1,9 +1,12 @@
 import { expect, it } from 'vitest';
 import { StartupError } from '../startup-error.js';
-import { parseDatabaseUrl } from './location.js';
+import { parseDatabaseUrl, redactDatabaseUrl } from './location.js';
 
 it('accepts plain paths, sqlite: and file: URLs, and :memory:', () => {
-  const path = (url: string) => parseDatabaseUrl(url).path;
+  const path = (url: string) => {
+    const location = parseDatabaseUrl(url);
+    return location.kind === 'sqlite' ? location.path : `not sqlite: ${location.url}`;
+  };
   expect(path('./data/polyface.db')).toBe('./data/polyface.db');
   expect(path('/var/lib/polyface/db.sqlite')).toBe('/var/lib/polyface/db.sqlite');
   expect(path('C:\\data\\polyface.db')).toBe('C:\\data\\polyface.db');
@@ -16,10 +19,20 @@ it('accepts plain paths, sqlite: and file: URLs, and :memory:', () => {
   expect(path('  ./padded.db  ')).toBe('./padded.db');
 });
 
-it('refuses what cannot be a SQLite location, naming DATABASE_URL', () => {
+it('accepts postgres:// and postgresql:// URLs with a host, query parameters included, and masks their password', () => {
+  for (const url of ['postgres://u@localhost/db', 'postgresql://u:pw@db.internal:5433/polyface?sslmode=require', 'POSTGRES://u@[::1]/db']) {
+    expect(parseDatabaseUrl(url)).toEqual({ kind: 'postgres', url });
+  }
+  expect(redactDatabaseUrl('postgres://u:pw@h/db')).toBe('postgres://u:***@h/db');
+  expect(redactDatabaseUrl('postgres://u@h/db')).toBe('postgres://u@h/db');
+  expect(redactDatabaseUrl('./data/pw.db')).toBe('./data/pw.db');
+});
+
+it('refuses what cannot be a SQLite or PostgreSQL location, naming DATABASE_URL', () => {
   for (const [url, text] of [
-    ['postgres://u@localhost/db', 'PostgreSQL'],
-    ['postgresql://u@localhost/db', 'PostgreSQL'],
+    ['postgres:///db', 'PostgreSQL but no host'],
+    ['postgresql:db', 'PostgreSQL but no host'],
+    ['postgres://u@h/db#x', 'fragment'],
     ['mysql://localhost/db', 'unsupported scheme "mysql:"'],
     ['sqlite://host/x.db', 'names a host'],
     ['sqlite:', 'names no file'],

@@ -1,16 +1,17 @@
-import { Migrator, sql, type Kysely, type Migration, type MigrationProvider } from 'kysely';
-import { dialectOf } from './database.js';
+import { Migrator, sql, type ColumnDefinitionBuilder, type Kysely, type Migration, type MigrationProvider } from 'kysely';
+import { isPostgres } from './database.js';
 
 /**
  * Schema changes in code, applied in order at start. Written with Kysely's
- * schema builder so the same steps run on SQLite and PostgreSQL.
+ * schema builder so the same steps run on SQLite and PostgreSQL; where the
+ * two differ (generated ids) a step asks the dialect, so there is one set.
  */
 const MIGRATIONS: Record<string, Migration> = {
   '0001_initial': {
     async up(db: Kysely<any>) {
       await db.schema
         .createTable('users')
-        .addColumn('id', 'integer', (c) => c.primaryKey().autoIncrement())
+        .addColumn('id', 'integer', generatedId(db))
         .addColumn('name', 'varchar(100)', (c) => c.notNull())
         .addColumn('email', 'varchar(254)', (c) => c.notNull().unique())
         .addColumn('role', 'varchar(10)', (c) => c.notNull().check(sqlRoleCheck()))
@@ -21,20 +22,20 @@ const MIGRATIONS: Record<string, Migration> = {
         .execute();
       await db.schema
         .createTable('products')
-        .addColumn('id', 'integer', (c) => c.primaryKey().autoIncrement())
+        .addColumn('id', 'integer', generatedId(db))
         .addColumn('name', 'varchar(100)', (c) => c.notNull())
         .addColumn('price_cents', 'bigint', (c) => c.notNull())
         .execute();
       await db.schema
         .createTable('orders')
-        .addColumn('id', 'integer', (c) => c.primaryKey().autoIncrement())
+        .addColumn('id', 'integer', generatedId(db))
         .addColumn('user_id', 'integer', (c) => c.notNull().references('users.id').onDelete('cascade'))
         .addColumn('created_at', 'varchar(30)', (c) => c.notNull())
         .execute();
       await db.schema.createIndex('orders_user_id').on('orders').column('user_id').execute();
       await db.schema
         .createTable('order_items')
-        .addColumn('id', 'integer', (c) => c.primaryKey().autoIncrement())
+        .addColumn('id', 'integer', generatedId(db))
         .addColumn('order_id', 'integer', (c) => c.notNull().references('orders.id').onDelete('cascade'))
         .addColumn('product_id', 'integer', (c) => c.notNull().references('products.id'))
         .addColumn('quantity', 'integer', (c) => c.notNull())
@@ -64,7 +65,7 @@ const MIGRATIONS: Record<string, Migration> = {
     async up(db: Kysely<any>) {
       await db.schema
         .createTable('events')
-        .addColumn('id', 'integer', (c) => c.primaryKey().autoIncrement())
+        .addColumn('id', isPostgres(db) ? 'bigint' : 'integer', generatedId(db))
         .addColumn('type', 'varchar(40)', (c) => c.notNull())
         .addColumn('occurred_at', 'varchar(30)', (c) => c.notNull())
         .addColumn('owner_id', 'integer')
@@ -154,8 +155,15 @@ const MIGRATIONS: Record<string, Migration> = {
 /** Tables whose unfiltered totals come from row_counts. */
 export const COUNTED = ['users', 'products'] as const;
 
-/** The dialect branch of a migration: PostgreSQL has pg_trgm and plpgsql where SQLite has FTS5 and its own trigger bodies. */
-const isPostgres = (db: Kysely<any>): boolean => dialectOf(db) === 'postgres';
+/**
+ * A generated primary key: an identity column on PostgreSQL (SQL:2003,
+ * its own sequence; BY DEFAULT so an explicit id, as a restore writes,
+ * is still accepted), AUTOINCREMENT on SQLite, which never reuses an id
+ * even after the newest rows are deleted (the outbox relies on that, and
+ * a sequence gives PostgreSQL the same).
+ */
+const generatedId = (db: Kysely<any>) => (c: ColumnDefinitionBuilder) =>
+  isPostgres(db) ? c.primaryKey().generatedByDefaultAsIdentity() : c.primaryKey().autoIncrement();
 
 // Raw SQL because the schema builder has no enum type common to both dialects.
 const sqlRoleCheck = () => sql`role in ('admin', 'user')`;
@@ -165,9 +173,34 @@ export const MIGRATION_NAMES: readonly string[] = Object.keys(MIGRATIONS).sort()
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };
 
-/** Applies every pending migration in order (up to `target`, for tests of upgrades); returns the names it applied (none when up to date). */
+/** Any constant shared by every polyface instance: the key of the session advisory lock around migrations. */
+const MIGRATION_LOCK = 0x706f6c79; // "poly"
+
+/**
+ * Applies every pending migration in order (up to `target`, for tests of
+ * upgrades); returns the names it applied (none when up to date). On PostgreSQL several instances may start at
+ * once: the whole migrator (including the creation of its own bookkeeping
+ * tables, which Kysely does before taking its transaction lock) runs under
+ * a session-level pg_advisory_lock on one connection, so the second
+ * instance waits and then finds nothing to do.
+ */
 export async function migrate(db: Kysely<any>, target?: string): Promise<string[]> {
-  const migrator = new Migrator({ db, provider });
+  if (!isPostgres(db)) return runMigrator(db, target);
+  return db.connection().execute(async (conn) => {
+    await sql`select pg_advisory_lock(${sql.lit(MIGRATION_LOCK)})`.execute(conn);
+    try {
+      return await runMigrator(conn, target);
+    } finally {
+      await sql`select pg_advisory_unlock(${sql.lit(MIGRATION_LOCK)})`.execute(conn);
+    }
+  });
+}
+
+async function runMigrator(db: Kysely<any>, target?: string): Promise<string[]> {
+  // Kysely looks for its bookkeeping table in every schema when none is named, so on PostgreSQL another schema's
+  // kysely_migration (another application, another polyface) would pass for ours: name the schema we work in.
+  const schema = isPostgres(db) ? (await sql<{ s: string | null }>`select current_schema() as s`.execute(db)).rows[0]?.s : undefined;
+  const migrator = new Migrator({ db, provider, ...(schema && { migrationTableSchema: schema }) });
   const { error, results } = await (target ? migrator.migrateTo(target) : migrator.migrateToLatest());
   if (error) {
     const failed = results?.find((r) => r.status === 'Error');

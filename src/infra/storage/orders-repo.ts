@@ -1,6 +1,7 @@
 import { sql, type Kysely } from 'kysely';
 import type { OrderItemRecord, OrderRecord, OrderRepository, OrderStatsFilter, OrderStatsRecord, OrderTotalsRecord, Slice } from '../../domain/ports.js';
-import { inTransaction } from './database.js';
+import { notFound } from '../../domain/errors.js';
+import { inTransaction, isForeignKeyViolation } from './database.js';
 import type { Database } from './schema.js';
 
 type OrderRow = { id: number; user_id: number; created_at: string };
@@ -57,15 +58,28 @@ export class SqlOrderRepository implements OrderRepository {
     return result;
   }
 
+  /**
+   * The caller checked the user and products in its transaction; on
+   * PostgreSQL another transaction may still delete one before this commits
+   * (SQLite's single writer cannot). The foreign keys then refuse the insert
+   * — a conditional write without locking the rows read — and that refusal
+   * is the NOT_FOUND the check would have given.
+   */
   insert(order: Omit<OrderRecord, 'id' | 'createdAt'>): Promise<OrderRecord> {
     return inTransaction(this.db, async (tx) => {
       const createdAt = new Date().toISOString();
-      const row = await tx.insertInto('orders').values({ user_id: order.userId, created_at: createdAt }).returning('id').executeTakeFirstOrThrow();
-      await tx
-        .insertInto('order_items')
-        .values(order.items.map((i) => ({ order_id: row.id, product_id: i.productId, quantity: i.quantity, unit_price_cents: i.unitPriceCents })))
-        .execute();
-      return { id: row.id, userId: order.userId, createdAt, items: order.items.map((i) => ({ ...i })) };
+      try {
+        const row = await tx.insertInto('orders').values({ user_id: order.userId, created_at: createdAt }).returning('id').executeTakeFirstOrThrow();
+        await tx
+          .insertInto('order_items')
+          .values(order.items.map((i) => ({ order_id: row.id, product_id: i.productId, quantity: i.quantity, unit_price_cents: i.unitPriceCents })))
+          .execute();
+        return { id: row.id, userId: order.userId, createdAt, items: order.items.map((i) => ({ ...i })) };
+      } catch (err) {
+        if (!isForeignKeyViolation(err)) throw err;
+        const table = (err as { table?: string }).table;
+        throw table === 'orders' ? notFound('User', order.userId) : notFound('Product', order.items.map((i) => i.productId).join(', '));
+      }
     });
   }
 

@@ -1,6 +1,6 @@
 import { sql, type Kysely, type Selectable } from 'kysely';
 import type { ListPage, ProductFilter, ProductRecord, ProductRepository, WriteResult } from '../../domain/ports.js';
-import { inTransaction } from './database.js';
+import { inTransaction, isForeignKeyViolation, recoverable } from './database.js';
 import { listPage } from './keyset.js';
 import type { Database, ProductsTable } from './schema.js';
 
@@ -46,8 +46,14 @@ export class SqlProductRepository implements ProductRepository {
     return inTransaction(this.db, async (tx) => {
       const used = await tx.selectFrom('order_items').select('id').where('product_id', '=', id).limit(1).executeTakeFirst();
       if (used) return { ok: false, reason: 'conflict' } as const;
-      const res = await tx.deleteFrom('products').where('id', '=', id).executeTakeFirst();
-      return res.numDeletedRows > 0n ? ({ ok: true, value: true } as const) : ({ ok: false, reason: 'missing' } as const);
+      try {
+        const res = await recoverable(tx, () => tx.deleteFrom('products').where('id', '=', id).executeTakeFirst());
+        return res.numDeletedRows > 0n ? ({ ok: true, value: true } as const) : ({ ok: false, reason: 'missing' } as const);
+      } catch (err) {
+        // An order for it committed after the check (PostgreSQL runs writers concurrently): the foreign key refuses.
+        if (isForeignKeyViolation(err)) return { ok: false, reason: 'conflict' } as const;
+        throw err;
+      }
     });
   }
 }

@@ -4,12 +4,11 @@ import { DomainError } from '../../domain/errors.js';
 import type { DomainEvent } from '../../domain/events.js';
 import { msg } from '../../domain/i18n/index.js';
 import { systemClock } from '../clock.js';
-import { openDatabase, QueryCounter } from './database.js';
-import { migrate } from './migrations.js';
+import { openTestDatabase } from '../../../test/support/storage.js';
 import type { Database } from './schema.js';
 import { SqlUnitOfWork } from './unit-of-work.js';
 
-/** The one unit of work, on a real in-memory SQLite database: what commits, what rolls back, what reaches the relay. */
+/** The one unit of work, on a real database (in-memory SQLite, or PostgreSQL when TEST_DATABASE_URL is set): what commits, what rolls back, what reaches the relay. */
 let db: Kysely<Database>;
 let published: DomainEvent[][];
 let uow: SqlUnitOfWork;
@@ -20,8 +19,7 @@ const names = async () => (await db.selectFrom('users').select('name').where('em
 const outbox = async () => (await db.selectFrom('events').select(['id', 'type', 'data']).orderBy('id').execute()).map((r) => JSON.parse(r.data).name as string);
 
 beforeEach(async () => {
-  db = openDatabase(':memory:', new QueryCounter());
-  await migrate(db);
+  db = await openTestDatabase();
   published = [];
   uow = new SqlUnitOfWork(db, systemClock, (events) => published.push([...events]));
 });

@@ -32,11 +32,17 @@ export class SqlUnitOfWork implements UnitOfWork {
     const trx = await this.db.startTransaction().execute();
     const recorded: DomainEvent[] = [];
     let steps = 0;
+    // Whether this transaction holds the outbox lock (SqlEventStore.lockForAppend); a rolled-back savepoint releases a lock taken after it.
+    let outboxLocked = false;
     const writes: Writes = {
       users: new SqlUserRepository(trx),
       products: new SqlProductRepository(trx),
       orders: new SqlOrderRepository(trx),
       record: async (event: NewDomainEvent) => {
+        if (!outboxLocked) {
+          await SqlEventStore.lockForAppend(trx);
+          outboxLocked = true;
+        }
         const stored = await SqlEventStore.append(trx, event, this.clock.now().toISOString());
         recorded.push(stored);
         return stored;
@@ -44,6 +50,7 @@ export class SqlUnitOfWork implements UnitOfWork {
       async step(fn) {
         const name = `step_${steps++}`;
         const mark = recorded.length;
+        const lockedBefore = outboxLocked;
         const saved = await trx.savepoint(name).execute();
         try {
           const value = await fn();
@@ -52,6 +59,7 @@ export class SqlUnitOfWork implements UnitOfWork {
         } catch (err) {
           await saved.rollbackToSavepoint(name).execute();
           recorded.length = mark;
+          outboxLocked = lockedBefore;
           throw err;
         }
       },

@@ -1,7 +1,7 @@
 import { sql, type Kysely, type Selectable, type SqlBool } from 'kysely';
 import type { Filter } from '../../domain/query/filter.js';
 import type { ListPage, NewUser, UserChanges, UserFilter, UserRecord, UserRepository, WriteResult } from '../../domain/ports.js';
-import { dialectOf, inTransaction, isUniqueViolation } from './database.js';
+import { dialectOf, inTransaction, isPostgres, isUniqueViolation, recoverable } from './database.js';
 import type { SearchIndex } from './filter-sql.js';
 import { listPage } from './keyset.js';
 import type { Database, UsersTable } from './schema.js';
@@ -106,11 +106,13 @@ export class SqlUserRepository implements UserRepository {
   async insert(user: NewUser): Promise<WriteResult<UserRecord>> {
     const now = new Date().toISOString();
     try {
-      const row = await this.db
-        .insertInto('users')
-        .values({ name: user.name, email: user.email, role: user.role, password_hash: user.passwordHash, created_at: now, updated_at: now, version: 1 })
-        .returningAll()
-        .executeTakeFirstOrThrow();
+      const row = await recoverable(this.db, () =>
+        this.db
+          .insertInto('users')
+          .values({ name: user.name, email: user.email, role: user.role, password_hash: user.passwordHash, created_at: now, updated_at: now, version: 1 })
+          .returningAll()
+          .executeTakeFirstOrThrow(),
+      );
       return { ok: true, value: toRecord(row) };
     } catch (err) {
       if (isUniqueViolation(err)) return { ok: false, reason: 'conflict' };
@@ -137,7 +139,7 @@ export class SqlUserRepository implements UserRepository {
         }))
         .where('id', '=', id);
       if (expectedVersion !== undefined) q = q.where('version', '=', expectedVersion);
-      const row = await q.returningAll().executeTakeFirst();
+      const row = await recoverable(this.db, () => q.returningAll().executeTakeFirst());
       if (row) return { ok: true, value: toRecord(row) };
       return { ok: false, reason: (await this.findById(id)) ? 'stale' : 'missing' };
     } catch (err) {
@@ -148,7 +150,14 @@ export class SqlUserRepository implements UserRepository {
 
   delete(id: number, expectedVersion?: number): Promise<WriteResult<true>> {
     return inTransaction(this.db, async (tx) => {
-      const row = await tx.selectFrom('users').select('version').where('id', '=', id).executeTakeFirst();
+      // On PostgreSQL the row is locked first (FOR UPDATE), so a concurrent versioned update cannot land between this
+      // version check and the delete; SQLite's single writer already excludes it (and has no FOR UPDATE).
+      const row = await tx
+        .selectFrom('users')
+        .select('version')
+        .where('id', '=', id)
+        .$if(isPostgres(tx), (q) => q.forUpdate())
+        .executeTakeFirst();
       if (!row) return { ok: false, reason: 'missing' } as const;
       if (expectedVersion !== undefined && row.version !== expectedVersion) return { ok: false, reason: 'stale' } as const;
       const orders = tx.selectFrom('orders').select('id').where('user_id', '=', id);
