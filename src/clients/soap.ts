@@ -54,6 +54,7 @@ export class SoapClient implements ProtocolClient {
   readonly protocol = 'soap' as const;
   private client: Promise<soap.Client> | undefined;
   private readonly wsdlUrl: string;
+  private readonly endpoint: string;
 
   /** `baseUrl` is the gateway's root, e.g. http://127.0.0.1:3000. */
   constructor(
@@ -61,11 +62,15 @@ export class SoapClient implements ProtocolClient {
     private readonly options: SoapClientOptions = {},
   ) {
     this.wsdlUrl = `${baseUrl.replace(/\/$/, '')}/soap?wsdl`;
+    this.endpoint = `${baseUrl.replace(/\/$/, '')}/soap`;
   }
 
   private soapClient(): Promise<soap.Client> {
     this.client ??= soap.createClientAsync(this.wsdlUrl, {
       forceSoap12Headers: this.options.version === '1.2',
+      // Calls go where this client was pointed, not to the WSDL's soap:address: that is the gateway's PUBLIC_URL,
+      // which a proxy in between (a load balancer, the comparison's wire tap) does not rewrite.
+      endpoint: this.endpoint,
       // Keep the wire text: money as "50.00" (node-soap would make a binary float), timestamps as ISO strings (it would make Dates).
       customDeserializer: { decimal: (text: string) => text, dateTime: (text: string) => text },
     });

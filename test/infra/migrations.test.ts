@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
 import { describe, expect, it } from 'vitest';
+import { openDatabase, QueryCounter } from '../../src/infra/storage/database.js';
 import { migrate, MIGRATION_NAMES } from '../../src/infra/storage/migrations.js';
 import { SqlUserRepository } from '../../src/infra/storage/users-repo.js';
 

@@ -35,6 +35,9 @@ export async function scratchDatabaseUrl(): Promise<string> {
   const base = baseUrl();
   const schema = `polyface_test_${randomBytes(6).toString('hex')}`;
   admin ??= new pg.Pool({ connectionString: base, max: 1, idleTimeoutMillis: 1000 });
+  // pg_trgm (migration 0005) lives in public, once, not in the first scratch schema that would install it:
+  // dropping that schema with CASCADE would take the extension and every other scratch schema's index with it.
+  await admin.query('create extension if not exists pg_trgm with schema public');
   await admin.query(`create schema ${schema}`);
   created.push(schema);
   const url = new URL(base);

@@ -123,8 +123,11 @@ const MIGRATIONS: Record<string, Migration> = {
           await sql`create trigger ${sql.id(`${table}_count`)} after insert or delete on ${sql.table(table)} for each row execute function polyface_row_count()`.execute(db);
         }
         // Substring search: pg_trgm's GIN index serves `lower(name) like '%…%'` (filter-sql.ts) as it is written.
+        // An extension belongs to one schema per database: where an earlier install put it (or the first schema
+        // on this connection's search_path), which need not be on ours, so its operator class is named in full.
         await sql`create extension if not exists pg_trgm`.execute(db);
-        await sql`create index users_name_trgm on users using gin (lower(name) gin_trgm_ops)`.execute(db);
+        const { rows } = await sql<{ schema: string }>`select n.nspname as schema from pg_extension e join pg_namespace n on n.oid = e.extnamespace where e.extname = 'pg_trgm'`.execute(db);
+        await sql`create index users_name_trgm on users using gin (lower(name) ${sql.id(rows[0]!.schema, 'gin_trgm_ops')})`.execute(db);
         return;
       }
       for (const table of COUNTED) {
