@@ -55,8 +55,9 @@ class JsonRpcSocket {
     });
   }
 
-  call(method: string, params: Record<string, unknown>): Promise<{ result?: unknown; error?: { code: number; message: string } }> {
-    if (this.closed) return Promise.resolve({ error: { code: 0, message: this.closed } });
+  async call(method: string, params: Record<string, unknown>): Promise<{ result?: unknown; error?: { code: number; message: string } }> {
+    await this.pace();
+    if (this.closed) return { error: { code: 0, message: this.closed } };
     const id = this.next++;
     return new Promise((resolve) => {
       this.pending.set(id, resolve);
@@ -67,6 +68,23 @@ class JsonRpcSocket {
   close(): void {
     this.ws.close(1000);
   }
+
+  /**
+   * A well-behaved client keeps under the per-socket message rate (WS_MAX_MESSAGES_PER_SECOND, 50 by default;
+   * the WebSocket flood attack is what tests that limit): at most PER_SECOND messages in any one-second window.
+   */
+  private readonly sent: number[] = [];
+  private async pace(): Promise<void> {
+    for (;;) {
+      const now = Date.now();
+      while (this.sent.length && this.sent[0]! <= now - 1000) this.sent.shift();
+      if (this.sent.length < JsonRpcSocket.PER_SECOND) break;
+      await new Promise((resolve) => setTimeout(resolve, this.sent[0]! + 1000 - now + 1));
+    }
+    this.sent.push(Date.now());
+  }
+
+  private static readonly PER_SECOND = 40;
 }
 
 /** JSON-RPC codes of refusals under limits: -32029 RATE_LIMITED (README "Error mapping"). */
