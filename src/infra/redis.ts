@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
 import { StartupError } from './startup-error.js';
+import { withoutPassword } from './url.js';
 
 /**
  * The gateway's Redis connections when REDIS_URL is set: one for commands
@@ -25,16 +26,6 @@ export interface RedisConnections {
   close(): Promise<void>;
 }
 
-/** The URL without its password, for messages. */
-export function redactRedisUrl(url: string): string {
-  try {
-    const u = new URL(url);
-    if (u.password) u.password = '***';
-    return u.toString();
-  } catch {
-    return 'REDIS_URL';
-  }
-}
 
 const CONNECT_TIMEOUT_MS = 5000;
 const COMMAND_TIMEOUT_MS = 1000;
@@ -72,7 +63,7 @@ export async function connectRedis(url: string, prefix: string, onError: (err: u
     for (const c of clients) c.disconnect();
     const cause = firstError ?? err;
     const reason = cause instanceof Error ? cause.message : String(cause);
-    throw new StartupError('REDIS_URL', `REDIS_URL=${redactRedisUrl(url)} is not reachable (${reason}): start Redis there, or unset REDIS_URL to run one instance on its own`, { cause });
+    throw new StartupError('REDIS_URL', `REDIS_URL=${withoutPassword(url) ?? '(not a URL)'} is not reachable (${reason}): start Redis there, or unset REDIS_URL to run one instance on its own`, { cause });
   }
   started = true;
   const handlers = new Map<string, Set<(message: string) => void>>();

@@ -1,4 +1,5 @@
 import { StartupError } from '../startup-error.js';
+import { withoutPassword } from '../url.js';
 
 /** Where SQLite keeps the data: a file path, or ':memory:'. */
 export interface SqliteLocation {
@@ -69,13 +70,7 @@ function postgres(value: string): PostgresLocation {
 export function redactDatabaseUrl(raw: string): string {
   const value = raw.trim();
   if (!/^postgres(ql)?:/i.test(value)) return value;
-  try {
-    const url = new URL(value);
-    if (url.password) url.password = '***';
-    return url.toString();
-  } catch {
-    return value.replace(/\/\/([^:/@]*):[^@]*@/, '//$1:***@');
-  }
+  return withoutPassword(value) ?? value.replace(/\/\/([^:/@]*):[^@]*@/, '//$1:***@');
 }
 
 function fail(error: StartupError): never {
