@@ -74,6 +74,21 @@ describe('hostile-query limits', () => {
     expect(r.body.errors![0]!.extensions).toMatchObject({ code: 'PAYLOAD_TOO_LARGE', max: 200 });
   });
 
+  it('answers 413 past the body limit over graphql-sse too, in the client\'s language, and closes', async () => {
+    s = await startServer({ bodyLimitBytes: 200 });
+    const res = await fetch(`${s.url}/graphql`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json', Accept: 'text/event-stream', 'Accept-Language': 'ru' },
+      body: JSON.stringify({ query: `subscription { events { id } } # ${'x'.repeat(300)}` }),
+    });
+    expect(res.status).toBe(413);
+    expect(res.headers.get('connection')).toBe('close');
+    expect(res.headers.get('content-language')).toBe('ru');
+    const body = (await res.json()) as { errors: { message: string; extensions: Record<string, unknown> }[] };
+    expect(body.errors[0]!.extensions).toMatchObject({ code: 'PAYLOAD_TOO_LARGE', max: 200 });
+    expect(body.errors[0]!.message).toMatch(/[а-я]/);
+  });
+
   it('serves introspection by default and refuses it when graphql.introspection is false', async () => {
     s = await startServer();
     const on = await gql(s.url, '{ __schema { queryType { name } } }');

@@ -9,11 +9,12 @@ import type { Runtime } from '../../runtime/invoker.js';
 import { negotiateLanguage } from '../../runtime/language.js';
 import type { Logger } from '../../runtime/log.js';
 import type { Face } from '../shared/face.js';
-import { BodyTooLargeError, pathOf, readBody, sendJson, writeReply, type HttpBinding, type RequestInfo } from '../shared/http.js';
+import { pathOf, sendJson, writeReply, type HttpBinding, type RequestInfo } from '../shared/http.js';
 import type { WsGuard } from '../shared/ws.js';
 import type { GraphqlContext } from './context.js';
 import { schemaSource } from './docs.js';
 import { DocumentCache } from './documents.js';
+import { readGraphqlBody } from './body.js';
 import { formatError, REQUEST_CODES, requestError, withoutSuggestions } from './errors.js';
 import { ASSET_PREFIX, EXPLORER_PAGE, ExplorerAssets, wantsExplorer, type ExplorerLogin } from './explorer.js';
 import { GraphqlExecutor } from './execute.js';
@@ -147,19 +148,8 @@ export class GraphqlHttp implements HttpBinding {
     // graphql-sse's distinct connections mode: exactly this Accept, as its clients and EventSource send it.
     if (req.headers.accept === 'text/event-stream') return this.sse.handle(req, res, info);
 
-    let body: string | null = null;
-    if (req.method === 'POST') {
-      try {
-        body = (await readBody(req, this.options.bodyLimitBytes)).toString('utf8');
-      } catch (err) {
-        if (!(err instanceof BodyTooLargeError)) throw err;
-        const language = negotiateLanguage(req.headers['accept-language']);
-        const error = requestError(render(msg('http.bodyTooLarge', { limit: err.limit }), language), REQUEST_CODES.payloadTooLarge, { max: err.limit });
-        res.setHeader('Connection', 'close');
-        res.setHeader('Content-Language', language);
-        return sendJson(res, 413, { errors: [error] });
-      }
-    }
+    const body = await readGraphqlBody(req, res, this.options.bodyLimitBytes);
+    if (body === undefined) return;
     const [text, init] = await this.handler({ method: req.method ?? 'GET', url, headers: req.headers, body, raw: req, context: info });
     const headers: Record<string, string | number> = { ...init.headers, Vary: 'Accept, Accept-Language' };
     if (this.erred.has(req)) headers['Content-Language'] = negotiateLanguage(req.headers['accept-language']);

@@ -2,14 +2,14 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { GraphQLError, type ExecutionResult } from 'graphql';
 import { createHandler, type Handler, type OperationArgs, type Response } from 'graphql-sse';
 import { DomainError } from '../../domain/errors.js';
-import { msg, render } from '../../domain/i18n/index.js';
 import { createContext } from '../../runtime/context.js';
 import { fromAuthorization, fromToken } from '../../runtime/credentials.js';
 import type { Runtime } from '../../runtime/invoker.js';
 import { negotiateLanguage } from '../../runtime/language.js';
 import type { Logger } from '../../runtime/log.js';
-import { BodyTooLargeError, readBody, sendJson, type RequestInfo } from '../shared/http.js';
-import { formatError, GRAPHQL_CODES, REQUEST_CODES, requestError } from './errors.js';
+import type { RequestInfo } from '../shared/http.js';
+import { readGraphqlBody } from './body.js';
+import { formatError, GRAPHQL_CODES } from './errors.js';
 import type { GraphqlPreparer } from './prepare.js';
 
 export interface GraphqlSseOptions {
@@ -62,18 +62,8 @@ export class GraphqlSse {
   }
 
   async handle(req: IncomingMessage, res: ServerResponse, info: RequestInfo): Promise<void> {
-    let body: string | null = null;
-    if (req.method === 'POST') {
-      try {
-        body = (await readBody(req, this.options.bodyLimitBytes)).toString('utf8');
-      } catch (err) {
-        if (!(err instanceof BodyTooLargeError)) throw err;
-        const language = negotiateLanguage(req.headers['accept-language']);
-        res.setHeader('Connection', 'close');
-        res.setHeader('Content-Language', language);
-        return sendJson(res, 413, { errors: [requestError(render(msg('http.bodyTooLarge', { limit: err.limit }), language), REQUEST_CODES.payloadTooLarge, { max: err.limit })] });
-      }
-    }
+    const body = await readGraphqlBody(req, res, this.options.bodyLimitBytes);
+    if (body === undefined) return;
     const [stream, init] = await this.handler({
       method: req.method ?? 'GET',
       url: req.url ?? '/graphql',
