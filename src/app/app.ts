@@ -130,6 +130,8 @@ export async function buildApp(
   if (chatHub instanceof RedisChatHub) await chatHub.start();
   const jobs = container.get(TYPES.JobRunner);
   await jobs.start();
+  // Only now is every account in place: requests were answered 503 by the start-up placeholder until here.
+  host.open();
   const server = host.server;
   const metricsServer = config.metrics.port !== undefined ? attachMetrics(metrics.registry, options.servers?.metrics) : undefined;
 

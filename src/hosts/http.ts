@@ -87,7 +87,8 @@ export class HttpHost {
   private readonly exact = new Map<string, HttpBinding>();
   private readonly prefixes: [string, HttpBinding][] = [];
   private stopping = false;
-  private readonly h2c: PrefaceSniffer | undefined;
+  private opened = false;
+  private h2c: PrefaceSniffer | undefined;
 
   constructor(private readonly options: HttpHostOptions) {
     for (const b of options.bindings) {
@@ -98,12 +99,23 @@ export class HttpHost {
       for (const p of b.prefixes ?? []) this.prefixes.push([p, b]);
     }
     this.server = options.server ?? createHttpServer(options.timeouts);
+  }
+
+  /**
+   * Takes the server over from the start-up placeholder (503 + Retry-After, listener.ts): called once start-up
+   * has finished (secrets, seeding, the demo password), not when the host is made. Taking over at construction let
+   * a login right after the first 200 from /healthz on a new database meet an account not yet seeded.
+   */
+  open(): void {
+    if (this.opened) return;
+    this.opened = true;
+    const { log, http2 } = this.options;
     this.server.removeAllListeners('request');
     this.server.on('request', (req: IncomingMessage, res: ServerResponse) => this.request(req, res));
-    this.h2c = options.http2 ? divertHttp2(this.server, options.http2) : undefined;
+    this.h2c = http2 ? divertHttp2(this.server, http2) : undefined;
     this.server.on('upgrade', (req, socket, head) => {
       const binding = this.bindingFor(pathOf(req.url));
-      const info = { requestId: randomUUID(), log: options.log, notes: new AccessNotes(), peer: req.socket.remoteAddress };
+      const info = { requestId: randomUUID(), log, notes: new AccessNotes(), peer: req.socket.remoteAddress };
       if (binding?.upgrade?.(req, socket, head, info)) return;
       socket.end('HTTP/1.1 404 Not Found\r\nX-Content-Type-Options: nosniff\r\nConnection: close\r\n\r\n');
     });

@@ -1,0 +1,52 @@
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, describe, expect, it } from 'vitest';
+
+const root = fileURLToPath(new URL('../..', import.meta.url));
+const scratch = mkdtempSync(join(tmpdir(), 'polyface-ready-'));
+afterAll(() => rmSync(scratch, { recursive: true, force: true }));
+
+const freePort = () =>
+  new Promise<number>((resolve) => {
+    const s = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = s.address() as { port: number };
+      s.close(() => resolve(port));
+    });
+  });
+
+describe('the first answer after start', { timeout: 60_000 }, () => {
+  it('on a new database, a login right after the first 200 from /healthz finds the seeded account (the placeholder answers 503 until then)', async () => {
+    const port = await freePort();
+    const proc = spawn(process.execPath, ['--import', 'tsx', 'src/app/main.ts'], {
+      cwd: root,
+      env: { PATH: process.env.PATH, HOST: '127.0.0.1', PORT: String(port), GRPC_PORT: '0', DATABASE_URL: join(scratch, 'new.db'), LOG_LEVEL: 'warn', ADMIN_PASSWORD: 'ready-admin', DEMO_PASSWORD: 'ready-demo' },
+      stdio: ['ignore', 'ignore', 'inherit'],
+    });
+    try {
+      const statuses = new Set<number>();
+      for (;;) {
+        expect(proc.exitCode).toBeNull();
+        const status = await fetch(`http://127.0.0.1:${port}/healthz`).then((r) => r.status, () => 0);
+        statuses.add(status);
+        if (status === 200) break;
+        // 0: not bound yet; 503: bound, still starting (seeding and the demo password run then).
+        expect([0, 503]).toContain(status);
+        await new Promise((r) => setTimeout(r, 5));
+      }
+      const login = await fetch(`http://127.0.0.1:${port}/api/v1/auth/token`, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json' },
+        body: JSON.stringify({ username: 'alice@example.com', password: 'ready-demo' }),
+      });
+      expect(login.status).toBe(200);
+      expect(((await login.json()) as { access_token?: unknown }).access_token).toEqual(expect.any(String));
+    } finally {
+      proc.kill('SIGTERM');
+      await new Promise((r) => (proc.exitCode !== null ? r(undefined) : proc.once('exit', r)));
+    }
+  });
+});
