@@ -136,6 +136,17 @@ describe('response compression on every HTTP style (one hook in the front door)'
     expect(head.headers['content-encoding']).toBeUndefined();
   });
 
+  it('a client offering no coding is answered as written, still with Vary: Accept-Encoding beside the reply\'s own Vary', async () => {
+    for (const headers of [auth(), { ...auth(), 'Accept-Encoding': 'identity' }]) {
+      const res = await raw(s.url, '/api/v1/products/1', { headers });
+      expect(res.headers['content-encoding']).toBeUndefined();
+      expect(String(res.headers.vary).split(/,\s*/).sort()).toEqual(['Accept', 'Accept-Encoding']);
+    }
+    const big = await raw(s.url, '/api/v1/openapi.json');
+    expect(big.headers['content-encoding']).toBeUndefined();
+    expect(big.headers.vary).toContain('Accept-Encoding');
+  });
+
   it('COMPRESSION_THRESHOLD_BYTES moves the threshold', async () => {
     const low = await startServer({ compressionThresholdBytes: 50 });
     try {

@@ -21,10 +21,21 @@ export function compressionHook(thresholdBytes: number): FrontDoorHook {
     threshold: thresholdBytes,
     filter: (req, res) => !isEventStream(res) && compression.filter(req, res),
   }) as unknown as Middleware;
-  return (req, res, next) =>
-    new Promise<void>((resolve, reject) => {
+  return (req, res, next) => {
+    // A client that offers none of the codings (no Accept-Encoding, or only identity) gets what the middleware
+    // would give it — the body as written — without its per-response wrapping of writeHead, write and end (some
+    // 4 µs of every request, issue 18). Vary is still sent (RFC 9110 §12.5.5): the answer depends on this header.
+    if (!CODINGS.test(req.headers['accept-encoding'] ?? '')) {
+      res.setHeader('Vary', 'Accept-Encoding');
+      return next();
+    }
+    return new Promise<void>((resolve, reject) => {
       middleware(req, res, (err) => (err ? reject(err) : next().then(resolve, reject)));
     });
+  };
 }
+
+/** What the middleware can produce (br, gzip, deflate) or a wildcard, however weighted: it then negotiates. */
+const CODINGS = /\b(?:br|gzip|deflate)\b|\*/i;
 
 const isEventStream = (res: ServerResponse): boolean => /^\s*text\/event-stream\b/i.test(String(res.getHeader('Content-Type') ?? ''));

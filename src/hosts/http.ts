@@ -57,6 +57,26 @@ function closeUnread(req: IncomingMessage): void {
   setTimeout(() => socket.destroy(), LINGER_MS).unref();
 }
 
+type Step = (req: IncomingMessage, res: ServerResponse, info: RequestInfo, route: { readonly binding: string | undefined }) => Promise<void>;
+
+/**
+ * The request's logger, a pino child carrying its id, made only when something logs: pino serialises a child's
+ * bindings and sets its level up front (some 4 µs), and most requests log nothing but the access line, which the
+ * host writes through the root logger. A Proxy rather than a getter, because bindings spread the request info into
+ * their call context and a spread would call the getter on every request.
+ */
+function lazyChild(parent: Logger, requestId: string): Logger {
+  let child: Logger | undefined;
+  const real = () => (child ??= parent.child({ requestId }));
+  return new Proxy(parent, {
+    get(_target, key) {
+      const value = Reflect.get(real(), key) as unknown;
+      return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(real()) : value;
+    },
+    set: (_target, key, value) => Reflect.set(real(), key, value),
+  });
+}
+
 /** Access lines never carry a bearer token sent in the URL (EventSource and WebSocket clients send `access_token=`). */
 export const redactTokens = (url: string | undefined): string | undefined => url?.replace(/([?&]access_token=)[^&#]*/gi, '$1[redacted]');
 
@@ -88,6 +108,7 @@ export class HttpHost {
   private readonly prefixes: [string, HttpBinding][] = [];
   private stopping = false;
   private opened = false;
+  private readonly chain: Step;
   private h2c: PrefaceSniffer | undefined;
 
   constructor(private readonly options: HttpHostOptions) {
@@ -99,6 +120,11 @@ export class HttpHost {
       for (const p of b.prefixes ?? []) this.prefixes.push([p, b]);
     }
     this.server = options.server ?? createHttpServer(options.timeouts);
+    // Composed once, not per request.
+    this.chain = (options.hooks ?? []).reduceRight<Step>(
+      (next, hook) => (req, res, info, route) => hook(req, res, () => next(req, res, info, route), route),
+      (req, res, info) => this.dispatch(req, res, info),
+    );
   }
 
   /**
@@ -136,7 +162,7 @@ export class HttpHost {
     res.setHeader('X-Content-Type-Options', 'nosniff');
     const gone = new AbortController();
     // A plain object with every field set: bindings spread it into their call context.
-    const info: RequestInfo = { requestId, log: this.options.log.child({ requestId }), notes: new AccessNotes(), signal: gone.signal, peer: req.socket.remoteAddress };
+    const info: RequestInfo = { requestId, log: lazyChild(this.options.log, requestId), notes: new AccessNotes(), signal: gone.signal, peer: req.socket.remoteAddress };
     res.once('close', () => {
       if (!res.writableFinished) gone.abort();
       // A request that was already in flight when the stop began: its connection must not idle on.
@@ -203,12 +229,9 @@ export class HttpHost {
 
   /** The hooks, outermost first, then the path table. */
   private async around(req: IncomingMessage, res: ServerResponse, info: RequestInfo): Promise<void> {
-    const hooks = this.options.hooks ?? [];
-    if (!hooks.length) return this.dispatch(req, res, info);
-    const route = { binding: this.bindingFor(pathOf(req.url))?.name };
-    const chain = hooks.reduceRight<() => Promise<void>>((next, hook) => () => hook(req, res, next, route), () => this.dispatch(req, res, info));
+    if (!this.options.hooks?.length) return this.dispatch(req, res, info);
     try {
-      await chain();
+      await this.chain(req, res, info, { binding: this.bindingFor(pathOf(req.url))?.name });
     } catch (err) {
       info.log.error({ err }, 'unhandled error in a front-door hook');
       if (!res.headersSent) sendJson(res, 500, { type: 'about:blank', title: 'Internal Server Error', status: 500 }, 'application/problem+json');

@@ -95,6 +95,9 @@ export interface HttpReply {
 export function writeReply(res: ServerResponse, reply: HttpReply): void {
   const headers: Record<string, string | number | readonly string[]> = { ...reply.headers };
   if (reply.body !== undefined && reply.body !== null && !('Content-Length' in headers)) headers['Content-Length'] = Buffer.byteLength(reply.body);
+  // writeHead's headers replace those set before: a Vary the front door set (Accept-Encoding) is kept beside the reply's.
+  const before = headers.Vary !== undefined ? res.getHeader('Vary') : undefined;
+  if (before !== undefined) headers.Vary = `${String(headers.Vary)}, ${String(before)}`;
   res.writeHead(reply.status, headers as Record<string, string | number | string[]>);
   res.end(reply.body ?? undefined);
 }
