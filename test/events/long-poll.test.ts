@@ -1,4 +1,6 @@
+import { Agent, request } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { TYPES } from '../../src/app/tokens.js';
 import { RestClient } from '../../src/clients/rest.js';
 import { SoapClient } from '../../src/clients/soap.js';
 import { ALICE, startServer, type TestServer } from '../support/server.js';
@@ -102,5 +104,49 @@ describe('long polling on GET /api/v1/events (Accept: application/json)', () => 
     await create('Via SOAP poll');
     const out = (await waiting) as { ok: true; data: { events: { type: string; data: { name: string } }[]; next: string } };
     expect(out.data.events).toMatchObject([{ type: 'product.created', data: { name: 'Via SOAP poll' } }]);
+  });
+
+  it('a client leaving mid-wait frees its slot at once; many waits on one keep-alive connection leave no abort listeners behind', async () => {
+    const feed = s.app.container.get(TYPES.FeedService);
+    const warnings: Error[] = [];
+    const onWarning = (w: Error) => warnings.push(w);
+    process.on('warning', onWarning);
+    const agent = new Agent({ keepAlive: true, maxSockets: 1 });
+    const sockets = new Set<unknown>();
+    const wait = (query: string) =>
+      new Promise<number>((resolve, reject) => {
+        const req = request(`${s.url}${PATH}${query}`, { agent, headers: { Accept: 'application/json', Authorization: `Bearer ${admin}` } }, (res) => {
+          res.resume().on('end', () => resolve(res.statusCode ?? 0));
+        });
+        req.on('socket', (socket) => sockets.add(socket));
+        req.on('error', reject).end();
+      });
+    try {
+      // Each wait listens on its connection's abort signal and must stop listening when answered: twelve on one
+      // connection would pass EventTarget's leak warning (more than 10 listeners) if any were left.
+      for (let i = 0; i < 12; i++) {
+        const after = await cursor(s);
+        const answered = wait(`?after=${after}&wait=30&types=product.created`);
+        while (feed.openFor('admin') === 0) await new Promise((r) => setTimeout(r, 5));
+        await create(`Keep-alive ${i}`);
+        expect(await answered).toBe(200);
+      }
+      expect(sockets.size).toBe(1);
+      expect(warnings.filter((w) => w.name === 'MaxListenersExceededWarning')).toEqual([]);
+
+      // Going away: the wait ends, and its slot is released, when the connection closes.
+      const after = await cursor(s);
+      const gone = new AbortController();
+      const leaving = fetch(`${s.url}${PATH}?after=${after}&wait=30`, { signal: gone.signal, headers: { Accept: 'application/json', Authorization: `Bearer ${admin}` } });
+      while (feed.openFor('admin') === 0) await new Promise((r) => setTimeout(r, 5));
+      gone.abort();
+      await expect(leaving).rejects.toThrow();
+      const deadline = Date.now() + 5_000;
+      while (feed.openFor('admin') > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
+      expect(feed.openFor('admin')).toBe(0);
+    } finally {
+      process.off('warning', onWarning);
+      agent.destroy();
+    }
   });
 });

@@ -12,7 +12,7 @@ export interface RequestInfo {
   readonly log: Logger;
   /** Filled in by the runtime during the request; the access log reads it when the response ends. */
   readonly notes: AccessNotes;
-  /** Aborts when the client goes away before the response is complete. */
+  /** Aborts when the client goes away before the response is complete (its connection closes; the front door shares one signal per connection). */
   readonly signal: AbortSignal;
   readonly peer: string | undefined;
 }
