@@ -43,7 +43,7 @@ const c = CASES.find((k) => k.server === 'polyface' && only.test(k.name));
 if (!c) throw new Error(`no polyface case matches ${args.only}; cases: ${CASES.filter((k) => k.server === 'polyface').map((k) => k.name).join(', ')}`);
 ensureBuilt();
 const pinned = availableParallelism() >= 2 && existsSync('/usr/bin/taskset');
-if (pinned) execFileSync('taskset', ['-pc', '1', String(process.pid)], { stdio: 'ignore' });
+if (pinned) execFileSync('taskset', ['-a', '-pc', '1', String(process.pid)], { stdio: 'ignore' });
 const scratch = mkdtempSync(join(tmpdir(), 'polyface-profile-'));
 const port = await freePort();
 const grpcPort = await freePort();

@@ -49,4 +49,31 @@ describe('the first answer after start', { timeout: 60_000 }, () => {
       await new Promise((r) => (proc.exitCode !== null ? r(undefined) : proc.once('exit', r)));
     }
   });
+
+  it('a lone access line reaches stdout without further traffic (log lines are batched, and a quiet server still flushes them)', async () => {
+    const port = await freePort();
+    const proc = spawn(process.execPath, ['--import', 'tsx', 'src/app/main.ts'], {
+      cwd: root,
+      env: { PATH: process.env.PATH, HOST: '127.0.0.1', PORT: String(port), GRPC_PORT: '0', DATABASE_URL: join(scratch, 'log.db'), LOG_LEVEL: 'info', LOG_FORMAT: 'json', ADMIN_PASSWORD: 'ready-admin', DEMO_PASSWORD: 'ready-demo' },
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    let stdout = '';
+    proc.stdout!.setEncoding('utf8').on('data', (d: string) => (stdout += d));
+    try {
+      while (!/listening on http/.test(stdout)) {
+        expect(proc.exitCode).toBeNull();
+        await new Promise((r) => setTimeout(r, 20));
+      }
+      const res = await fetch(`http://127.0.0.1:${port}/healthz`, { headers: { 'X-Request-Id': 'lone-line-1' } });
+      expect(res.status).toBe(200);
+      const sent = Date.now();
+      while (!stdout.includes('"requestId":"lone-line-1"') && Date.now() - sent < 3_000) await new Promise((r) => setTimeout(r, 10));
+      const line = stdout.split('\n').find((l) => l.includes('"requestId":"lone-line-1"'));
+      expect(line && JSON.parse(line)).toMatchObject({ msg: 'request', method: 'GET', url: '/healthz', status: 200 });
+      expect(Date.now() - sent).toBeLessThan(2_500);
+    } finally {
+      proc.kill('SIGTERM');
+      await new Promise((r) => (proc.exitCode !== null ? r(undefined) : proc.once('exit', r)));
+    }
+  });
 });

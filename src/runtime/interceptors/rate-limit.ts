@@ -24,19 +24,22 @@ export interface CallLimits {
 export const rateLimitInterceptor =
   (limits: CallLimits): Interceptor =>
   (next) =>
-  async (inv) => {
+  (inv) => {
     const { ctx, procedure } = inv;
-    const key = ctx.caller ? `p:${ctx.caller.subject}` : `a:${ctx.peer ?? 'unknown'}`;
-    const checks = [limits.calls];
-    if (procedure.kind === 'mutation' && !(limits.adminsWriteFreely && ctx.caller?.role === 'admin')) checks.push(limits.writes);
-    for (const limiter of checks) {
-      if (!limiter) continue;
-      const decision = await limiter.consume(key);
-      if (!decision.allowed) {
-        throw new DomainError('RATE_LIMITED', msg('rate.limited', { seconds: decision.retryAfterSeconds }), {
-          retryAfter: decision.retryAfterSeconds,
-        });
+    const write = procedure.kind === 'mutation' && limits.writes !== undefined && !(limits.adminsWriteFreely && ctx.caller?.role === 'admin');
+    // Nothing to count (a read with only the write limit set): straight on, without an await of its own.
+    if (!limits.calls && !write) return next(inv);
+    return (async () => {
+      const key = ctx.caller ? `p:${ctx.caller.subject}` : `a:${ctx.peer ?? 'unknown'}`;
+      for (const limiter of [limits.calls, write ? limits.writes : undefined]) {
+        if (!limiter) continue;
+        const decision = await limiter.consume(key);
+        if (!decision.allowed) {
+          throw new DomainError('RATE_LIMITED', msg('rate.limited', { seconds: decision.retryAfterSeconds }), {
+            retryAfter: decision.retryAfterSeconds,
+          });
+        }
       }
-    }
-    return next(inv);
+      return next(inv);
+    })();
   };
