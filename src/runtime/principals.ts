@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import { LRUCache } from 'lru-cache';
 import { DomainError } from '../domain/errors.js';
 import { msg } from '../domain/i18n/index.js';
@@ -167,6 +167,7 @@ export class PrincipalCache {
   }
 }
 
+/** One-shot crypto.hash rather than a Hash object: a UsernameToken call makes this key on every request. */
 function passwordKey(username: string, password: string): string {
-  return createHash('sha256').update(username).update('\u0000').update(password).digest('base64url');
+  return hash('sha256', `${username}\u0000${password}`, 'base64url');
 }

@@ -34,6 +34,12 @@ const load = (dir: string, file: string) => loadSync(file, { ...LOADER_OPTIONS, 
  * ports and its shutdown; this binding only adds services to it and turns
  * grpc-js calls into the core's plain records.
  */
+/**
+ * The reason a call's signal aborts with when its client cancels: made once, because an abort without a reason
+ * makes a DOMException (a stack trace) each time. Not a TimeoutError, so it maps to CANCELLED (core.ts).
+ */
+const CANCELLED = Object.freeze(Object.assign(new Error('The client cancelled the call'), { name: 'AbortError' }));
+
 export class GrpcServices {
   readonly core: GrpcCore;
   /** Everything reflection describes: the served protos plus health and reflection themselves. */
@@ -133,7 +139,8 @@ export class GrpcServices {
     const incoming = call.metadata.get(METADATA.requestId)[0];
     const requestId = typeof incoming === 'string' && REQUEST_ID.test(incoming) ? incoming : randomUUID();
     const cancelled = new AbortController();
-    call.once('cancelled', () => cancelled.abort());
+    const onCancelled = () => cancelled.abort(CANCELLED);
+    call.once('cancelled', onCancelled);
     const deadline = call.getDeadline();
     const deadlineMs = deadline instanceof Date ? deadline.getTime() : deadline;
     const authorization = call.metadata.get(METADATA.authorization)[0];
@@ -155,7 +162,9 @@ export class GrpcServices {
       peer: call.getPeer(),
       notes,
     };
-    const done = (code: grpc.status) =>
+    const done = (code: grpc.status) => {
+      // grpc-js also reports 'cancelled' once a finished call's stream closes: nothing listens by then.
+      call.removeListener('cancelled', onCancelled);
       log.info(
         {
           requestId,
@@ -167,6 +176,7 @@ export class GrpcServices {
         },
         'grpc call',
       );
+    };
     return { info, done };
   }
 
