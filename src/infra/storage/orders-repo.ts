@@ -2,15 +2,20 @@ import { sql, type Kysely } from 'kysely';
 import type { OrderItemRecord, OrderRecord, OrderRepository, OrderStatsFilter, OrderStatsRecord, OrderTotalsRecord, Slice } from '../../domain/ports.js';
 import { notFound } from '../../domain/errors.js';
 import { inTransaction, isForeignKeyViolation } from './database.js';
+import { Prepared } from './prepared.js';
 import type { Database } from './schema.js';
 
 type OrderRow = { id: number; user_id: number; created_at: string };
 
 export class SqlOrderRepository implements OrderRepository {
-  constructor(private readonly db: Kysely<Database>) {}
+  private readonly byId: Prepared<OrderRow>;
+
+  constructor(private readonly db: Kysely<Database>) {
+    this.byId = new Prepared(db, () => db.selectFrom('orders').selectAll().where('id', '=', 0));
+  }
 
   async findById(id: number): Promise<OrderRecord | undefined> {
-    const row = await this.db.selectFrom('orders').selectAll().where('id', '=', id).executeTakeFirst();
+    const row = await this.byId.first(id);
     if (!row) return undefined;
     return (await this.withItems([row]))[0];
   }

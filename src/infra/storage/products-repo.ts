@@ -2,6 +2,7 @@ import { sql, type Kysely, type Selectable } from 'kysely';
 import type { ListPage, ProductFilter, ProductRecord, ProductRepository, WriteResult } from '../../domain/ports.js';
 import { inTransaction, isForeignKeyViolation, recoverable } from './database.js';
 import { listPage } from './keyset.js';
+import { Prepared } from './prepared.js';
 import type { Database, ProductsTable } from './schema.js';
 
 const SORT_COLUMNS = { id: 'id', name: 'name', price: 'price_cents' } as const;
@@ -9,10 +10,14 @@ const SORT_COLUMNS = { id: 'id', name: 'name', price: 'price_cents' } as const;
 const toRecord = (r: Selectable<ProductsTable>): ProductRecord => ({ id: r.id, name: r.name, priceCents: Number(r.price_cents) });
 
 export class SqlProductRepository implements ProductRepository {
-  constructor(private readonly db: Kysely<Database>) {}
+  private readonly byId: Prepared<Selectable<ProductsTable>>;
+
+  constructor(private readonly db: Kysely<Database>) {
+    this.byId = new Prepared(db, () => db.selectFrom('products').selectAll().where('id', '=', 0));
+  }
 
   async findById(id: number): Promise<ProductRecord | undefined> {
-    const row = await this.db.selectFrom('products').selectAll().where('id', '=', id).executeTakeFirst();
+    const row = await this.byId.first(id);
     return row && toRecord(row);
   }
 

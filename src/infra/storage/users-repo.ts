@@ -4,6 +4,7 @@ import type { ListPage, NewUser, UserChanges, UserFilter, UserRecord, UserReposi
 import { dialectOf, inTransaction, isPostgres, isUniqueViolation, recoverable } from './database.js';
 import type { SearchIndex } from './filter-sql.js';
 import { listPage } from './keyset.js';
+import { Prepared } from './prepared.js';
 import type { Database, UsersTable } from './schema.js';
 
 const SORT_COLUMNS = {
@@ -64,12 +65,15 @@ function needles(f: Filter, field: string): string[] {
 export class SqlUserRepository implements UserRepository {
   private readonly fts: boolean;
 
+  private readonly byId: Prepared<Selectable<UsersTable>>;
+
   constructor(private readonly db: Kysely<Database>) {
     this.fts = dialectOf(db) === 'sqlite';
+    this.byId = new Prepared(db, () => db.selectFrom('users').selectAll().where('id', '=', 0));
   }
 
   async findById(id: number): Promise<UserRecord | undefined> {
-    const row = await this.db.selectFrom('users').selectAll().where('id', '=', id).executeTakeFirst();
+    const row = await this.byId.first(id);
     return row && toRecord(row);
   }
 
