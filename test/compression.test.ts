@@ -142,6 +142,9 @@ describe('response compression on every HTTP style (one hook in the front door)'
       expect(res.headers['content-encoding']).toBeUndefined();
       expect(String(res.headers.vary).split(/,\s*/).sort()).toEqual(['Accept', 'Accept-Encoding']);
     }
+    const graphql = await raw(s.url, '/graphql', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ query: '{ __typename }' }) });
+    expect(graphql.status).toBe(200);
+    expect(String(graphql.headers.vary).split(/,\s*/).sort()).toEqual(['Accept', 'Accept-Encoding', 'Accept-Language']);
     const big = await raw(s.url, '/api/v1/openapi.json');
     expect(big.headers['content-encoding']).toBeUndefined();
     expect(big.headers.vary).toContain('Accept-Encoding');

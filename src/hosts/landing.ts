@@ -2,7 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createRequire } from 'node:module';
 import accepts from 'accepts';
 import { resolveHref, type Face, type FaceLink } from '../protocols/shared/face.js';
-import { pathOf, sendJson, type HttpBinding } from '../protocols/shared/http.js';
+import { pathOf, sendJson, varyWith, type HttpBinding } from '../protocols/shared/http.js';
 import { FAVICON_ICO, FAVICON_SVG } from './favicon.js';
 
 const CONTRACTS = '/contracts/';
@@ -143,6 +143,7 @@ export class LandingHttp implements HttpBinding {
 }
 
 function send(res: ServerResponse, method: string, headers: Record<string, string>, body: string | Buffer): void {
-  res.writeHead(200, { ...headers, 'Content-Length': Buffer.byteLength(body), 'X-Content-Type-Options': 'nosniff' });
+  const vary = headers.Vary === undefined ? {} : { Vary: varyWith(res, headers.Vary) };
+  res.writeHead(200, { ...headers, ...vary, 'Content-Length': Buffer.byteLength(body), 'X-Content-Type-Options': 'nosniff' });
   res.end(method === 'HEAD' ? undefined : body);
 }

@@ -9,7 +9,7 @@ import type { Runtime } from '../../runtime/invoker.js';
 import { negotiateLanguage } from '../../runtime/language.js';
 import type { Logger } from '../../runtime/log.js';
 import type { Face } from '../shared/face.js';
-import { pathOf, sendJson, writeReply, type HttpBinding, type RequestInfo } from '../shared/http.js';
+import { pathOf, sendJson, varyWith, writeReply, type HttpBinding, type RequestInfo } from '../shared/http.js';
 import type { WsGuard } from '../shared/ws.js';
 import type { GraphqlContext } from './context.js';
 import { schemaSource } from './docs.js';
@@ -151,7 +151,7 @@ export class GraphqlHttp implements HttpBinding {
     const body = await readGraphqlBody(req, res, this.options.bodyLimitBytes);
     if (body === undefined) return;
     const [text, init] = await this.handler({ method: req.method ?? 'GET', url, headers: req.headers, body, raw: req, context: info });
-    const headers: Record<string, string | number> = { ...init.headers, Vary: 'Accept, Accept-Language' };
+    const headers: Record<string, string | number> = { ...init.headers, Vary: varyWith(res, 'Accept, Accept-Language') };
     if (this.erred.has(req)) headers['Content-Language'] = negotiateLanguage(req.headers['accept-language']);
     if (text !== null) headers['Content-Length'] = Buffer.byteLength(text);
     res.writeHead(init.status ?? 200, init.statusText, headers);

@@ -95,11 +95,19 @@ export interface HttpReply {
 export function writeReply(res: ServerResponse, reply: HttpReply): void {
   const headers: Record<string, string | number | readonly string[]> = { ...reply.headers };
   if (reply.body !== undefined && reply.body !== null && !('Content-Length' in headers)) headers['Content-Length'] = Buffer.byteLength(reply.body);
-  // writeHead's headers replace those set before: a Vary the front door set (Accept-Encoding) is kept beside the reply's.
-  const before = headers.Vary !== undefined ? res.getHeader('Vary') : undefined;
-  if (before !== undefined) headers.Vary = `${String(headers.Vary)}, ${String(before)}`;
+  if (headers.Vary !== undefined) headers.Vary = varyWith(res, String(headers.Vary));
   res.writeHead(reply.status, headers as Record<string, string | number | string[]>);
   res.end(reply.body ?? undefined);
+}
+
+/**
+ * A Vary value for writeHead that keeps what was set on the response before (the front door's Accept-Encoding):
+ * writeHead's headers replace earlier ones of the same name, and a cache must see every header the answer
+ * depended on (RFC 9110 §12.5.5).
+ */
+export function varyWith(res: ServerResponse, vary: string): string {
+  const before = res.getHeader('Vary');
+  return before === undefined ? vary : `${vary}, ${String(before)}`;
 }
 
 /** "/users?x=1" → "x=1" ('' without a query). */
