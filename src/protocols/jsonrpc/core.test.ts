@@ -97,4 +97,15 @@ describe('RpcCore', () => {
     )) as { result: { access_token: string } };
     expect(adopted).toEqual([reply.result.access_token]);
   });
+
+  it('a method that throws is an internal error: the id kept, the cause logged, its message never sent', async () => {
+    const broken = new RpcCore(f.runtime, 3, () => {
+      throw new Error('secret detail of a failure');
+    });
+    const answer = await broken.handleText('{"jsonrpc":"2.0","method":"rpc.discover","id":7}', session());
+    expect(answer).toMatchObject({ jsonrpc: '2.0', id: 7, error: { code: -32603, data: { kind: 'INTERNAL' } } });
+    expect(JSON.stringify(answer)).not.toContain('secret detail');
+    // A notification's failure is not answered either (§4.1).
+    expect(await broken.handleText('{"jsonrpc":"2.0","method":"rpc.discover"}', session())).toBeNull();
+  });
 });

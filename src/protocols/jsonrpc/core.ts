@@ -1,11 +1,4 @@
-import {
-  createJSONRPCErrorResponse,
-  createJSONRPCSuccessResponse,
-  JSONRPCServer,
-  type JSONRPCID,
-  type JSONRPCRequest,
-  type JSONRPCResponse,
-} from 'json-rpc-2.0';
+import { createJSONRPCErrorResponse, createJSONRPCSuccessResponse, type JSONRPCID, type JSONRPCRequest, type JSONRPCResponse } from 'json-rpc-2.0';
 import type { Operation } from '../../contract/operation.js';
 import { DomainError } from '../../domain/errors.js';
 import { msg, render } from '../../domain/i18n/index.js';
@@ -58,38 +51,38 @@ const reply = (id: JSONRPCID | undefined, make: (id: JSONRPCID) => JSONRPCRespon
 
 const isResponse = (r: JSONRPCResponse | null): r is JSONRPCResponse => r !== null;
 
+/** A method: the whole response it builds itself (never a throw for an expected failure), or null for a notification. */
+type RpcMethod = (request: JSONRPCRequest, session: RpcSession) => Promise<JSONRPCResponse | null>;
+
 /**
  * The transport-free JSON-RPC 2.0 core shared by HTTP and WebSocket: text
  * in, reply out. Envelopes are checked here (envelope.ts) and batches split
- * here, because json-rpc-2.0 departs from the specification in both: its
- * request check is looser than §4, it returns a one-answer batch unwrapped
- * instead of as an array (§6), and it has no batch limit. Each method of the
- * library's server is one operation, run through the runtime; methods build
- * their own responses (addMethodAdvanced) rather than throwing, so expected
- * domain errors never reach the library's error listener, and a
- * notification's outcome — success or failure — is never answered (§4.1).
+ * here, because json-rpc-2.0's server departs from the specification in
+ * both: its request check is looser than §4, it returns a one-answer batch
+ * unwrapped instead of as an array (§6), and it has no batch limit. With
+ * those done here, all its server added was a method table and, per call,
+ * a generator-based async wrapper (some µs of every call, issue 18): so the
+ * table is a Map here, and json-rpc-2.0 builds the responses. Each method is
+ * one operation, run through the runtime; methods build their own responses
+ * rather than throwing, and a notification's outcome — success or failure —
+ * is never answered (§4.1).
  */
 export class RpcCore {
-  private readonly server: JSONRPCServer<RpcSession>;
+  private readonly methods = new Map<string, RpcMethod>();
 
   constructor(
     private readonly runtime: Runtime,
     private readonly maxBatch: number,
     discover: () => unknown,
   ) {
-    const server = new JSONRPCServer<RpcSession>();
-    // Only reached if a method itself throws: never send the library's default (the raw error message, code 0).
-    server.mapErrorToJSONRPCErrorResponse = (id, err) => {
-      const { code, message, data } = toErrorObject(err instanceof DomainError ? err : new DomainError('INTERNAL', msg('internal.server'), { cause: err }));
-      return createJSONRPCErrorResponse(id, code, message, data);
-    };
+    const methods = this.methods;
     for (const op of runtime.operations) {
       if (op.kind === 'subscription') {
-        if (op.name === SUBSCRIPTION_OPERATION) this.addSubscriptionMethods(server, op);
+        if (op.name === SUBSCRIPTION_OPERATION) this.addSubscriptionMethods(op);
         continue;
       }
       const names = paramNames(op);
-      server.addMethodAdvanced(op.name, async (request: JSONRPCRequest, session: RpcSession) => {
+      methods.set(op.name, async (request: JSONRPCRequest, session: RpcSession) => {
         try {
           const value = await runtime.call(op.name, session.ctx, toInput(op, names, request.params));
           if (op.name === 'login' && session.adopt) session.adopt((value as { access_token: string }).access_token);
@@ -100,12 +93,11 @@ export class RpcCore {
         }
       });
     }
-    server.addMethodAdvanced(DISCOVER, async (request) => reply(request.id, (id) => createJSONRPCSuccessResponse(id, discover())));
-    this.server = server;
+    methods.set(DISCOVER, async (request) => reply(request.id, (id) => createJSONRPCSuccessResponse(id, discover())));
   }
 
   /** `subscribe` (params as the subscription's input) and `unsubscribe` ({ subscription }). */
-  private addSubscriptionMethods(server: JSONRPCServer<RpcSession>, op: Operation): void {
+  private addSubscriptionMethods(op: Operation): void {
     const names = paramNames(op);
     const runtime = this.runtime;
     const fail = (request: JSONRPCRequest, session: RpcSession, err: unknown) => {
@@ -116,7 +108,7 @@ export class RpcCore {
       reply(request.id, (id) =>
         createJSONRPCErrorResponse(id, PROTOCOL_CODES.METHOD_NOT_FOUND, render(msg('rpc.webSocketOnly', { method: request.method, path: RPC_PATH }), session.ctx.language)),
       );
-    server.addMethodAdvanced(SUBSCRIBE, async (request: JSONRPCRequest, session: RpcSession) => {
+    this.methods.set(SUBSCRIBE, async (request: JSONRPCRequest, session: RpcSession) => {
       if (!session.subscriptions) return wsOnly(request, session);
       try {
         const subscription = await session.subscriptions.start(op.name, session.ctx, toInput(op, names, request.params));
@@ -125,7 +117,7 @@ export class RpcCore {
         return fail(request, session, err);
       }
     });
-    server.addMethodAdvanced(UNSUBSCRIBE, async (request: JSONRPCRequest, session: RpcSession) => {
+    this.methods.set(UNSUBSCRIBE, async (request: JSONRPCRequest, session: RpcSession) => {
       if (!session.subscriptions) return wsOnly(request, session);
       try {
         const params = request.params as { subscription?: unknown } | unknown[] | undefined;
@@ -165,9 +157,12 @@ export class RpcCore {
 
   private single(payload: unknown, session: RpcSession): Promise<JSONRPCResponse | null> {
     if (!isValidRequest(payload)) return Promise.resolve(invalidRequest(payload, session.ctx.language));
-    if (!this.server.hasMethod(payload.method)) {
-      return Promise.resolve(payload.id === undefined ? null : methodNotFound(payload.id, session.ctx.language));
-    }
-    return Promise.resolve(this.server.receive(payload, session));
+    const method = this.methods.get(payload.method);
+    if (!method) return Promise.resolve(payload.id === undefined ? null : methodNotFound(payload.id, session.ctx.language));
+    // Only reached if a method itself throws: an internal error, logged once with its cause, never the raw message.
+    return method(payload, session).catch((err: unknown) => {
+      const { code, message, data } = toErrorObject(this.runtime.normalise(err instanceof DomainError ? err : new DomainError('INTERNAL', msg('internal.server'), { cause: err }), session.ctx), session.ctx.language);
+      return reply(payload.id, (id) => createJSONRPCErrorResponse(id, code, message, data));
+    });
   }
 }

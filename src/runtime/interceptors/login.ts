@@ -15,9 +15,10 @@ import type { Interceptor } from './types.js';
  */
 export const oneLoginPerRequest = (operations: ReadonlySet<string>): Interceptor => {
   const seen = new WeakSet<AccessNotes>();
-  return (next) => async (inv) => {
+  // Not async: most calls are not logins and go straight on, without a promise of their own.
+  return (next) => (inv) => {
     if (operations.has(inv.procedure.name)) {
-      if (seen.has(inv.ctx.notes)) throw new DomainError('RATE_LIMITED', msg('auth.oneLoginPerRequest'), { retryAfter: 1 });
+      if (seen.has(inv.ctx.notes)) return Promise.reject(new DomainError('RATE_LIMITED', msg('auth.oneLoginPerRequest'), { retryAfter: 1 }));
       seen.add(inv.ctx.notes);
     }
     return next(inv);
