@@ -108,19 +108,27 @@ export interface Config {
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
 
-const int = (fallback: number) =>
+/** A non-negative integer setting; `max` (with the advice appended to every message) bounds it, as for ports. */
+const integer = <F extends number | undefined>(fallback: F, max?: { value: number; advice: string }) =>
   z
     .string()
     .optional()
     .transform((raw, ctx) => {
       if (raw === undefined || raw === '') return fallback;
       const n = Number(raw);
+      const advice = max ? `; ${max.advice}` : '';
       if (!Number.isInteger(n) || n < 0) {
-        ctx.addIssue({ code: 'custom', message: `must be a non-negative integer, got "${raw}"` });
+        ctx.addIssue({ code: 'custom', message: `must be a non-negative integer, got "${raw}"${advice}` });
+        return z.NEVER;
+      }
+      if (max && n > max.value) {
+        ctx.addIssue({ code: 'custom', message: `must be at most ${max.value}, got "${raw}"${advice}` });
         return z.NEVER;
       }
       return n;
     });
+
+const int = (fallback: number) => integer(fallback);
 
 const bool = (fallback: boolean) =>
   z
@@ -136,23 +144,7 @@ const bool = (fallback: boolean) =>
     });
 
 /** A TCP port: 0 lets the system pick a free one. */
-const port = (fallback: number | undefined) =>
-  z
-    .string()
-    .optional()
-    .transform((raw, ctx) => {
-      if (raw === undefined || raw === '') return fallback;
-      const n = Number(raw);
-      if (!Number.isInteger(n) || n < 0) {
-        ctx.addIssue({ code: 'custom', message: `must be a non-negative integer, got "${raw}"; set it to a port from 0 to 65535 (0 picks a free one)` });
-        return z.NEVER;
-      }
-      if (n > 65535) {
-        ctx.addIssue({ code: 'custom', message: `must be at most 65535, got "${raw}"; set it to a port from 0 to 65535 (0 picks a free one)` });
-        return z.NEVER;
-      }
-      return n;
-    });
+const port = (fallback: number | undefined) => integer(fallback, { value: 65535, advice: 'set it to a port from 0 to 65535 (0 picks a free one)' });
 
 const oneOf = <T extends string>(values: readonly T[], fallback: T) =>
   z
