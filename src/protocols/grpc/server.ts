@@ -96,15 +96,19 @@ export class GrpcServices {
 
   private unary(method: Extract<GrpcMethod, { kind: 'unary' }>): grpc.handleUnaryCall<Message, Message> {
     return (call, callback) => {
-      const { info, done } = this.begin(call);
+      const { info, done, sendHeaders } = this.begin(call);
+      // A unary call's headers go out with its answer, in the same tick, so HTTP/2 writes them in one go: sent at
+      // the start they were a socket write of their own on every call (issue 18).
       method.handle(call.request, info).then(
         (reply) => {
           done(grpc.status.OK);
+          sendHeaders();
           callback(null, reply);
         },
         (err: unknown) => {
           const failure = this.asFailure(err, info);
           done(failure.code);
+          sendHeaders();
           callback(toServiceError(failure));
         },
       );
@@ -113,7 +117,9 @@ export class GrpcServices {
 
   private serverStream(method: Extract<GrpcMethod, { kind: 'server-stream' }>): grpc.handleServerStreamingCall<Message, Message> {
     return (call) => {
-      const { info, done } = this.begin(call);
+      const { info, done, sendHeaders } = this.begin(call);
+      // A stream's client learns it is open from its headers: they go at once.
+      sendHeaders();
       void (async () => {
         try {
           const reply = await method.handle(call.request, info);
@@ -148,9 +154,11 @@ export class GrpcServices {
     const notes = new AccessNotes();
     const log = this.options.log;
     // The request id every log line of this call carries, echoed as HTTP responses echo X-Request-Id.
-    const headers = new grpc.Metadata();
-    headers.set(METADATA.requestId, requestId);
-    call.sendMetadata(headers);
+    const sendHeaders = () => {
+      const headers = new grpc.Metadata();
+      headers.set(METADATA.requestId, requestId);
+      call.sendMetadata(headers);
+    };
     const info: GrpcCallInfo = {
       path: call.getPath(),
       requestId,
@@ -177,7 +185,7 @@ export class GrpcServices {
         'grpc call',
       );
     };
-    return { info, done };
+    return { info, done, sendHeaders };
   }
 
   private asFailure(err: unknown, info: GrpcCallInfo): GrpcFailure {
