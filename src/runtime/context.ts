@@ -100,7 +100,8 @@ export function createContext(init: ContextInit): CallContext {
  * node:http gives the bare address.
  */
 export function clientAddress(peer: string | undefined): string | undefined {
-  if (!peer) return peer;
+  // node:http's IPv4 address as it is (no port, no prefix): nothing to take off.
+  if (!peer || !peer.includes(':')) return peer;
   const m = /^(?:ipv4:)?(\d{1,3}(?:\.\d{1,3}){3}):\d+$/.exec(peer) ?? /^(?:ipv6:)?\[([^\]]+)\](?::\d+)?$/.exec(peer);
   return m ? m[1] : peer;
 }
