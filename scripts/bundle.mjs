@@ -1,0 +1,82 @@
+// Bundles the gateway's entry points (dist/app/main.js for `npm start`, dist/app/cli.js for `polyface`) with esbuild,
+// over the per-file output tsc wrote (scripts/build.mjs runs tsc first). Issue 18: most of a cold start was node
+// resolving, reading and compiling ~1,100 separate modules; one ESM bundle (split at the code's own lazy
+// `await import()`s, so what a start does not need is still not loaded) cuts that to a few files.
+//
+// Everything lands in dist/app/ (entries and chunks side by side), so every output file is at the same depth:
+//  - src modules that find files relative to themselves (`new URL('../../../proto/', import.meta.url)`) get the URL
+//    their tsc-compiled file would have had, so dist/'s layout and the copied assets stay as they are;
+//  - CommonJS packages that name __dirname/__filename (grpc-js, @grpc/reflection, grpc-health-check and socket.io
+//    load .proto files and client assets beside themselves) get their real folder in node_modules;
+//  - CommonJS `require` of node built-ins and of what stays external works through a createRequire banner.
+// External: native addons (better-sqlite3 finds its .node file from its own stack) and optional native peers.
+import { build } from 'esbuild';
+import { readdirSync, rmSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { join, relative, sep } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+const outdir = join(root, 'dist', 'app');
+const EXTERNAL = ['better-sqlite3', 'pg-native', 'bufferutil', 'utf-8-validate'];
+
+/** A path from the output folder, as a relative URL (forward slashes). */
+const fromOut = (path) => relative(outdir, path).split(sep).join('/');
+
+/** src/**.ts: `import.meta.url` is the URL of the module's tsc-compiled file in dist/. */
+const srcModuleUrl = {
+  name: 'polyface-src-module-url',
+  setup(b) {
+    b.onLoad({ filter: /[\\/]src[\\/].*\.ts$/ }, async ({ path }) => {
+      const text = await readFile(path, 'utf8');
+      if (!text.includes('import.meta.url')) return undefined;
+      const compiled = join(root, 'dist', relative(join(root, 'src'), path)).replace(/\.ts$/, '.js');
+      return { contents: text.replaceAll('import.meta.url', `new URL(${JSON.stringify(fromOut(compiled))}, import.meta.url).href`), loader: 'ts' };
+    });
+  },
+};
+
+/** node_modules CommonJS: __dirname and __filename are the file's own place in node_modules, as when it is not bundled. */
+const packageDirname = {
+  name: 'polyface-package-dirname',
+  setup(b) {
+    b.onLoad({ filter: /[\\/]node_modules[\\/].*\.c?js$/ }, async ({ path }) => {
+      const text = await readFile(path, 'utf8');
+      if (!/\b__(dirname|filename)\b/.test(text)) return undefined;
+      const shim = `var __filename = __polyfaceFile(${JSON.stringify(fromOut(path))}); var __dirname = __polyfaceDirname(__filename);\n`;
+      return { contents: shim + text, loader: 'js' };
+    });
+  },
+};
+
+export async function bundle() {
+  for (const name of readdirSync(outdir)) if (name.startsWith('chunk-')) rmSync(join(outdir, name));
+  await build({
+    absWorkingDir: root,
+    entryPoints: { main: 'src/app/main.ts', cli: 'src/app/cli.ts' },
+    outdir,
+    chunkNames: 'chunk-[hash]',
+    bundle: true,
+    splitting: true,
+    format: 'esm',
+    platform: 'node',
+    target: 'node20',
+    tsconfig: 'tsconfig.build.json',
+    sourcemap: true,
+    sourcesContent: false,
+    external: EXTERNAL,
+    plugins: [srcModuleUrl, packageDirname],
+    logLevel: 'warning',
+    banner: {
+      js: [
+        "import { createRequire as __polyfaceCreateRequire } from 'node:module';",
+        "import { dirname as __polyfaceDirname } from 'node:path';",
+        "import { fileURLToPath as __polyfaceFileURLToPath } from 'node:url';",
+        'const require = __polyfaceCreateRequire(import.meta.url);',
+        'const __polyfaceFile = (path) => __polyfaceFileURLToPath(new URL(path, import.meta.url));',
+      ].join('\n'),
+    },
+  });
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) await bundle();
