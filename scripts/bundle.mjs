@@ -11,7 +11,7 @@
 //  - CommonJS `require` of node built-ins and of what stays external works through a createRequire banner.
 // External: native addons (better-sqlite3 finds its .node file from its own stack) and optional native peers.
 import { build } from 'esbuild';
-import { readdirSync, rmSync } from 'node:fs';
+import { readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join, relative, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -51,7 +51,8 @@ const packageDirname = {
 
 export async function bundle() {
   for (const name of readdirSync(outdir)) if (name.startsWith('chunk-')) rmSync(join(outdir, name));
-  await build({
+  const { metafile } = await build({
+    metafile: true,
     absWorkingDir: root,
     entryPoints: { main: 'src/app/main.ts', cli: 'src/app/cli.ts' },
     outdir,
@@ -77,6 +78,8 @@ export async function bundle() {
       ].join('\n'),
     },
   });
+  // What went where, for a look at what a start loads (esbuild's analyzer at https://esbuild.github.io/analyze/ reads it).
+  writeFileSync(join(root, 'dist', 'bundle-meta.json'), JSON.stringify(metafile));
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) await bundle();
