@@ -64,6 +64,8 @@ export async function bundle() {
     target: 'node20',
     tsconfig: 'tsconfig.build.json',
     sourcemap: true,
+    minifyWhitespace: true,
+    minifySyntax: true,
     sourcesContent: false,
     external: EXTERNAL,
     plugins: [srcModuleUrl, packageDirname],
