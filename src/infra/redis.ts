@@ -38,8 +38,9 @@ const COMMAND_TIMEOUT_MS = 1000;
  * limits fall back to their in-process insurance and /readyz reports it.
  */
 export async function connectRedis(url: string, prefix: string, onError: (err: unknown) => void): Promise<RedisConnections> {
-  // Loaded here, not at import: a gateway without REDIS_URL never needs the client (issue 18: cold start).
-  const { Redis } = await import('ioredis');
+  // Loaded here, not at import: a gateway without REDIS_URL never needs the client (issue 18: cold start). Through
+  // `default` (module.exports): the esbuild bundle, split at this import, gives a CommonJS package no named exports.
+  const { Redis } = (await import('ioredis')).default;
   const options = {
     lazyConnect: true,
     enableOfflineQueue: false,
