@@ -9,7 +9,9 @@
 //  - CommonJS packages that name __dirname/__filename (grpc-js, @grpc/reflection, grpc-health-check and socket.io
 //    load .proto files and client assets beside themselves) get their real folder in node_modules;
 //  - CommonJS `require` of node built-ins and of what stays external works through a createRequire banner.
-// External: native addons (better-sqlite3 finds its .node file from its own stack) and optional native peers.
+// External: native addons (better-sqlite3 finds its .node file from its own stack) and optional native peers; and
+// packages that keep most of their code behind a require() they make on first use (iconv-lite's encoding tables,
+// half a megabyte that a bundle would make every start parse), required from their real place in node_modules.
 import { build } from 'esbuild';
 import { readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
@@ -19,6 +21,7 @@ import { fileURLToPath } from 'node:url';
 const root = fileURLToPath(new URL('..', import.meta.url));
 const outdir = join(root, 'dist', 'app');
 const EXTERNAL = ['better-sqlite3', 'pg-native', 'bufferutil', 'utf-8-validate'];
+const LOADED_ON_USE = ['iconv-lite'];
 
 /** A path from the output folder, as a relative URL (forward slashes). */
 const fromOut = (path) => relative(outdir, path).split(sep).join('/');
@@ -49,6 +52,20 @@ const packageDirname = {
   },
 };
 
+/** LOADED_ON_USE: left out of the bundle, required by the path the importing package would have resolved. */
+const fromNodeModules = {
+  name: 'polyface-from-node-modules',
+  setup(b) {
+    const filter = new RegExp(`^(${LOADED_ON_USE.map((p) => p.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|')})$`);
+    b.onResolve({ filter }, async ({ path, resolveDir, kind, pluginData }) => {
+      if (pluginData === 'real') return undefined;
+      const real = await b.resolve(path, { resolveDir, kind, pluginData: 'real' });
+      if (real.errors.length) return { errors: real.errors };
+      return { path: fromOut(real.path).replace(/^(?!\.)/, './'), external: true };
+    });
+  },
+};
+
 export async function bundle() {
   for (const name of readdirSync(outdir)) if (name.startsWith('chunk-')) rmSync(join(outdir, name));
   const { metafile } = await build({
@@ -68,7 +85,7 @@ export async function bundle() {
     minifySyntax: true,
     sourcesContent: false,
     external: EXTERNAL,
-    plugins: [srcModuleUrl, packageDirname],
+    plugins: [srcModuleUrl, packageDirname, fromNodeModules],
     logLevel: 'warning',
     banner: {
       js: [
