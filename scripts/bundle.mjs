@@ -9,6 +9,9 @@
 //  - CommonJS packages that name __dirname/__filename (grpc-js, @grpc/reflection, grpc-health-check and socket.io
 //    load .proto files and client assets beside themselves) get their real folder in node_modules;
 //  - CommonJS `require` of node built-ins and of what stays external works through a createRequire banner.
+//  - a CommonJS package that src imports with `import('pkg')` has only `default` (module.exports) in a split
+//    bundle, where node would also give it named exports: src takes `(await import('pkg')).default`, and the build
+//    fails when it does not (checkDynamicImports).
 // External: native addons (better-sqlite3 finds its .node file from its own stack) and optional native peers; and
 // packages that keep most of their code behind a require() they make on first use (iconv-lite's encoding tables,
 // half a megabyte that a bundle would make every start parse), required from their real place in node_modules.
@@ -66,6 +69,21 @@ const fromNodeModules = {
   },
 };
 
+/** src's `import('pkg')` of a CommonJS package must go through `.default` (see above); anything else fails the build. */
+async function checkDynamicImports(metafile) {
+  const wrong = [];
+  for (const [file, input] of Object.entries(metafile.inputs)) {
+    if (!file.startsWith('src/')) continue;
+    for (const imp of input.imports) {
+      if (imp.kind !== 'dynamic-import' || imp.external || metafile.inputs[imp.path]?.format !== 'cjs') continue;
+      const quoted = imp.original.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
+      const text = await readFile(join(root, file), 'utf8');
+      if (!new RegExp(`import\\(\\s*['"]${quoted}['"]\\s*\\)\\s*\\)\\.default\\b`).test(text)) wrong.push(`${file}: import('${imp.original}')`);
+    }
+  }
+  if (wrong.length) throw new Error(`CommonJS packages imported without .default (a split bundle gives them no named exports):\n  ${wrong.join('\n  ')}`);
+}
+
 export async function bundle() {
   for (const name of readdirSync(outdir)) if (name.startsWith('chunk-')) rmSync(join(outdir, name));
   const { metafile } = await build({
@@ -96,6 +114,11 @@ export async function bundle() {
         'const __polyfaceFile = (path) => __polyfaceFileURLToPath(new URL(path, import.meta.url));',
       ].join('\n'),
     },
+  });
+  await checkDynamicImports(metafile).catch((err) => {
+    // No entry point left behind that looks newer than src/ (ensure-built.mjs would run it as it is).
+    for (const entry of ['main.js', 'cli.js']) rmSync(join(outdir, entry), { force: true });
+    throw err;
   });
   // What went where, for a look at what a start loads (esbuild's analyzer at https://esbuild.github.io/analyze/ reads it).
   writeFileSync(join(root, 'dist', 'bundle-meta.json'), JSON.stringify(metafile));
