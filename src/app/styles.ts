@@ -3,7 +3,6 @@ import type { Config } from '../infra/config.js';
 import { EventsHttp } from '../protocols/events/http.js';
 import { GraphqlHttp } from '../protocols/graphql/http.js';
 import { grpcFace } from '../protocols/grpc/face.js';
-import { GrpcServices } from '../protocols/grpc/server.js';
 import { JsonRpcHttp } from '../protocols/jsonrpc/http.js';
 import { RestHttp } from '../protocols/rest/http.js';
 import type { HttpBinding } from '../protocols/shared/http.js';
@@ -118,7 +117,12 @@ export const STYLE_MODULES: ContainerModule[] = [
   // gRPC is served by the HTTP/2 host (hostModule), not the HTTP/1.1 path table.
   new ContainerModule(({ bind }) => {
     bind(TYPES.GrpcServices)
-      .toDynamicValue((c) => new GrpcServices(c.get(TYPES.Runtime), { log: c.get(TYPES.Logger) }))
+      .toDynamicValue((c) => {
+        const runtime = c.get(TYPES.Runtime);
+        const log = c.get(TYPES.Logger);
+        // Loaded and built on the first gRPC connection (LazyGrpcHost, hosts/lazy-grpc.ts).
+        return async () => new (await import('../protocols/grpc/server.js')).GrpcServices(runtime, { log });
+      })
       .inSingletonScope();
     bind(TYPES.Face).toDynamicValue((c) => {
       const { host, grpc } = c.get(TYPES.Config);

@@ -43,12 +43,12 @@ function probe(env: Record<string, string>): Promise<{ status: number; loaded: s
 
 const packages = (loaded: string[]) => new Set(loaded.filter((f) => f.includes('node_modules/')).map((f) => f.split('node_modules/').pop()!.split('/').slice(0, 2).join('/').replace(/^([^@][^/]*)\/.*$/, '$1')));
 
-it('a server without tracing or a terminal loads no OpenTelemetry SDK, no pino-pretty, no compare-page libraries, no Redis or PostgreSQL client, no Socket.IO', async () => {
+it('a server without tracing or a terminal loads no OpenTelemetry SDK, no pino-pretty, no compare-page libraries, no Redis or PostgreSQL client, no Socket.IO, no gRPC services (built on the first gRPC connection)', async () => {
   const { status, loaded } = await probe({ LOG_FORMAT: 'json' });
   expect(status).toBe(200);
   const pkgs = packages(loaded);
   expect(pkgs.has('graphql')).toBe(true); // the probe sees what was loaded
-  for (const lazy of ['@opentelemetry/sdk-trace-base', '@opentelemetry/exporter-trace-otlp-http', '@opentelemetry/core', 'pino-pretty', 'cli-table3', 'soap', 'vega', 'highlight.js', 'ioredis', 'pg', 'socket.io', 'engine.io']) {
+  for (const lazy of ['@opentelemetry/sdk-trace-base', '@opentelemetry/exporter-trace-otlp-http', '@opentelemetry/core', 'pino-pretty', 'cli-table3', 'soap', 'vega', 'highlight.js', 'ioredis', 'pg', 'socket.io', 'engine.io', '@grpc/proto-loader', '@grpc/reflection', 'grpc-health-check']) {
     expect(pkgs.has(lazy), lazy).toBe(false);
   }
 }, 120_000);
