@@ -1,8 +1,9 @@
-// npm run bench:startup [-- --runs 5 --idle 1000]
+// npm run bench:startup [-- --runs 5 --idle 1000 --env MALLOC_MMAP_THRESHOLD_=131072]
 //
 // Cold start of the compiled gateway (`node dist/app/main.js`, NODE_ENV=production as `npm start` sets it) on an
 // existing database: wall time from spawn to the first 200 from /healthz, the process's own CPU time by then (from
 // /proc/<pid>/stat — steadier than wall time on a shared machine), and RSS after it has idled. Median of N spawns.
+// --env adds settings to the gateway's environment, e.g. the deploy/Dockerfile's malloc setting.
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -11,7 +12,9 @@ import { parseArgs } from 'node:util';
 import { ensureBuilt, freePort, median, POLYFACE_ENV, root } from './support.js';
 import { processTicks, rssMiB, TICK_US } from './http/proc.js';
 
-const { values: args } = parseArgs({ options: { runs: { type: 'string', default: '5' }, idle: { type: 'string', default: '1000' } } });
+const { values: args } = parseArgs({ options: { runs: { type: 'string', default: '5' }, idle: { type: 'string', default: '1000' }, env: { type: 'string', multiple: true, default: [] } } });
+
+const extra = Object.fromEntries(args.env!.map((kv) => kv.split(/=(.*)/s).slice(0, 2) as [string, string]));
 
 interface Start {
   wallMs: number;
@@ -24,7 +27,7 @@ async function once(db: string): Promise<Start> {
   const began = performance.now();
   const proc = spawn(process.execPath, [join(root, 'dist/app/main.js')], {
     cwd: root,
-    env: { ...process.env, ...POLYFACE_ENV, DATABASE_URL: db, LOG_LEVEL: 'warn', PORT: String(port) },
+    env: { ...process.env, ...POLYFACE_ENV, DATABASE_URL: db, LOG_LEVEL: 'warn', PORT: String(port), ...extra },
     stdio: ['ignore', 'ignore', 'inherit'],
   });
   try {
@@ -56,7 +59,7 @@ try {
   const runs: Start[] = [];
   for (let i = 0; i < Number(args.runs); i++) runs.push(await once(db));
   const m = (pick: (s: Start) => number) => Math.round(median(runs.map(pick)));
-  process.stdout.write(`cold start to /healthz (compiled, NODE_ENV=production, existing database), median of ${runs.length}:\n`);
+  process.stdout.write(`cold start to /healthz (compiled, NODE_ENV=production${args.env!.map((kv) => `, ${kv}`).join('')}, existing database), median of ${runs.length}:\n`);
   process.stdout.write(`  wall ${m((s) => s.wallMs)} ms (target ≤ 300; each run: ${runs.map((s) => Math.round(s.wallMs)).join(', ')})\n`);
   process.stdout.write(`  CPU  ${m((s) => s.cpuMs)} ms of the process's own time by then\n`);
   process.stdout.write(`  idle RSS ${m((s) => s.idleRssMiB)} MiB after ${args.idle} ms (target ≤ 80)\n`);

@@ -1,4 +1,6 @@
-// Compiles src/ to dist/ and copies the non-TypeScript files the code reads at run time.
+// Compiles src/ to dist/ (tsc: type-checked, one file per module), copies the non-TypeScript files the code reads at
+// run time, then bundles the entry points over tsc's dist/app/main.js and dist/app/cli.js (scripts/bundle.mjs; issue 18:
+// a cold start loading one bundle instead of ~1,100 modules). esbuild's plugins need its async API, hence a child process.
 import { execFileSync } from 'node:child_process';
 import { copyFileSync, mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -14,6 +16,7 @@ export function build() {
     mkdirSync(dirname(to), { recursive: true });
     copyFileSync(join(root, 'src', asset), to);
   }
+  execFileSync(process.execPath, [join(root, 'scripts', 'bundle.mjs')], { stdio: 'inherit' });
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) build();

@@ -11,11 +11,11 @@ import { OrderService } from '../domain/orders/service.js';
 import type { AdminCredentials, PasswordHasher, SettingsRepository } from '../domain/ports.js';
 import { UserBulkService } from '../domain/users/bulk.js';
 import { UserService } from '../domain/users/service.js';
-import { GrpcHost } from '../hosts/grpc.js';
 import { compressionHook } from '../hosts/compression.js';
 import { corsHook } from '../hosts/cors.js';
 import { HttpHost, type FrontDoorHook } from '../hosts/http.js';
 import { LandingHttp } from '../hosts/landing.js';
+import { LazyGrpcHost } from '../hosts/lazy-grpc.js';
 import { urlOf } from '../hosts/listener.js';
 import { GatewayMetrics, METRICS_PATH, MetricsHttp } from '../hosts/metrics.js';
 import { derivedFace, type Face } from '../protocols/shared/face.js';
@@ -317,13 +317,24 @@ export const hostModule = new ContainerModule(({ bind, isBound }) => {
   bind(TYPES.GrpcHost)
     .toDynamicValue((c) => {
       const config = c.get(TYPES.Config);
-      return new GrpcHost({
-        log: c.get(TYPES.Logger),
-        services: c.get(TYPES.GrpcServices),
+      const log = c.get(TYPES.Logger);
+      const services = c.get(TYPES.GrpcServices);
+      return new LazyGrpcHost({
+        log,
         host: config.host,
         port: config.grpc.port,
-        maxMessageBytes: config.bodyLimitBytes,
-        maxConcurrentStreams: config.grpc.maxConcurrentStreams,
+        // On the first gRPC connection: grpc-js's server with every service, fed by the injector only.
+        build: async () => {
+          const [{ GrpcHost }, built] = await Promise.all([import('../hosts/grpc.js'), services()]);
+          return new GrpcHost({
+            log,
+            services: built,
+            host: config.host,
+            port: config.grpc.port,
+            maxMessageBytes: config.bodyLimitBytes,
+            maxConcurrentStreams: config.grpc.maxConcurrentStreams,
+          });
+        },
       });
     })
     .inSingletonScope();

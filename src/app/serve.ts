@@ -3,7 +3,7 @@ import { createRequire } from 'node:module';
 import { bindEarly } from '../hosts/listener.js';
 import { loadConfig } from '../infra/config.js';
 import { createLogger, isPretty } from '../infra/logger.js';
-import { buildApp, type App } from './app.js';
+import type { App } from './app.js';
 import { announceReady, isClusterPrimary, runPrimary } from './cluster.js';
 import { startupFailureText } from './failure.js';
 import { listenStartupError, startupBlock, startupIndex } from './startup.js';
@@ -19,6 +19,11 @@ const { version } = createRequire(import.meta.url)('../../package.json') as { ve
  * terminal and to stderr beside JSON logs, so stdout stays JSON lines.
  */
 export async function serve(env: NodeJS.ProcessEnv = process.env): Promise<App> {
+  // The gateway itself is loaded here, not when this module is: node:cluster's primary (runGateway with WORKERS > 1)
+  // only forks and never needs it (issue 18: it held the whole gateway's code, ~100 MB, for nothing). Started now,
+  // so that the files are read while the ports are bound; a failure is reported where it is awaited.
+  const gateway = import('./app.js');
+  gateway.catch(() => undefined);
   const config = loadConfig(env);
   const pretty = isPretty(config.logFormat);
   const log = createLogger(config.logLevel, config.logFormat);
@@ -43,6 +48,7 @@ export async function serve(env: NodeJS.ProcessEnv = process.env): Promise<App> 
       opened.splice(opened.indexOf(trial), 1);
       await new Promise<void>((resolve) => trial.close(() => resolve()));
     }
+    const { buildApp } = await gateway;
     const app = await buildApp(config, announce, { log, servers: { http, metrics } });
     const url = await app.listen();
     if (pretty) {

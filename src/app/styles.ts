@@ -3,7 +3,6 @@ import type { Config } from '../infra/config.js';
 import { EventsHttp } from '../protocols/events/http.js';
 import { GraphqlHttp } from '../protocols/graphql/http.js';
 import { grpcFace } from '../protocols/grpc/face.js';
-import { GrpcServices } from '../protocols/grpc/server.js';
 import { JsonRpcHttp } from '../protocols/jsonrpc/http.js';
 import { RestHttp } from '../protocols/rest/http.js';
 import type { HttpBinding } from '../protocols/shared/http.js';
@@ -11,12 +10,10 @@ import { SoapHttp } from '../protocols/soap/http.js';
 import { WsConnections, WsGuard, type WsLimits } from '../protocols/shared/ws.js';
 import { ChatHttp } from '../protocols/chat/http.js';
 import { LocalChatHub, RedisChatHub } from '../protocols/chat/hub.js';
-import { SocketChatHttp } from '../protocols/socketio/http.js';
+import { CHAT_PAGE_PATH, SOCKETIO_PATH } from '../protocols/socketio/spec.js';
 import type { Runtime } from '../runtime/invoker.js';
 import { TYPES } from './tokens.js';
-import { createAdapter } from '@socket.io/redis-adapter';
-import type { Logger } from '../infra/logger.js';
-import { guardedPublisher, type RedisConnections } from '../infra/redis.js';
+import { LazyBinding, type LazyBindingShape } from './lazy-binding.js';
 
 /** The shared WebSocket limits for one endpoint; the per-address count spans every endpoint. */
 export const wsGuard = (c: ResolutionContext, name: string, overrides: Partial<WsLimits> = {}): WsGuard => {
@@ -24,23 +21,24 @@ export const wsGuard = (c: ResolutionContext, name: string, overrides: Partial<W
   return new WsGuard({ ...config.ws, maxPayloadBytes: config.bodyLimitBytes, ...overrides }, c.get(TYPES.WsConnections), c.get(TYPES.Logger), name);
 };
 
-/** Demo mode (demo data on and DEMO_PASSWORD set): explorers may prefill Alice's real password; otherwise a placeholder. */
-/**
- * Socket.IO across instances: its own Redis adapter (broadcasts and room emits published on Redis, each
- * instance emitting to its local sockets) rather than the plain chat's hub — it is the documented way and
- * keeps fetchSockets() and the rest of Socket.IO's server API working across instances.
- */
-const socketIoAdapter = (redis: RedisConnections | undefined, log: Logger) =>
-  redis
-    ? {
-        adapter: createAdapter(
-          guardedPublisher(redis.command, (err) => log.warn({ err }, 'a Socket.IO broadcast did not reach other instances (Redis unreachable)')),
-          redis.adapterSubscriber,
-          { key: `${redis.prefix}socket.io` },
-        ),
-      }
-    : {};
+/** The Socket.IO chat's paths and face as SocketChatHttp declares them (test/startup/lazy.test.ts compares the two). */
+export const SOCKETIO_SHAPE: LazyBindingShape = {
+  name: 'socketio',
+  paths: [SOCKETIO_PATH, CHAT_PAGE_PATH],
+  prefixes: [`${SOCKETIO_PATH}/`, `${CHAT_PAGE_PATH}/`],
+  upgradePath: SOCKETIO_PATH,
+  face: {
+    name: 'socketio',
+    title: 'Chat (Socket.IO)',
+    summary: 'The Socket.IO chat (login, join_room, leave_room, send_message, typing) and its page',
+    links: [
+      { rel: 'page', title: 'Chat page', href: CHAT_PAGE_PATH, type: 'text/html' },
+      { rel: 'endpoint', title: 'Socket.IO endpoint', href: SOCKETIO_PATH },
+    ],
+  },
+};
 
+/** Demo mode (demo data on and DEMO_PASSWORD set): explorers may prefill Alice's real password; otherwise a placeholder. */
 const demoLogin = (config: Config) => ({ username: 'alice@example.com', password: config.seedDemoData ? config.demoPassword : undefined });
 
 /** One registration per style: how its binding is built from the runtime and its settings. */
@@ -100,22 +98,31 @@ export const STYLE_MODULES: ContainerModule[] = [
     const options = { guard, users: c.get(TYPES.ChatUsers), maxConnectionsPerUser: chat.maxConnectionsPerUser, maxBufferedBytes: ws.maxBufferedBytes };
     return new ChatHttp(runtime, c.get(TYPES.ChatHub), options);
   }),
-  style((runtime, { chat, ws }, c) => new SocketChatHttp(runtime, {
-    ...socketIoAdapter(c.get(TYPES.Redis, { optional: true }), c.get(TYPES.Logger)),
-    log: c.get(TYPES.Logger),
-    connections: c.get(TYPES.WsConnections),
-    users: c.get(TYPES.ChatUsers),
-    maxConnectionsPerAddress: ws.maxConnectionsPerAddress,
-    ...chat,
-    heartbeatMs: ws.heartbeatMs,
-    idleTimeoutMs: ws.idleTimeoutMs,
-    slowPeerMs: ws.slowPeerMs,
-    maxQueuedPackets: Math.max(16, Math.floor(ws.maxBufferedBytes / chat.maxMessageBytes)),
-  })),
+  // Built on the chat's first request (socket.io is a fifth of what a start would otherwise load; issue 18).
+  style((runtime, { chat, ws }, c) => {
+    const options = {
+      log: c.get(TYPES.Logger),
+      connections: c.get(TYPES.WsConnections),
+      users: c.get(TYPES.ChatUsers),
+      maxConnectionsPerAddress: ws.maxConnectionsPerAddress,
+      ...chat,
+      heartbeatMs: ws.heartbeatMs,
+      idleTimeoutMs: ws.idleTimeoutMs,
+      slowPeerMs: ws.slowPeerMs,
+      maxQueuedPackets: Math.max(16, Math.floor(ws.maxBufferedBytes / chat.maxMessageBytes)),
+    };
+    const redis = c.get(TYPES.Redis, { optional: true });
+    return new LazyBinding(SOCKETIO_SHAPE, async () => (await import('./socketio.js')).socketChat(runtime, options, redis));
+  }),
   // gRPC is served by the HTTP/2 host (hostModule), not the HTTP/1.1 path table.
   new ContainerModule(({ bind }) => {
     bind(TYPES.GrpcServices)
-      .toDynamicValue((c) => new GrpcServices(c.get(TYPES.Runtime), { log: c.get(TYPES.Logger) }))
+      .toDynamicValue((c) => {
+        const runtime = c.get(TYPES.Runtime);
+        const log = c.get(TYPES.Logger);
+        // Loaded and built on the first gRPC connection (LazyGrpcHost, hosts/lazy-grpc.ts).
+        return async () => new (await import('../protocols/grpc/server.js')).GrpcServices(runtime, { log });
+      })
       .inSingletonScope();
     bind(TYPES.Face).toDynamicValue((c) => {
       const { host, grpc } = c.get(TYPES.Config);

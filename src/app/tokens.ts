@@ -24,7 +24,6 @@ import type {
 } from '../domain/ports.js';
 import type { UserBulkService } from '../domain/users/bulk.js';
 import type { UserService } from '../domain/users/service.js';
-import type { GrpcHost } from '../hosts/grpc.js';
 import type { HttpHost } from '../hosts/http.js';
 import type { GatewayMetrics } from '../hosts/metrics.js';
 import type { Config } from '../infra/config.js';
@@ -38,6 +37,7 @@ import type { Database } from '../infra/storage/schema.js';
 import type { ChatHub } from '../protocols/chat/hub.js';
 import type { GrpcServices } from '../protocols/grpc/server.js';
 import type { TracingParts } from './tracing.js';
+import type { LazyGrpcHost } from '../hosts/lazy-grpc.js';
 import type { Face } from '../protocols/shared/face.js';
 import type { HttpBinding } from '../protocols/shared/http.js';
 import type { WsConnections } from '../protocols/shared/ws.js';
@@ -99,8 +99,9 @@ export const TYPES = {
   /** The gateway's public base URL: config PUBLIC_URL, else the front door's listening URL (never a request's Host). */
   PublicUrl: t<() => string>('PublicUrl'),
   /** The gRPC style (not an HttpBinding: it is served by the HTTP/2 host, on GRPC_PORT and as h2c on PORT). */
-  GrpcServices: t<GrpcServices>('GrpcServices'),
-  GrpcHost: t<GrpcHost>('GrpcHost'),
+  /** Builds the gRPC services (bound when the style is registered; called on the first gRPC connection). */
+  GrpcServices: t<() => Promise<GrpcServices>>('GrpcServices'),
+  GrpcHost: t<LazyGrpcHost>('GrpcHost'),
   /** The front door's server when it was bound before the app was built (serve.ts); unbound otherwise. */
   HttpServer: t<Server>('HttpServer'),
   /** OpenTelemetry, bound only when OTEL_EXPORTER_OTLP_ENDPOINT is set. */

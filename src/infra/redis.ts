@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { Redis } from 'ioredis';
+import type { Redis } from 'ioredis';
 import { StartupError } from './startup-error.js';
 import { withoutPassword } from './url.js';
 
@@ -38,6 +38,9 @@ const COMMAND_TIMEOUT_MS = 1000;
  * limits fall back to their in-process insurance and /readyz reports it.
  */
 export async function connectRedis(url: string, prefix: string, onError: (err: unknown) => void): Promise<RedisConnections> {
+  // Loaded here, not at import: a gateway without REDIS_URL never needs the client (issue 18: cold start). Through
+  // `default` (module.exports): the esbuild bundle, split at this import, gives a CommonJS package no named exports.
+  const { Redis } = (await import('ioredis')).default;
   const options = {
     lazyConnect: true,
     enableOfflineQueue: false,

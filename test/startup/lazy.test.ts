@@ -4,6 +4,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, expect, it } from 'vitest';
+import { SOCKETIO_SHAPE } from '../../src/app/styles.js';
+import { WsConnections } from '../../src/protocols/shared/ws.js';
+import { SocketChatHttp } from '../../src/protocols/socketio/http.js';
+import type { Runtime } from '../../src/runtime/invoker.js';
+import { createLogger } from '../../src/infra/logger.js';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const dir = mkdtempSync(join(tmpdir(), 'polyface-lazy-'));
@@ -38,12 +43,12 @@ function probe(env: Record<string, string>): Promise<{ status: number; loaded: s
 
 const packages = (loaded: string[]) => new Set(loaded.filter((f) => f.includes('node_modules/')).map((f) => f.split('node_modules/').pop()!.split('/').slice(0, 2).join('/').replace(/^([^@][^/]*)\/.*$/, '$1')));
 
-it('a server without tracing or a terminal loads no OpenTelemetry SDK, no pino-pretty, no compare-page libraries', async () => {
+it('a server without tracing or a terminal loads no OpenTelemetry SDK, no pino-pretty, no compare-page libraries, no Redis or PostgreSQL client, no Socket.IO, no gRPC services (built on the first gRPC connection)', async () => {
   const { status, loaded } = await probe({ LOG_FORMAT: 'json' });
   expect(status).toBe(200);
   const pkgs = packages(loaded);
   expect(pkgs.has('graphql')).toBe(true); // the probe sees what was loaded
-  for (const lazy of ['@opentelemetry/sdk-trace-base', '@opentelemetry/exporter-trace-otlp-http', '@opentelemetry/core', 'pino-pretty', 'cli-table3', 'soap', 'vega', 'highlight.js']) {
+  for (const lazy of ['@opentelemetry/sdk-trace-base', '@opentelemetry/exporter-trace-otlp-http', '@opentelemetry/core', 'pino-pretty', 'cli-table3', 'soap', 'vega', 'highlight.js', 'ioredis', 'pg', 'socket.io', 'engine.io', '@grpc/proto-loader', '@grpc/reflection', 'grpc-health-check']) {
     expect(pkgs.has(lazy), lazy).toBe(false);
   }
 }, 120_000);
@@ -53,3 +58,15 @@ it('with OTEL_EXPORTER_OTLP_ENDPOINT set, the SDK is loaded', async () => {
   expect(status).toBe(200);
   expect(packages(loaded).has('@opentelemetry/sdk-trace-base')).toBe(true);
 }, 120_000);
+
+it('the Socket.IO chat, built on its first request, is announced with the paths and face SocketChatHttp declares', async () => {
+  const options = { log: createLogger('silent', 'json'), connections: new WsConnections(), users: new WsConnections(), maxConnectionsPerAddress: 1, maxConnectionsPerUser: 1, maxMessageBytes: 1024, maxMessagesPerSecond: 1, maxRoomsPerConnection: 1, heartbeatMs: 25_000, idleTimeoutMs: 60_000, maxQueuedPackets: 16, slowPeerMs: 1000 };
+  const real = new SocketChatHttp({} as Runtime, options);
+  try {
+    const { upgradePath, ...shape } = SOCKETIO_SHAPE;
+    expect(shape).toEqual({ name: real.name, paths: real.paths, prefixes: real.prefixes, face: real.face });
+    expect(real.paths.some((p) => p.startsWith(upgradePath))).toBe(true);
+  } finally {
+    await real.close();
+  }
+});

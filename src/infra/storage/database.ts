@@ -3,7 +3,7 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { Kysely, PostgresAdapter, PostgresDialect, SqliteDialect, sql, type LogEvent, type SqliteDatabase, type Transaction } from 'kysely';
 import { LRUCache } from 'lru-cache';
-import pg from 'pg';
+import type pg from 'pg';
 import { StartupError } from '../startup-error.js';
 import { parseDatabaseUrl, redactDatabaseUrl } from './location.js';
 import type { Database } from './schema.js';
@@ -51,7 +51,12 @@ export function openDatabase(url: string, counter: QueryCounter, options: Storag
     counter.count++;
     counter.onQuery?.(event.queryDurationMillis / 1000, event.query.sql);
   };
-  if (location.kind === 'postgres') return new Kysely<Database>({ dialect: new PostgresDialect({ pool: postgresPool(location.url, options) }), log });
+  if (location.kind === 'postgres') {
+    // `pg` is loaded when Kysely first connects (its dialect takes a pool factory): a SQLite gateway never loads it
+    // (issue 18: cold start).
+    const pool = async () => postgresPool((await import('pg')).default, location.url, options);
+    return new Kysely<Database>({ dialect: new PostgresDialect({ pool }), log });
+  }
   const { path } = location;
   let sqlite: BetterSqlite3.Database | undefined;
   try {
@@ -115,7 +120,7 @@ const INT8 = 20;
  * an exact decimal string; the repositories convert the totals they read.
  * Per pool, not pg's process-wide `types.setTypeParser`.
  */
-const types = {
+const typesOf = (pgTypes: typeof pg.types) => ({
   getTypeParser(oid: number, format: 'text' | 'binary' = 'text') {
     if (oid === INT8 && format === 'text') {
       return (text: string) => {
@@ -124,19 +129,19 @@ const types = {
         return n;
       };
     }
-    return format === 'binary' ? pg.types.getTypeParser(oid, 'binary') : pg.types.getTypeParser(oid, 'text');
+    return format === 'binary' ? pgTypes.getTypeParser(oid, 'binary') : pgTypes.getTypeParser(oid, 'text');
   },
-};
+});
 
-function postgresPool(url: string, o: StorageOptions): pg.Pool {
-  const pool = new pg.Pool({
+function postgresPool({ Pool, types }: typeof pg, url: string, o: StorageOptions): pg.Pool {
+  const pool = new Pool({
     connectionString: url,
     max: Math.max(1, o.poolSize),
     connectionTimeoutMillis: o.connectTimeoutMs,
     ...(o.idleTimeoutMs !== undefined && { idleTimeoutMillis: o.idleTimeoutMs }),
     ...(o.statementTimeoutMs > 0 && { statement_timeout: o.statementTimeoutMs }),
     application_name: 'polyface',
-    types,
+    types: typesOf(types),
   });
   // Without a listener an idle connection's error (the server restarted) would be an uncaught exception.
   pool.on('error', (err) => o.onPoolError?.(err));

@@ -1,0 +1,74 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Duplex } from 'node:stream';
+import type { Face } from '../protocols/shared/face.js';
+import { pathOf, type HttpBinding, type RequestInfo } from '../protocols/shared/http.js';
+
+/** What the front door needs of a binding before it is built: its place in the path table and its face. */
+export interface LazyBindingShape {
+  readonly name: string;
+  readonly paths: readonly string[];
+  readonly prefixes: readonly string[];
+  readonly face: Face;
+  /** WebSocket upgrades under this path are claimed before the binding is built (the real one takes only those). */
+  readonly upgradePath: string;
+}
+
+/**
+ * A binding whose module is loaded and whose instance is built on its first
+ * request (issue 18: the Socket.IO chat — socket.io, engine.io and their
+ * dependencies, a fifth of what a start loaded — is not needed to answer the
+ * first request). Until then it answers for the same paths: a request waits
+ * for the build, an upgrade is claimed at once and handed over when built
+ * (the socket holds what the client sends meanwhile).
+ */
+export class LazyBinding implements HttpBinding {
+  readonly name: string;
+  readonly paths: readonly string[];
+  readonly prefixes: readonly string[];
+  readonly face: Face;
+  private built: HttpBinding | undefined;
+  private building: Promise<HttpBinding> | undefined;
+
+  constructor(
+    private readonly shape: LazyBindingShape,
+    private readonly build: () => Promise<HttpBinding>,
+  ) {
+    ({ name: this.name, paths: this.paths, prefixes: this.prefixes, face: this.face } = shape);
+  }
+
+  /** The real binding, built once (a failed build is retried by the next request). */
+  binding(): Promise<HttpBinding> {
+    this.building ??= this.build().then(
+      (b) => (this.built = b),
+      (err: unknown) => {
+        this.building = undefined;
+        throw err;
+      },
+    );
+    return this.building;
+  }
+
+  async handle(req: IncomingMessage, res: ServerResponse, info: RequestInfo): Promise<void | boolean> {
+    return (this.built ?? (await this.binding())).handle(req, res, info);
+  }
+
+  upgrade(req: IncomingMessage, socket: Duplex, head: Buffer, info: Omit<RequestInfo, 'signal'>): boolean {
+    if (this.built) return this.built.upgrade?.(req, socket, head, info) ?? false;
+    if (!pathOf(req.url).startsWith(this.shape.upgradePath)) return false;
+    this.binding().then(
+      (b) => {
+        if (!b.upgrade?.(req, socket, head, info)) socket.destroy();
+      },
+      (err: unknown) => {
+        info.log.error({ err }, `${this.name}: building the binding failed`);
+        socket.destroy();
+      },
+    );
+    return true;
+  }
+
+  async close(): Promise<void> {
+    const built = await this.building?.catch(() => undefined);
+    await built?.close?.();
+  }
+}
