@@ -51,9 +51,12 @@ export async function connectRedis(url: string, prefix: string, onError: (err: u
   // A command that gets no answer (Redis stalled, a network path blackholed) fails after a second, so a rate
   // limit falls back to its insurance and /readyz answers instead of a call waiting on a dead connection.
   const command = new Redis(url, { ...options, commandTimeout: COMMAND_TIMEOUT_MS });
-  // The subscriber keeps its offline queue: ioredis re-subscribes through it after a reconnect.
-  const subscriber = new Redis(url, { ...options, enableOfflineQueue: true });
-  const adapterSubscriber = new Redis(url, { ...options, enableOfflineQueue: true });
+  // The subscribers keep their offline queue, and a (P)SUBSCRIBE sent while Redis is away waits in it for the
+  // reconnect rather than failing after one retry: ioredis re-subscribes through it, and the Socket.IO adapter,
+  // built on the chat's first request (perhaps while Redis is away), does not handle a failed subscribe. Only
+  // subscriptions ever wait there: a handful per process.
+  const subscriber = new Redis(url, { ...options, enableOfflineQueue: true, maxRetriesPerRequest: null });
+  const adapterSubscriber = new Redis(url, { ...options, enableOfflineQueue: true, maxRetriesPerRequest: null });
   const clients = [command, subscriber, adapterSubscriber];
   let started = false;
   let firstError: unknown;
