@@ -10,7 +10,7 @@ import { SoapHttp } from '../protocols/soap/http.js';
 import { WsConnections, WsGuard, type WsLimits } from '../protocols/shared/ws.js';
 import { ChatHttp } from '../protocols/chat/http.js';
 import { LocalChatHub, RedisChatHub } from '../protocols/chat/hub.js';
-import { CHAT_PAGE_PATH, SOCKETIO_PATH } from '../protocols/socketio/spec.js';
+import { CHAT_PAGE_PATH, SOCKETIO_FACE, SOCKETIO_PATH } from '../protocols/socketio/spec.js';
 import type { Runtime } from '../runtime/invoker.js';
 import { TYPES } from './tokens.js';
 import { LazyBinding, type LazyBindingShape } from './lazy-binding.js';
@@ -27,15 +27,7 @@ export const SOCKETIO_SHAPE: LazyBindingShape = {
   paths: [SOCKETIO_PATH, CHAT_PAGE_PATH],
   prefixes: [`${SOCKETIO_PATH}/`, `${CHAT_PAGE_PATH}/`],
   upgradePath: SOCKETIO_PATH,
-  face: {
-    name: 'socketio',
-    title: 'Chat (Socket.IO)',
-    summary: 'The Socket.IO chat (login, join_room, leave_room, send_message, typing) and its page',
-    links: [
-      { rel: 'page', title: 'Chat page', href: CHAT_PAGE_PATH, type: 'text/html' },
-      { rel: 'endpoint', title: 'Socket.IO endpoint', href: SOCKETIO_PATH },
-    ],
-  },
+  face: SOCKETIO_FACE,
 };
 
 /** Demo mode (demo data on and DEMO_PASSWORD set): explorers may prefill Alice's real password; otherwise a placeholder. */

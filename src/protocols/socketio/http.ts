@@ -13,7 +13,7 @@ import { pathOf, writeReply, type HttpBinding, type RequestInfo } from '../share
 import type { WsConnections } from '../shared/ws.js';
 import { ChatError, isClientEvent, RateBucket, RoomSession, type RoomsPort, type SessionState } from './core.js';
 import { ChatPage } from './page.js';
-import { CHAT_PAGE_PATH, CLIENT_EVENTS, SOCKETIO_PATH, type ClientEvent, type RefusalCode } from './spec.js';
+import { CHAT_PAGE_PATH, CLIENT_EVENTS, SOCKETIO_FACE, SOCKETIO_PATH, type ClientEvent, type RefusalCode } from './spec.js';
 import type { Face } from '../shared/face.js';
 
 export interface SocketChatOptions {
@@ -63,15 +63,7 @@ const MAX_PENDING = 32;
 export class SocketChatHttp implements HttpBinding {
   readonly name = 'socketio';
   readonly paths = [SOCKETIO_PATH, CHAT_PAGE_PATH];
-  readonly face: Face = {
-    name: 'socketio',
-    title: 'Chat (Socket.IO)',
-    summary: 'The Socket.IO chat (login, join_room, leave_room, send_message, typing) and its page',
-    links: [
-      { rel: 'page', title: 'Chat page', href: CHAT_PAGE_PATH, type: 'text/html' },
-      { rel: 'endpoint', title: 'Socket.IO endpoint', href: SOCKETIO_PATH },
-    ],
-  };
+  readonly face: Face = SOCKETIO_FACE;
   readonly prefixes = [`${SOCKETIO_PATH}/`, `${CHAT_PAGE_PATH}/`];
   readonly io: Server;
   private readonly engine: Engine;

@@ -1,3 +1,4 @@
+import type { Face } from '../shared/face.js';
 import type { ChatUser } from '../chat/spec.js';
 
 /**
@@ -11,6 +12,17 @@ import type { ChatUser } from '../chat/spec.js';
 export const SOCKETIO_PATH = '/socket.io';
 export const CHAT_PAGE_PATH = '/chat';
 export const CHAT_ASSET_PREFIX = '/chat/assets/';
+
+/** The chat's face on the landing page; here, not in http.ts, so the app can announce it before loading socket.io. */
+export const SOCKETIO_FACE: Face = {
+  name: 'socketio',
+  title: 'Chat (Socket.IO)',
+  summary: 'The Socket.IO chat (login, join_room, leave_room, send_message, typing) and its page',
+  links: [
+    { rel: 'page', title: 'Chat page', href: CHAT_PAGE_PATH, type: 'text/html' },
+    { rel: 'endpoint', title: 'Socket.IO endpoint', href: SOCKETIO_PATH },
+  ],
+};
 
 /** What clients emit. */
 export interface ClientEvents {
