@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { Face } from '../protocols/shared/face.js';
+import { BuildOnce } from '../hosts/build-once.js';
 import { pathOf, type HttpBinding, type RequestInfo } from '../protocols/shared/http.js';
 
 /** What the front door needs of a binding before it is built: its place in the path table and its face. */
@@ -26,36 +27,26 @@ export class LazyBinding implements HttpBinding {
   readonly paths: readonly string[];
   readonly prefixes: readonly string[];
   readonly face: Face;
-  private built: HttpBinding | undefined;
-  private building: Promise<HttpBinding> | undefined;
+  /** The real binding, built once (a failed build is retried by the next request). */
+  private readonly real: BuildOnce<HttpBinding>;
 
   constructor(
     private readonly shape: LazyBindingShape,
-    private readonly build: () => Promise<HttpBinding>,
+    build: () => Promise<HttpBinding>,
   ) {
     ({ name: this.name, paths: this.paths, prefixes: this.prefixes, face: this.face } = shape);
-  }
-
-  /** The real binding, built once (a failed build is retried by the next request). */
-  binding(): Promise<HttpBinding> {
-    this.building ??= this.build().then(
-      (b) => (this.built = b),
-      (err: unknown) => {
-        this.building = undefined;
-        throw err;
-      },
-    );
-    return this.building;
+    this.real = new BuildOnce(build);
   }
 
   async handle(req: IncomingMessage, res: ServerResponse, info: RequestInfo): Promise<void | boolean> {
-    return (this.built ?? (await this.binding())).handle(req, res, info);
+    return (this.real.value ?? (await this.real.get())).handle(req, res, info);
   }
 
   upgrade(req: IncomingMessage, socket: Duplex, head: Buffer, info: Omit<RequestInfo, 'signal'>): boolean {
-    if (this.built) return this.built.upgrade?.(req, socket, head, info) ?? false;
+    const built = this.real.value;
+    if (built) return built.upgrade?.(req, socket, head, info) ?? false;
     if (!pathOf(req.url).startsWith(this.shape.upgradePath)) return false;
-    this.binding().then(
+    this.real.get().then(
       (b) => {
         if (!b.upgrade?.(req, socket, head, info)) socket.destroy();
       },
@@ -68,7 +59,6 @@ export class LazyBinding implements HttpBinding {
   }
 
   async close(): Promise<void> {
-    const built = await this.building?.catch(() => undefined);
-    await built?.close?.();
+    await (await this.real.settled())?.close?.();
   }
 }

@@ -329,8 +329,6 @@ export const hostModule = new ContainerModule(({ bind, isBound }) => {
           return new GrpcHost({
             log,
             services: built,
-            host: config.host,
-            port: config.grpc.port,
             maxMessageBytes: config.bodyLimitBytes,
             maxConcurrentStreams: config.grpc.maxConcurrentStreams,
           });

@@ -6,9 +6,6 @@ import type { Logger } from '../runtime/log.js';
 export interface GrpcHostOptions {
   log: Logger;
   services: GrpcServices;
-  /** Address and port of the dedicated listener (GRPC_PORT; 0 picks a free one). */
-  host: string;
-  port: number;
   /** Largest request message accepted; larger ones are refused with RESOURCE_EXHAUSTED before decoding. */
   maxMessageBytes: number;
   /** Concurrent calls per HTTP/2 connection (SETTINGS_MAX_CONCURRENT_STREAMS). */
@@ -16,16 +13,15 @@ export interface GrpcHostOptions {
 }
 
 /**
- * The HTTP/2 side of the gateway: one grpc-js Server that listens on its
- * own port and also takes the h2c connections the HTTP/1.1 front door
- * recognised by their preface (hosts/h2c.ts), through grpc-js's connection
- * injector — so both ports serve the same services with the same limits.
+ * The HTTP/2 side of the gateway: one grpc-js Server fed only through its
+ * connection injector — by the GRPC_PORT listener (lazy-grpc.ts, which builds
+ * this on the first connection) and by the h2c connections the HTTP/1.1
+ * front door recognised by their preface (hosts/h2c.ts) — so both ports serve
+ * the same services with the same limits.
  */
 export class GrpcHost {
   private readonly server: grpc.Server;
   private readonly injector: grpc.ConnectionInjector;
-  /** "host:port" once listening. */
-  address = '';
 
   constructor(private readonly options: GrpcHostOptions) {
     this.server = new grpc.Server({
@@ -36,21 +32,9 @@ export class GrpcHost {
     this.injector = this.server.createConnectionInjector(grpc.ServerCredentials.createInsecure());
   }
 
-  /** An HTTP/2 connection accepted elsewhere (the front door's h2c hand-off). */
+  /** An HTTP/2 connection accepted elsewhere (GRPC_PORT's listener, the front door's h2c hand-off). */
   inject(connection: Duplex): void {
     this.injector.injectConnection(connection);
-  }
-
-  listen(): Promise<string> {
-    const { host, port } = this.options;
-    const target = `${host.includes(':') ? `[${host}]` : host}:${port}`;
-    return new Promise((resolve, reject) => {
-      this.server.bindAsync(target, grpc.ServerCredentials.createInsecure(), (err, bound) => {
-        if (err) return reject(err);
-        this.address = `${host.includes(':') ? `[${host}]` : host}:${bound}`;
-        resolve(this.address);
-      });
-    });
   }
 
   /**

@@ -1,6 +1,7 @@
 import { createServer, type AddressInfo, type Server } from 'node:net';
 import type { Duplex } from 'node:stream';
 import type { Logger } from '../runtime/log.js';
+import { BuildOnce } from './build-once.js';
 import type { GrpcHost } from './grpc.js';
 
 export interface LazyGrpcHostOptions {
@@ -25,23 +26,23 @@ export class LazyGrpcHost {
   /** "host:port" once listening. */
   address = '';
   private readonly listener: Server;
-  private built: GrpcHost | undefined;
-  private building: Promise<GrpcHost> | undefined;
+  private readonly host: BuildOnce<GrpcHost>;
   private stopping = false;
 
   constructor(private readonly options: LazyGrpcHostOptions) {
+    this.host = new BuildOnce(options.build);
     // Until the HTTP/2 session takes the socket, what the client sends waits in its buffer (no reader yet).
     this.listener = createServer((socket) => this.inject(socket));
   }
 
   /** An HTTP/2 connection: from the dedicated port, or the front door's h2c hand-off. */
   inject(connection: Duplex): void {
-    if (this.built) return this.built.inject(connection);
+    if (this.host.value) return this.host.value.inject(connection);
     if (this.stopping) {
       connection.destroy();
       return;
     }
-    this.host().then(
+    this.host.get().then(
       (host) => host.inject(connection),
       (err: unknown) => {
         this.options.log.error({ err }, 'building the gRPC services failed');
@@ -68,19 +69,7 @@ export class LazyGrpcHost {
     this.stopping = true;
     // The callback waits for the listener's connections, which the grpc-js stop below ends.
     const closed = this.listener.listening ? new Promise<void>((resolve) => this.listener.close(() => resolve())) : Promise.resolve();
-    const host = await this.building?.catch(() => undefined);
+    const host = await this.host.settled();
     await Promise.all([host?.stop(timeoutMs), closed]);
-  }
-
-  /** The built host, once; a failed build is tried again by the next connection. */
-  private host(): Promise<GrpcHost> {
-    this.building ??= this.options.build().then(
-      (host) => (this.built = host),
-      (err: unknown) => {
-        this.building = undefined;
-        throw err;
-      },
-    );
-    return this.building;
   }
 }
