@@ -4,12 +4,11 @@
 // like bench:http), drives the case from core 1 for the window, stops the server so V8 writes its profile, and
 // prints the heaviest functions (or packages) by self time with their share of the busy samples. The profile file
 // is kept for Chrome DevTools / speedscope.
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { execFileSync } from 'node:child_process';
 import autocannon from 'autocannon';
 import { ensureBuilt, freePort, POLYFACE_ENV, root } from '../support.js';
 import { CASES } from './cases.js';
