@@ -23,6 +23,11 @@ const POSTGRES_FILES = [
 // Vite's oxc transform only emits them when asked.
 const oxc = { decorator: { legacy: true } };
 
+// graphql-jit imports graphql both by its name and by deep CommonJS paths (`graphql/execution/execute.js`); with
+// Vite resolving the name to the ESM build, the two halves met each other as another realm's. Every import of the
+// name gets the CommonJS build, as plain Node (and the bundle) give it.
+const resolve = { alias: [{ find: /^graphql$/, replacement: 'graphql/index.js' }] };
+
 const test = {
   include: ['test/**/*.test.ts', 'src/**/*.test.ts'],
   // Browser tests have their own config and script (vitest.browser.config.ts, `npm run test:browser`), and so
@@ -37,14 +42,18 @@ const test = {
   // the CJS one for graphql-http, and graphql refuses a schema from the
   // other copy. Letting Vite process graphql-http gives both the same copy
   // (plain Node, as in production, loads the CJS build for both). The same
-  // holds for graphql-ws and graphql-sse, which execute subscriptions.
-  server: { deps: { inline: ['graphql-http', 'graphql-ws', 'graphql-sse'] } },
+  // holds for graphql-ws and graphql-sse, which execute subscriptions, and for
+  // graphql-jit, which compiles queries against the schema: left to Node, it
+  // refused every schema and every query ran on graphql-js's fallback, so the
+  // suites never ran the compiled path production runs.
+  server: { deps: { inline: ['graphql-http', 'graphql-ws', 'graphql-sse', 'graphql-jit'] } },
 };
 
 const projects: TestProjectInlineConfiguration[] = [
-  { oxc, test: { ...test, name: 'sqlite' } },
+  { oxc, resolve, test: { ...test, name: 'sqlite' } },
   {
     oxc,
+    resolve,
     test: {
       ...test,
       name: 'postgres',
@@ -58,5 +67,6 @@ const projects: TestProjectInlineConfiguration[] = [
 
 export default defineConfig({
   oxc,
+  resolve,
   test: { ...test, ...(process.env.TEST_DATABASE_URL && { projects }) },
 });

@@ -1,4 +1,4 @@
-import { GraphQLError, type GraphQLErrorExtensions } from 'graphql';
+import { GraphQLError, type GraphQLErrorExtensions, type GraphQLErrorOptions } from 'graphql';
 import { DomainError } from '../../domain/errors.js';
 import { msg, render, type Language } from '../../domain/i18n/index.js';
 import { publicError } from '../../runtime/public-error.js';
@@ -6,13 +6,23 @@ import { GRAPHQL_CODES, REQUEST_CODES } from './spec.js';
 
 export { GRAPHQL_CODES, REQUEST_CODES };
 
+/**
+ * A new error in place of `err`, at the same place in the document. graphql-js derives `locations` from an
+ * error's nodes (or source and positions); graphql-jit's errors (execute.ts) carry `locations` alone, no nodes,
+ * and no `extensions` at all — so their locations are copied over, or the compiled path would answer without
+ * them where graphql-js answers with them (GraphQL spec §7.1.2 "Errors": locations of the field that failed).
+ */
+function replacing(err: GraphQLError, message: string, options: GraphQLErrorOptions): GraphQLError {
+  const made = new GraphQLError(message, { nodes: err.nodes, path: err.path, ...options });
+  if (made.locations === undefined && err.locations?.length) (made as { locations: GraphQLError['locations'] }).locations = err.locations;
+  return made;
+}
+
 /** The same error with a code added (graphql-js errors are immutable in spirit). */
 export function withCode(err: GraphQLError, code: string, more: GraphQLErrorExtensions = {}): GraphQLError {
-  return new GraphQLError(err.message, {
-    nodes: err.nodes,
+  return replacing(err, err.message, {
     source: err.source,
     positions: err.positions,
-    path: err.path,
     originalError: err.originalError,
     extensions: { ...err.extensions, ...more, code },
   });
@@ -23,7 +33,7 @@ function fromDomain(err: GraphQLError, e: DomainError, lang: Language): GraphQLE
   const extensions: GraphQLErrorExtensions = { code: GRAPHQL_CODES[e.kind] };
   if (fields.length) extensions.fields = fields.map((f) => ({ field: f.field, message: f.message }));
   if (e.retryAfter !== undefined) extensions.retryAfter = e.retryAfter;
-  return new GraphQLError(message, { nodes: err.nodes, path: err.path, extensions });
+  return replacing(err, message, { extensions });
 }
 
 /**
@@ -39,12 +49,13 @@ export function formatError(err: Error | GraphQLError, onInternal: (cause: unkno
     // graphql-http's request-parameter errors ("Missing query"): its own, safe messages.
     return new GraphQLError(err.message, { extensions: { code: REQUEST_CODES.badRequest } });
   }
-  if (typeof err.extensions.code === 'string') return err;
+  // graphql-jit's errors have no extensions object (graphql-js's always have one).
+  if (typeof err.extensions?.code === 'string') return err;
   const original = err.originalError;
   if (original instanceof DomainError) return fromDomain(err, original, lang);
   if (original === undefined || original instanceof GraphQLError) return withCode(err, GRAPHQL_CODES.VALIDATION);
   onInternal(original);
-  return new GraphQLError(render(msg('internal.server'), lang), { nodes: err.nodes, path: err.path, extensions: { code: GRAPHQL_CODES.INTERNAL } });
+  return replacing(err, render(msg('internal.server'), lang), { extensions: { code: GRAPHQL_CODES.INTERNAL } });
 }
 
 /**

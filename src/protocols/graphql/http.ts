@@ -116,7 +116,9 @@ export class GraphqlHttp implements HttpBinding {
         const { call } = args.contextValue as unknown as GraphqlContext;
         // Variable coercion ("Value … does not exist in "Role" enum. Did you mean …?") happens here, after validation.
         const hide = (e: GraphQLError) => (options.introspection ? e : withoutSuggestions(e));
-        return { ...result, errors: result.errors.map((e) => hide(formatError(e, (cause) => runtime.normalise(cause, call, 'graphql'), call.language))) };
+        // Errors first, as graphql-js orders them (GraphQL spec §7.1 suggests it); graphql-jit's results put data first.
+        const { errors, ...rest } = result;
+        return { errors: errors.map((e) => hide(formatError(e, (cause) => runtime.normalise(cause, call, 'graphql'), call.language))), ...rest };
       },
       formatError: (err) => formatError(err, (cause) => runtime.normalise(cause, { log: options.log, requestId: '' }, 'graphql')),
     });
