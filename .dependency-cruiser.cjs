@@ -48,10 +48,10 @@ module.exports = {
     ...layerRules.filter((r) => r.name !== 'clients-imports-down-only' && r.name !== 'pages-imports-down-only'),
     {
       name: 'clients-imports-down-only',
-      comment: 'clients/ may import contract, domain and the published parts of a style (protocols/*/spec.ts, docs.ts), never its server code',
+      comment: 'clients/ may import contract, domain and the published parts of a style (protocols/*/spec.ts, docs.ts, and gRPC\'s status.ts: the richer error model\'s wire codec), never its server code',
       severity: 'error',
       from: { path: layer('clients') },
-      to: { path: '(^|/)src/(runtime|hosts|infra|app)/|(^|/)src/protocols/(?![^/]+/(spec|docs)\\.ts$)' },
+      to: { path: '(^|/)src/(runtime|hosts|infra|app)/|(^|/)src/protocols/(?![^/]+/(spec|docs)\\.ts$)(?!grpc/status\\.ts$)' },
     },
     {
       name: 'pages-imports-down-only',

@@ -4,7 +4,6 @@ import { OPERATIONS, type OperationName } from '../contract/operations.js';
 import { ERROR_KINDS, type ErrorKind } from '../domain/errors.js';
 import {
   buildMessageModel,
-  decodeRichStatus,
   domainFieldPath,
   FULL_PACKAGE,
   FULL_PROTO,
@@ -15,6 +14,7 @@ import {
   toDomain,
   TRAILERS,
 } from '../protocols/grpc/spec.js';
+import { decodeRichStatus } from '../protocols/grpc/status.js';
 import type { DomainEvent, EventType } from '../domain/events.js';
 import { EventChannel, EventStreamError, type EventSubscription, type SubscribeOptions } from './stream.js';
 import type { Outcome, ProtocolClient } from './types.js';

@@ -1,6 +1,7 @@
 import * as grpc from '@grpc/grpc-js';
 import { loadSync } from '@grpc/proto-loader';
-import { decodeRichStatus, FULL_PROTO, LOADER_OPTIONS, SEED_PROTO, type RichStatus } from '../../src/protocols/grpc/spec.js';
+import { FULL_PROTO, LOADER_OPTIONS, SEED_PROTO } from '../../src/protocols/grpc/spec.js';
+import { decodeRichStatus, type RichStatus } from '../../src/protocols/grpc/status.js';
 import type { TestServer } from '../support/server.js';
 
 /** Plain grpc-js clients, as any Node user of the .proto files would write them. */

@@ -1,4 +1,5 @@
-import peggy from 'peggy';
+import { createRequire } from 'node:module';
+import type peggy from 'peggy';
 import { msg, type Message } from '../i18n/index.js';
 
 /**
@@ -63,10 +64,16 @@ export interface RawSortKey {
   descending: boolean;
 }
 
-// Generated on first use, not at import: generating the grammar is most of what this module costs, and a
-// gateway that never sees a $filter should not pay it at every cold start.
+// Loaded and generated on first use, not at import: peggy (with its source-map generator, some 160 KB) and
+// generating the grammar are most of what this module costs, and a gateway that never sees a $filter should not
+// pay them at every cold start (issue 18). A synchronous require, because parsing is synchronous for its callers;
+// the bundle leaves a createRequire'd module in node_modules.
 let generated: peggy.Parser | undefined;
-const parserOf = (): peggy.Parser => (generated ??= peggy.generate(GRAMMAR, { allowedStartRules: ['Filter', 'OrderBy'] }));
+const parserOf = (): peggy.Parser => {
+  if (generated) return generated;
+  const { generate } = createRequire(import.meta.url)('peggy') as typeof peggy;
+  return (generated = generate(GRAMMAR, { allowedStartRules: ['Filter', 'OrderBy'] }));
+};
 
 /**
  * Where and why a text is not valid syntax; `position` counts characters

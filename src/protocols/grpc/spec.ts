@@ -1,11 +1,12 @@
 import { fileURLToPath } from 'node:url';
-import { status } from '@grpc/grpc-js';
+// grpc-js's status enum from its constants module alone: the package's index loads all of grpc-js (and with it
+// protobufjs), which a start that serves no gRPC yet does not need (issue 18: gRPC is loaded on its first connection).
+import { Status as status } from '@grpc/grpc-js/build/src/constants.js';
 import type { Options } from '@grpc/proto-loader';
 import type { OperationName } from '../../contract/operations.js';
 import type { ErrorKind } from '../../domain/errors.js';
 
 export { status as GrpcStatus };
-export { decodeRichStatus, encodeRichStatus, type RichStatus } from './status.js';
 export { buildMessageModel, fromDomain, METHOD_OF, toDomain, type GrpcModel } from './messages.js';
 
 /**
