@@ -1,7 +1,7 @@
 import { ContainerModule, type ResolutionContext } from 'inversify';
 import type { Config } from '../infra/config.js';
 import { EventsHttp } from '../protocols/events/http.js';
-import { GraphqlHttp } from '../protocols/graphql/http.js';
+import { ASSET_PREFIX, GRAPHQL_FACE, GRAPHQL_PATH, SDL_PATH } from '../protocols/graphql/spec.js';
 import { grpcFace } from '../protocols/grpc/face.js';
 import { JsonRpcHttp } from '../protocols/jsonrpc/http.js';
 import { RestHttp } from '../protocols/rest/http.js';
@@ -30,6 +30,15 @@ export const SOCKETIO_SHAPE: LazyBindingShape = {
   face: SOCKETIO_FACE,
 };
 
+/** GraphQL's paths and face as GraphqlHttp declares them (test/startup/lazy.test.ts compares the two); graphql-ws upgrades on /graphql. */
+export const GRAPHQL_SHAPE: LazyBindingShape = {
+  name: 'graphql',
+  paths: [GRAPHQL_PATH, SDL_PATH],
+  prefixes: [ASSET_PREFIX],
+  upgradePath: GRAPHQL_PATH,
+  face: GRAPHQL_FACE,
+};
+
 /** Demo mode (demo data on and DEMO_PASSWORD set): explorers may prefill Alice's real password; otherwise a placeholder. */
 const demoLogin = (config: Config) => ({ username: 'alice@example.com', password: config.seedDemoData ? config.demoPassword : undefined });
 
@@ -48,18 +57,19 @@ const style = (make: (runtime: Runtime, config: Config, c: ResolutionContext) =>
  * styles claim the same one), so the order is only the order of the list.
  */
 export const STYLE_MODULES: ContainerModule[] = [
-  style(
-    (runtime, config, c) =>
-      new GraphqlHttp(runtime, {
-        ...config.graphql,
-        bodyLimitBytes: config.bodyLimitBytes,
-        log: c.get(TYPES.Logger),
-        explorerLogin: demoLogin(config),
-        ws: wsGuard(c, 'graphql'),
-        maxOperationsPerConnection: config.events.maxPerConnection,
-        slowPeerMs: config.ws.slowPeerMs,
-      }),
-  ),
+  // Built on GraphQL's first request (graphql-js, graphql-http, graphql-ws and the schema: ~50 ms of a start; issue 18).
+  style((runtime, config, c) => {
+    const options = {
+      ...config.graphql,
+      bodyLimitBytes: config.bodyLimitBytes,
+      log: c.get(TYPES.Logger),
+      explorerLogin: demoLogin(config),
+      ws: wsGuard(c, 'graphql'),
+      maxOperationsPerConnection: config.events.maxPerConnection,
+      slowPeerMs: config.ws.slowPeerMs,
+    };
+    return new LazyBinding(GRAPHQL_SHAPE, async () => new (await import('../protocols/graphql/http.js')).GraphqlHttp(runtime, options));
+  }),
   style(
     (runtime, config, c) =>
       new JsonRpcHttp(runtime, {

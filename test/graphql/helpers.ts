@@ -1,4 +1,8 @@
+import { LazyBinding } from '../../src/app/lazy-binding.js';
+import { TYPES } from '../../src/app/tokens.js';
 import { loadConfig, type Config } from '../../src/infra/config.js';
+import type { GraphqlHttp } from '../../src/protocols/graphql/http.js';
+import type { TestServer } from '../support/server.js';
 
 export interface GqlResponse {
   status: number;
@@ -42,3 +46,10 @@ export const SOURCE_QUERY = `{
     }
   }
 }`;
+
+/** The server's GraphQL binding, built (the app builds it on GraphQL's first request: src/app/styles.ts). */
+export async function graphqlBinding(server: TestServer): Promise<GraphqlHttp> {
+  const binding = server.app.container.getAll(TYPES.HttpBinding).find((b) => b.name === 'graphql');
+  if (!(binding instanceof LazyBinding)) throw new Error('no lazily built GraphQL binding');
+  return (await binding.built()) as GraphqlHttp;
+}

@@ -1,8 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { GraphqlHttp } from '../../src/protocols/graphql/http.js';
 import { TYPES } from '../../src/app/tokens.js';
 import { ADMIN, startServer, type TestServer } from '../support/server.js';
-import { gql, graphqlConfig, SOURCE_QUERY } from './helpers.js';
+import { gql, graphqlBinding, graphqlConfig, SOURCE_QUERY } from './helpers.js';
 
 let s: TestServer | undefined;
 afterEach(async () => {
@@ -20,8 +19,6 @@ async function rejectedBeforeExecution(server: TestServer, query: string, accept
   return r;
 }
 
-const facadeOf = (server: TestServer) =>
-  server.app.container.getAll(TYPES.HttpBinding).find((f) => f instanceof GraphqlHttp) as GraphqlHttp;
 
 describe('hostile-query limits', () => {
   it('rejects a query deeper than graphql.maxDepth', async () => {
@@ -64,7 +61,7 @@ describe('hostile-query limits', () => {
     const r = await rejectedBeforeExecution(s, long, 'application/graphql-response+json');
     expect(r.status).toBe(400);
     expect(r.body.errors![0]!.extensions).toMatchObject({ code: 'GRAPHQL_VALIDATION_FAILED', limit: 'maxQueryLength', max: 100, actual: long.length });
-    expect(facadeOf(s).documents.size).toBe(0);
+    expect((await graphqlBinding(s)).documents.size).toBe(0);
   });
 
   it('answers 413 past the body limit', async () => {
@@ -109,7 +106,7 @@ describe('hostile-query limits', () => {
 describe('document cache', () => {
   it('keeps at most graphql.documentCacheSize parsed documents, least recently used out first', async () => {
     s = await startServer(graphqlConfig({ documentCacheSize: 2 }));
-    const cache = facadeOf(s).documents;
+    const cache = (await graphqlBinding(s)).documents;
     const token = await s.token(ADMIN);
     for (const q of ['{ a: __typename }', '{ b: __typename }', '{ a: __typename }', '{ c: __typename }']) {
       const r = await gql(s.url, q, { token });
@@ -127,7 +124,7 @@ describe('document cache', () => {
     s = await startServer();
     const r = await gql(s.url, '{ nope }');
     expect(r.body.errors![0]!.extensions!.code).toBe('GRAPHQL_VALIDATION_FAILED');
-    expect(facadeOf(s).documents.has('{ nope }')).toBe(true);
+    expect((await graphqlBinding(s)).documents.has('{ nope }')).toBe(true);
   });
 
   it('a size of 0 turns the cache off', async () => {
@@ -136,6 +133,6 @@ describe('document cache', () => {
     expect(r.body.errors![0]!.extensions!.code).toBe('GRAPHQL_VALIDATION_FAILED');
     const parse = await gql(s.url, '{');
     expect(parse.body.errors![0]!.extensions!.code).toBe('GRAPHQL_PARSE_FAILED');
-    expect(facadeOf(s).documents.size).toBe(0);
+    expect((await graphqlBinding(s)).documents.size).toBe(0);
   });
 });

@@ -1,10 +1,9 @@
 import { buildClientSchema, getIntrospectionQuery, isNonNullType, printSchema, type IntrospectionQuery } from 'graphql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ROOT_FIELDS } from '../../src/protocols/graphql/spec.js';
-import { GraphqlHttp } from '../../src/protocols/graphql/http.js';
-import { TYPES } from '../../src/app/tokens.js';
 import { OPERATIONS } from '../../src/contract/operations.js';
 import { startServer, type TestServer } from '../support/server.js';
+import { graphqlBinding } from './helpers.js';
 
 let s: TestServer;
 let served: ReturnType<typeof buildClientSchema>;
@@ -48,8 +47,8 @@ describe('GraphQL schema versus the operation list', () => {
     for (const f of Object.values(served.getSubscriptionType()!.getFields())) expect(isNonNullType(f.type)).toBe(true);
   });
 
-  it('serves the schema the facade was built from (schema.graphql)', () => {
-    const facade = s.app.container.getAll(TYPES.HttpBinding).find((f) => f instanceof GraphqlHttp) as GraphqlHttp;
+  it('serves the schema the facade was built from (schema.graphql)', async () => {
+    const facade = await graphqlBinding(s);
     expect(printSchema(served)).toBe(printSchema(facade.schema));
   });
 

@@ -1,8 +1,6 @@
 import { getIntrospectionQuery } from 'graphql';
 import { afterEach, describe, expect, it } from 'vitest';
-import { TYPES } from '../../src/app/tokens.js';
-import { GraphqlHttp } from '../../src/protocols/graphql/http.js';
-import { gql, graphqlConfig } from '../graphql/helpers.js';
+import { gql, graphqlBinding, graphqlConfig } from '../graphql/helpers.js';
 import { startServer, type TestServer } from '../support/server.js';
 
 /**
@@ -17,7 +15,6 @@ afterEach(async () => {
   s = undefined;
 });
 
-const facadeOf = (server: TestServer) => server.app.container.getAll(TYPES.HttpBinding).find((f) => f instanceof GraphqlHttp) as GraphqlHttp;
 
 /** Each level selects every field's type (and the types it wraps) through aliases, and the next level does it again. */
 function amplifier(levels: number, aliases: number): string {
@@ -83,7 +80,7 @@ describe('introspection amplification', () => {
 
   it('answers the standard introspection query (and what GraphiQL sends) from a cache after the first time', async () => {
     s = await startServer();
-    const facade = facadeOf(s);
+    const facade = await graphqlBinding(s);
     const graphiql = getIntrospectionQuery({ inputValueDeprecation: true, schemaDescription: true }).replace('IntrospectionQuery', 'MyIntrospection');
     for (const query of [getIntrospectionQuery(), graphiql]) {
       const first = await gql(s.url, query);

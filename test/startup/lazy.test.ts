@@ -4,7 +4,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, expect, it } from 'vitest';
-import { SOCKETIO_SHAPE } from '../../src/app/styles.js';
+import { GRAPHQL_SHAPE, SOCKETIO_SHAPE } from '../../src/app/styles.js';
+import { loadConfig } from '../../src/infra/config.js';
+import { GraphqlHttp } from '../../src/protocols/graphql/http.js';
+import { WsGuard } from '../../src/protocols/shared/ws.js';
 import { WsConnections } from '../../src/protocols/shared/ws.js';
 import { SocketChatHttp } from '../../src/protocols/socketio/http.js';
 import type { Runtime } from '../../src/runtime/invoker.js';
@@ -43,12 +46,12 @@ function probe(env: Record<string, string>): Promise<{ status: number; loaded: s
 
 const packages = (loaded: string[]) => new Set(loaded.filter((f) => f.includes('node_modules/')).map((f) => f.split('node_modules/').pop()!.split('/').slice(0, 2).join('/').replace(/^([^@][^/]*)\/.*$/, '$1')));
 
-it('a server without tracing or a terminal loads no OpenTelemetry SDK, no pino-pretty, no compare-page libraries, no Redis or PostgreSQL client, no Socket.IO, no gRPC (loaded on the first gRPC connection), no OData grammar generator (the first $filter), no graphql-jit (the first query)', async () => {
+it('a server without tracing or a terminal loads no OpenTelemetry SDK, no pino-pretty, no compare-page libraries, no Redis or PostgreSQL client, no Socket.IO, no gRPC (loaded on the first gRPC connection), no OData grammar generator (the first $filter), no GraphQL (built on its first request)', async () => {
   const { status, loaded } = await probe({ LOG_FORMAT: 'json' });
   expect(status).toBe(200);
   const pkgs = packages(loaded);
-  expect(pkgs.has('graphql')).toBe(true); // the probe sees what was loaded
-  for (const lazy of ['@opentelemetry/sdk-trace-base', '@opentelemetry/exporter-trace-otlp-http', '@opentelemetry/core', 'pino-pretty', 'cli-table3', 'soap', 'vega', 'highlight.js', 'ioredis', 'pg', 'socket.io', 'engine.io', 'protobufjs', '@grpc/proto-loader', '@grpc/reflection', 'grpc-health-check', 'peggy', 'fast-json-stringify', 'ajv']) {
+  expect(pkgs.has('better-sqlite3')).toBe(true); // the probe sees what was loaded
+  for (const lazy of ['@opentelemetry/sdk-trace-base', '@opentelemetry/exporter-trace-otlp-http', '@opentelemetry/core', 'pino-pretty', 'cli-table3', 'soap', 'vega', 'highlight.js', 'ioredis', 'pg', 'socket.io', 'engine.io', 'protobufjs', '@grpc/proto-loader', '@grpc/reflection', 'grpc-health-check', 'peggy', 'fast-json-stringify', 'ajv', 'graphql', 'graphql-http', 'graphql-ws']) {
     expect(pkgs.has(lazy), lazy).toBe(false);
   }
   // Of grpc-js, only its constants (the status codes every style's error table names).
@@ -71,4 +74,16 @@ it('the Socket.IO chat, built on its first request, is announced with the paths 
   } finally {
     await real.close();
   }
+});
+
+it('GraphQL, built on its first request, is announced with the paths and face GraphqlHttp declares', async () => {
+  const config = loadConfig({});
+  const log = createLogger('silent', 'json');
+  const runtime = { operations: () => [] } as unknown as Runtime;
+  const ws = new WsGuard({ ...config.ws, maxPayloadBytes: 1024 }, new WsConnections(), log, 'graphql');
+  const real = new GraphqlHttp(runtime, { ...config.graphql, bodyLimitBytes: 1024, log, ws, maxOperationsPerConnection: 1, slowPeerMs: 1000 });
+  const { upgradePath, ...shape } = GRAPHQL_SHAPE;
+  expect(shape).toEqual({ name: real.name, paths: real.paths, prefixes: real.prefixes, face: real.face });
+  expect(real.paths).toContain(upgradePath);
+  await real.close();
 });

@@ -3,8 +3,9 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { StaticAssets } from '../shared/assets.js';
 import type { HttpReply } from '../shared/http.js';
+import { ASSET_PREFIX } from './spec.js';
 
-export const ASSET_PREFIX = '/graphql/assets/';
+export { ASSET_PREFIX };
 
 const require = createRequire(import.meta.url);
 // react and react-dom do not export their UMD builds, so find them beside package.json.

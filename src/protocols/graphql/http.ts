@@ -23,7 +23,7 @@ import { limitRules, type QueryLimits } from './limits.js';
 import { GraphqlPreparer } from './prepare.js';
 import { buildGraphqlSchema } from './schema.js';
 import { GraphqlSse } from './sse.js';
-import { GRAPHQL_PATH, SDL_PATH } from './spec.js';
+import { GRAPHQL_FACE, GRAPHQL_PATH, SDL_PATH } from './spec.js';
 import { GraphqlWebSocket } from './ws.js';
 
 export interface GraphqlOptions extends QueryLimits {
@@ -55,17 +55,7 @@ export class GraphqlHttp implements HttpBinding {
   readonly name = 'graphql';
   readonly paths = [GRAPHQL_PATH, SDL_PATH];
   readonly prefixes = [ASSET_PREFIX];
-  readonly face: Face = {
-    name: 'graphql',
-    title: 'GraphQL',
-    summary: 'GraphQL over HTTP on /graphql (POST, or GET ?query=), nested queries batched with DataLoader',
-    links: [
-      { rel: 'endpoint', title: 'Endpoint', href: GRAPHQL_PATH },
-      { rel: 'explorer', title: 'GraphiQL explorer (open in a browser)', href: GRAPHQL_PATH, type: 'text/html' },
-      { rel: 'contract', title: 'Schema (SDL)', href: SDL_PATH, type: 'text/plain' },
-    ],
-    contracts: [{ file: 'schema.graphql', mediaType: 'text/plain', render: () => this.sdl }],
-  };
+  readonly face: Face = GRAPHQL_FACE;
   private readonly sdl = schemaSource();
   readonly schema: GraphQLSchema;
   readonly documents: DocumentCache;

@@ -1,10 +1,28 @@
 import type { OperationName } from '../../contract/operations.js';
 import type { ErrorKind } from '../../domain/errors.js';
+import type { Face } from '../shared/face.js';
+import { schemaSource } from './docs.js';
 
 export const GRAPHQL_PATH = '/graphql';
 
 /** The schema in SDL, for browsers and code generators. */
 export const SDL_PATH = '/graphql/schema.graphql';
+
+/** GraphiQL's files. */
+export const ASSET_PREFIX = '/graphql/assets/';
+
+/** GraphQL's face on the landing page; here, not in http.ts, so the app can announce it before loading graphql-js. */
+export const GRAPHQL_FACE: Face = {
+  name: 'graphql',
+  title: 'GraphQL',
+  summary: 'GraphQL over HTTP on /graphql (POST, or GET ?query=), nested queries batched with DataLoader',
+  links: [
+    { rel: 'endpoint', title: 'Endpoint', href: GRAPHQL_PATH },
+    { rel: 'explorer', title: 'GraphiQL explorer (open in a browser)', href: GRAPHQL_PATH, type: 'text/html' },
+    { rel: 'contract', title: 'Schema (SDL)', href: SDL_PATH, type: 'text/plain' },
+  ],
+  contracts: [{ file: 'schema.graphql', mediaType: 'text/plain', render: schemaSource }],
+};
 
 /** DomainError kind → `extensions.code`; Apollo's names where one exists. */
 export const GRAPHQL_CODES: Record<ErrorKind, string> = {
