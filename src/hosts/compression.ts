@@ -1,5 +1,4 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import compression from 'compression';
 import type { FrontDoorHook } from './http.js';
 
 type Middleware = (req: IncomingMessage, res: ServerResponse, next: (err?: unknown) => void) => void;
@@ -17,10 +16,22 @@ type Middleware = (req: IncomingMessage, res: ServerResponse, next: (err?: unkno
  * through here (they are the server's `upgrade` event, not a request).
  */
 export function compressionHook(thresholdBytes: number): FrontDoorHook {
-  const middleware = compression({
-    threshold: thresholdBytes,
-    filter: (req, res) => !isEventStream(res) && compression.filter(req, res),
-  }) as unknown as Middleware;
+  // The middleware is loaded with the first request that offers a coding: compression, compressible and the
+  // mime-db table it reads are not needed before (issue 18, cold start and idle memory).
+  let middleware: Middleware | undefined;
+  let loading: Promise<Middleware> | undefined;
+  const made = async (): Promise<Middleware> => {
+    const compression = (await import('compression')).default;
+    return (middleware = compression({
+      threshold: thresholdBytes,
+      filter: (req, res) => !isEventStream(res) && compression.filter(req, res),
+    }) as unknown as Middleware);
+  };
+  const load = () => (loading ??= made());
+  const run = (wrap: Middleware, req: IncomingMessage, res: ServerResponse, next: () => Promise<void>) =>
+    new Promise<void>((resolve, reject) => {
+      wrap(req, res, (err) => (err ? reject(err) : next().then(resolve, reject)));
+    });
   return (req, res, next) => {
     // A client that offers none of the codings (no Accept-Encoding, or only identity) gets what the middleware
     // would give it — the body as written — without its per-response wrapping of writeHead, write and end (some
@@ -29,9 +40,7 @@ export function compressionHook(thresholdBytes: number): FrontDoorHook {
       res.setHeader('Vary', 'Accept-Encoding');
       return next();
     }
-    return new Promise<void>((resolve, reject) => {
-      middleware(req, res, (err) => (err ? reject(err) : next().then(resolve, reject)));
-    });
+    return middleware ? run(middleware, req, res, next) : load().then((m) => run(m, req, res, next));
   };
 }
 

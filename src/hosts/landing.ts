@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createRequire } from 'node:module';
-import accepts from 'accepts';
+import Negotiator from 'negotiator';
 import { resolveHref, type Face, type FaceLink } from '../protocols/shared/face.js';
 import { pathOf, sendJson, varyWith, type HttpBinding } from '../protocols/shared/http.js';
 import { FAVICON_ICO, FAVICON_SVG } from './favicon.js';
@@ -123,7 +123,7 @@ export class LandingHttp implements HttpBinding {
     if (path === '/favicon.svg') return send(res, method, { 'Content-Type': 'image/svg+xml', 'Cache-Control': 'public, max-age=86400' }, FAVICON_SVG);
     const base = this.baseUrl();
     // JSON first: a client that accepts anything (curl's */*) gets the index; a browser prefers text/html.
-    const type = accepts(req).type(['application/json', 'text/html']);
+    const type = new Negotiator(req).mediaType(['application/json', 'text/html']);
     if (type === 'text/html') return send(res, method, { ...HTML_HEADERS, Vary: 'Accept' }, page(this.faces(), base));
     if (type === 'application/json') {
       const body = `${JSON.stringify(indexDocument(this.faces(), base), null, 2)}\n`;

@@ -1,4 +1,4 @@
-import accepts from 'accepts';
+import Negotiator from 'negotiator';
 import { LRUCache } from 'lru-cache';
 import { DEFAULT_LANGUAGE, isLanguage, LANGUAGES, type Language } from '../domain/i18n/index.js';
 
@@ -22,7 +22,7 @@ export function negotiateLanguage(header: string | readonly string[] | undefined
   if (isLanguage(value)) return value;
   let chosen = memo.get(value);
   if (!chosen) {
-    const best = accepts({ headers: { 'accept-language': value } } as Parameters<typeof accepts>[0]).language([...LANGUAGES]);
+    const best = new Negotiator({ headers: { 'accept-language': value } }).language(LANGUAGES);
     chosen = isLanguage(best) ? best : DEFAULT_LANGUAGE;
     memo.set(value, chosen);
   }

@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import accepts from 'accepts';
+import Negotiator from 'negotiator';
 import type { DomainEvent } from '../../domain/events.js';
 import { createContext, type CallContext } from '../../runtime/context.js';
 import { fromAuthorization, fromToken } from '../../runtime/credentials.js';
@@ -49,7 +49,7 @@ export class EventsHttp implements HttpBinding {
   ) {}
 
   handle(req: IncomingMessage, res: ServerResponse, info: RequestInfo): false | Promise<void> {
-    if (req.method !== 'GET' || accepts(req).type(['application/json', EVENT_STREAM]) !== EVENT_STREAM) return false;
+    if (req.method !== 'GET' || new Negotiator(req).mediaType(['application/json', EVENT_STREAM]) !== EVENT_STREAM) return false;
     const done = this.stream(req, res, info);
     this.open.add(done);
     return done.finally(() => this.open.delete(done));

@@ -1,5 +1,5 @@
 import type { IncomingHttpHeaders } from 'node:http';
-import accepts from 'accepts';
+import Negotiator from 'negotiator';
 import type { JsonSchema } from '../../contract/json-schema.js';
 import { msg } from '../../domain/i18n/index.js';
 import { BodyTooLargeError, mediaType } from '../shared/http.js';
@@ -68,16 +68,16 @@ export function negotiate(headers: IncomingHttpHeaders): Negotiated {
   const accept = headers.accept;
   // The common cases skip the negotiator's parse.
   if (!accept || accept === '*/*' || accept === 'application/json') return JSON_NEG;
-  const negotiator = accepts({ headers } as Parameters<typeof accepts>[0]);
+  const negotiator = new Negotiator({ headers });
   if (accept.toLowerCase().includes(VENDOR_PREFIX)) {
     // Only the vendor types named outright count here, in the client's order of preference (q=0 ones excluded).
-    const versioned = (negotiator.types() as string[]).map((t) => t.toLowerCase()).find((t) => VENDOR_TYPES.includes(t));
+    const versioned = negotiator.mediaTypes().map((t) => t.toLowerCase()).find((t) => VENDOR_TYPES.includes(t));
     if (versioned) return vendorNegotiated(versioned);
     const asked = [...accept.toLowerCase().matchAll(/application\/vnd\.polyface(?:\.v([^+;,\s]*))?\+?([\w-]*)/g)].map((m) => m[0]);
     throw new HttpProblem(406, msg('rest.unknownVersion', { asked: asked.join(', '), types: VERSIONED_TYPES.join(', ') }));
   }
-  if (PAGE_TYPES.has((negotiator.types() as string[])[0] ?? '')) return JSON_NEG;
-  const chosen = negotiator.type(RESPONSE_TYPES as unknown as string[]);
+  if (PAGE_TYPES.has(negotiator.mediaTypes()[0] ?? '')) return JSON_NEG;
+  const chosen = negotiator.mediaType(RESPONSE_TYPES);
   if (chosen === 'application/json') return JSON_NEG;
   if (chosen === 'application/xml') return XML_NEG;
   if (chosen === 'text/xml') return TEXT_XML_NEG;

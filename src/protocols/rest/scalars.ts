@@ -1,5 +1,5 @@
 import { parse as parseQuery } from 'node:querystring';
-import accepts from 'accepts';
+import Negotiator from 'negotiator';
 import { operationSchemas } from '../../contract/json-schema.js';
 import { findOperation } from '../../contract/operations.js';
 import { DomainError } from '../../domain/errors.js';
@@ -33,7 +33,7 @@ import { toXml } from './xml.js';
 function scalarReply(req: RestRequest, name: string, value: unknown): HttpReply {
   const accept = req.headers.accept;
   if (accept && /text\/plain/i.test(accept)) {
-    const chosen = accepts({ headers: req.headers } as Parameters<typeof accepts>[0]).type(['application/json', 'text/plain', 'application/xml']);
+    const chosen = new Negotiator(req).mediaType(['application/json', 'text/plain', 'application/xml']);
     if (chosen === 'text/plain') return { status: 200, headers: { 'Content-Type': 'text/plain; charset=utf-8', Vary: 'Accept' }, body: String(value) };
   }
   const neg = negotiate(req.headers);
