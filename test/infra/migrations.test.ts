@@ -19,6 +19,11 @@ describe('migrations', () => {
     expect(MIGRATION_NAMES).toEqual(['0001_initial', '0002_credentials_version', '0003_events', '0004_jobs', '0005_list_indexes']);
   });
 
+  it('are numbered ASCII names, whose code-point order (the migrator sorts by it) is their locale order too', () => {
+    for (const name of MIGRATION_NAMES) expect(name).toMatch(/^\d{4}_[a-z_]+$/);
+    expect([...MIGRATION_NAMES].sort((a, b) => a.localeCompare(b))).toEqual([...MIGRATION_NAMES].sort());
+  });
+
   it('a database migrated by the release before jobs (through 0003_events) gains the jobs table and what follows, its events kept', async () => {
     const db = openDatabase(':memory:', new QueryCounter());
     try {
