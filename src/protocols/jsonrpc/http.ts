@@ -40,15 +40,14 @@ export class JsonRpcHttp implements HttpBinding {
   readonly core: RpcCore;
   readonly face: Face;
   private readonly ws: RpcWebSocket;
-  private readonly openrpc: string;
+  /** The OpenRPC document and its text, made on first use (rpc.discover, the contract): ~10 ms of a start (issue 18). */
+  private discovered: { document: unknown; text: string } | undefined;
 
   constructor(
     runtime: Runtime,
     private readonly options: JsonRpcOptions,
   ) {
-    const document = buildOpenRpcDocument();
-    this.openrpc = `${JSON.stringify(document, null, 2)}\n`;
-    this.core = new RpcCore(runtime, options.maxBatch, () => document);
+    this.core = new RpcCore(runtime, options.maxBatch, () => this.discovery().document);
     this.ws = new RpcWebSocket(this.core, options.ws, runtime, options.maxSubscriptionsPerConnection);
     this.face = {
       name: 'jsonrpc',
@@ -59,8 +58,16 @@ export class JsonRpcHttp implements HttpBinding {
         { rel: 'websocket', title: 'WebSocket', href: RPC_PATH },
         { rel: 'contract', title: 'OpenRPC document (also rpc.discover)', href: OPENRPC_PATH, type: 'application/json' },
       ],
-      contracts: [{ file: 'openrpc.json', mediaType: 'application/json', render: () => this.openrpc }],
+      contracts: [{ file: 'openrpc.json', mediaType: 'application/json', render: () => this.discovery().text }],
     };
+  }
+
+  private discovery(): { document: unknown; text: string } {
+    if (!this.discovered) {
+      const document = buildOpenRpcDocument();
+      this.discovered = { document, text: `${JSON.stringify(document, null, 2)}\n` };
+    }
+    return this.discovered;
   }
 
   async handle(req: IncomingMessage, res: ServerResponse, info: RequestInfo): Promise<void> {
@@ -102,8 +109,9 @@ export class JsonRpcHttp implements HttpBinding {
       res.end();
       return;
     }
-    res.writeHead(200, { 'Content-Type': 'application/json; charset=utf-8', 'Content-Length': Buffer.byteLength(this.openrpc), 'Cache-Control': 'no-cache' });
-    res.end(req.method === 'HEAD' ? undefined : this.openrpc);
+    const { text } = this.discovery();
+    res.writeHead(200, { 'Content-Type': 'application/json; charset=utf-8', 'Content-Length': Buffer.byteLength(text), 'Cache-Control': 'no-cache' });
+    res.end(req.method === 'HEAD' ? undefined : text);
   }
 
   upgrade(req: IncomingMessage, socket: Duplex, head: Buffer, info: Omit<RequestInfo, 'signal'>): boolean {

@@ -121,7 +121,11 @@ export class RestCore {
   private readonly paths = FindMyWay({ ignoreTrailingSlash: true, caseSensitive: false });
   private readonly xml: XmlReader;
   private readonly explorer = new DocsExplorer();
-  private readonly openapi = Buffer.from(JSON.stringify(buildOpenApi()));
+  /** The OpenAPI document, made on its first request (not at start; issue 18). */
+  private openapiText: Buffer | undefined;
+  private get openapi(): Buffer {
+    return (this.openapiText ??= Buffer.from(JSON.stringify(buildOpenApi())));
+  }
   private readonly clock = new ChangeClock();
 
   constructor(
