@@ -7,6 +7,9 @@ import type { Logger } from '../runtime/log.js';
 import { divertHttp2, type PrefaceSniffer } from './h2c.js';
 
 const REQUEST_ID = /^[\w.:-]{1,128}$/;
+const HEALTHY = { status: 'ok' };
+/** What the innermost step gives the hooks for a request answered synchronously (they may chain on it). */
+const ANSWERED = Promise.resolve();
 
 /**
  * Runs around every request before its binding (CORS, traces, request
@@ -124,7 +127,7 @@ export class HttpHost {
     // Composed once, not per request.
     this.chain = (options.hooks ?? []).reduceRight<Step>(
       (next, hook) => (req, res, info, route) => hook(req, res, () => next(req, res, info, route), route),
-      (req, res, info) => this.dispatch(req, res, info),
+      (req, res, info) => this.dispatch(req, res, info) ?? ANSWERED,
     );
   }
 
@@ -164,14 +167,15 @@ export class HttpHost {
     const gone = this.connection(req.socket);
     // A plain object with every field set: bindings spread it into their call context.
     const info: RequestInfo = { requestId, log: lazyChild(this.options.log, requestId), notes: new AccessNotes(), signal: gone.signal, peer: req.socket.remoteAddress };
-    res.once('close', () => {
+    // on, not once: a response emits 'close' once, and once() wraps the listener in another closure per request.
+    res.on('close', () => {
       if (!res.writableFinished) gone.abort();
       // A request that was already in flight when the stop began: its connection must not idle on.
       else if (this.stopping) req.socket.end();
       else if (!req.complete) closeUnread(req);
       this.logAccess(req, res, info, Date.now() - started);
     });
-    void this.around(req, res, info);
+    this.around(req, res, info);
   }
 
   /**
@@ -245,29 +249,45 @@ export class HttpHost {
     return undefined;
   }
 
-  /** The hooks, outermost first, then the path table. */
-  private async around(req: IncomingMessage, res: ServerResponse, info: RequestInfo): Promise<void> {
-    if (!this.options.hooks?.length) return this.dispatch(req, res, info);
+  /**
+   * The hooks, outermost first, then the path table. Not an async function: awaiting the chain would add a promise
+   * and a microtask turn to every request, though only a failure needs handling here.
+   */
+  private around(req: IncomingMessage, res: ServerResponse, info: RequestInfo): void {
+    let done: Promise<void> | void;
     try {
-      await this.chain(req, res, info, { binding: this.bindingFor(pathOf(req.url))?.name });
+      done = this.options.hooks?.length ? this.chain(req, res, info, { binding: this.bindingFor(pathOf(req.url))?.name }) : this.dispatch(req, res, info);
     } catch (err) {
-      info.log.error({ err }, 'unhandled error in a front-door hook');
-      if (!res.headersSent) sendJson(res, 500, { type: 'about:blank', title: 'Internal Server Error', status: 500 }, 'application/problem+json');
-      else res.destroy();
+      return this.failed(err, res, info);
     }
+    if (done && done !== ANSWERED) done.then(undefined, (err: unknown) => this.failed(err, res, info));
   }
 
-  private async dispatch(req: IncomingMessage, res: ServerResponse, info: RequestInfo): Promise<void> {
+  private failed(err: unknown, res: ServerResponse, info: RequestInfo): void {
+    info.log.error({ err }, 'unhandled error in a front-door hook');
+    if (!res.headersSent) sendJson(res, 500, { type: 'about:blank', title: 'Internal Server Error', status: 500 }, 'application/problem+json');
+    else res.destroy();
+  }
+
+  /**
+   * The probes, then the path table. Liveness is answered without an async frame of its own (load balancers and
+   * orchestrators ask it several times a second); everything else goes on in route().
+   */
+  private dispatch(req: IncomingMessage, res: ServerResponse, info: RequestInfo): Promise<void> | void {
     const pathname = pathOf(req.url);
-    try {
-      if (pathname === '/healthz' || pathname === '/readyz') {
-        // Probes only read (RFC 9110 §15.5.6: a 405 lists the methods the resource has).
-        if (req.method !== 'GET' && req.method !== 'HEAD') {
-          res.setHeader('Allow', 'GET, HEAD');
-          return sendJson(res, 405, { type: 'about:blank', title: 'Method Not Allowed', status: 405, detail: `${pathname} answers GET and HEAD` }, 'application/problem+json');
-        }
-        return pathname === '/healthz' ? sendJson(res, 200, { status: 'ok' }) : await this.ready(res);
+    if (pathname === '/healthz' || pathname === '/readyz') {
+      // Probes only read (RFC 9110 §15.5.6: a 405 lists the methods the resource has).
+      if (req.method !== 'GET' && req.method !== 'HEAD') {
+        res.setHeader('Allow', 'GET, HEAD');
+        return sendJson(res, 405, { type: 'about:blank', title: 'Method Not Allowed', status: 405, detail: `${pathname} answers GET and HEAD` }, 'application/problem+json');
       }
+      return pathname === '/healthz' ? sendJson(res, 200, HEALTHY) : this.ready(res);
+    }
+    return this.route(req, res, info, pathname);
+  }
+
+  private async route(req: IncomingMessage, res: ServerResponse, info: RequestInfo, pathname: string): Promise<void> {
+    try {
       const exact = this.exact.get(pathname);
       // An exact path may be shared by content negotiation: a binding that declines (false) hands over to the prefix owner.
       if (exact && (await exact.handle(req, res, info)) !== false) return;

@@ -69,7 +69,8 @@ export class GatewayMetrics {
   /** Times every request on the front door, labelled once the response is finished. */
   readonly hook: FrontDoorHook = (req, res, next, route) => {
     const start = performance.now();
-    res.once('close', () => {
+    // on, not once: 'close' is emitted once, and once() wraps every listener in a closure of its own.
+    res.on('close', () => {
       const method = METHODS.has(req.method ?? '') ? req.method! : 'other';
       this.requests.observe([route.binding ?? 'host', method, STATUS[res.statusCode] ?? String(res.statusCode)], secondsSince(start));
     });
