@@ -172,7 +172,14 @@ export async function buildApp(
         metricsServer.closeAllConnections();
         await new Promise<void>((resolve) => metricsServer.close(() => resolve()));
       }
-      await tracing?.telemetry.shutdown();
+      if (tracing) {
+        // A collector that is away must not fail the stop (exit 1) nor hold it through the exporter's retries: the
+        // spans still buffered are given up, and the log says so.
+        const timedOut = new Promise<never>((_, reject) => {
+          setTimeout(() => reject(new Error(`no answer within ${config.shutdownTimeoutMs} ms`)), config.shutdownTimeoutMs).unref();
+        });
+        await Promise.race([tracing.telemetry.shutdown(), timedOut]).catch((err: unknown) => log.warn({ err }, 'the last traces were not exported: the collector did not take them'));
+      }
       await signal?.stop();
       if (chatHub instanceof RedisChatHub) await chatHub.stop();
       await relay.stop();

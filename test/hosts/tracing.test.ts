@@ -1,4 +1,5 @@
 import { createServer, type Server } from 'node:http';
+import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startServer, type TestServer } from '../support/server.js';
 
@@ -111,5 +112,21 @@ describe('tracing off (the default)', () => {
     const res = await fetch(`${s.url}/healthz`, { headers: { traceparent: `00-${TRACE}-${CALLER_SPAN}-01` } });
     expect(res.headers.get('traceresponse')).toBeNull();
     await s.close();
+  });
+});
+
+describe('a collector that is away', () => {
+  it('does not fail the stop: the gateway closes, saying the last traces were not exported', async () => {
+    // A port nothing listens on.
+    const closed = createServer();
+    await new Promise<void>((r) => closed.listen(0, '127.0.0.1', () => r()));
+    const port = (closed.address() as { port: number }).port;
+    await new Promise<void>((r) => closed.close(() => r()));
+    const lines: Record<string, unknown>[] = [];
+    const log = pino({ level: 'warn' }, { write: (l: string) => void lines.push(JSON.parse(l) as Record<string, unknown>) });
+    const s = await startServer({ tracing: { otlpEndpoint: `http://127.0.0.1:${port}`, serviceName: 'polyface-under-test' }, shutdownTimeoutMs: 1_000 }, { log });
+    expect((await fetch(`${s.url}/api/v1/products`, { headers: { Authorization: `Bearer ${await s.token()}` } })).status).toBe(200);
+    await expect(s.close()).resolves.toBeUndefined();
+    expect(lines).toContainEqual(expect.objectContaining({ level: 40, msg: 'the last traces were not exported: the collector did not take them' }));
   });
 });
