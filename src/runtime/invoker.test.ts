@@ -156,6 +156,17 @@ describe('Runtime', () => {
     await expect(runtime.call('whoami', ctx('good'), {})).resolves.toEqual(alice);
   });
 
+  it('counts an anonymous IPv6 caller by its /64, so a new interface identifier is not a new client', async () => {
+    const keys: string[] = [];
+    const limiter = { consume: async (key: string) => (keys.push(key), { allowed: true as const }), reset: async () => {} };
+    const { runtime } = setup([rateLimitInterceptor({ calls: limiter })]);
+    const log = pino({ level: 'silent' });
+    for (const peer of ['2001:db8:1:2::a', '[2001:db8:1:2:ffff::b]:443', '::ffff:10.0.0.9', '10.0.0.9']) {
+      await runtime.call('open', createContext({ style: 'internal', log, peer }), {});
+    }
+    expect(keys).toEqual(['a:2001:db8:1:2::/64', 'a:2001:db8:1:2::/64', 'a:10.0.0.9', 'a:10.0.0.9']);
+  });
+
   it('knows unary from streaming operations, and unknown names', async () => {
     const { runtime, ctx } = setup();
     await expect(runtime.call('ticks', ctx('good'), {})).rejects.toMatchObject({ kind: 'VALIDATION' });

@@ -60,6 +60,21 @@ describe('LoginThrottle', () => {
     (await t.admit('user:z', '10.0.0.2'))();
   });
 
+  it('counts an IPv6 client by its /64: stepping through addresses of one network does not reset the count', async () => {
+    const t = new LoginThrottle(memoryRateLimiters, { perAccount: 0, perAddress: 2, windowSeconds: 60, concurrent: 1 });
+    for (const [account, address] of [['user:x', '2001:db8:1:2::a'], ['user:y', '2001:db8:1:2:ffff::b']] as const) {
+      (await t.admit(account, address))();
+      await t.failed(account, address);
+    }
+    expect(await refusal(t.admit('user:z', '2001:db8:1:2::c'))).toMatchObject({ kind: 'RATE_LIMITED' });
+    // Another /64, and an IPv4 peer reported as IPv4-mapped by a dual-stack socket, are other clients.
+    (await t.admit('user:z', '2001:db8:1:3::a'))();
+    const release = await t.admit('user:z', '::ffff:10.0.0.9');
+    // The mapped form and the plain IPv4 form are one client for the checks under way.
+    expect(await refusal(t.admit('user:w', '10.0.0.9'))).toMatchObject({ kind: 'RATE_LIMITED', retryAfter: 1 });
+    release();
+  });
+
   it('caps checks under way per account and per address until released', async () => {
     const t = new LoginThrottle(memoryRateLimiters, { perAccount: 0, perAddress: 0, windowSeconds: 60, concurrent: 1 });
     const release = await t.admit('user:a', '10.0.0.1');

@@ -1,5 +1,6 @@
 import { DomainError } from '../errors.js';
 import { msg } from '../i18n/index.js';
+import { clientGroup } from '../client-group.js';
 import type { RateLimiter, RateLimiterFactory } from '../ports.js';
 
 export interface LoginThrottleLimits {
@@ -68,7 +69,8 @@ export class LoginThrottle {
    * as many checks under way as it may; otherwise the check is counted as
    * under way until the returned function is called.
    */
-  async admit(account: string, address: string | undefined): Promise<() => void> {
+  async admit(account: string, peer: string | undefined): Promise<() => void> {
+    const address = clientGroup(peer);
     const slots = [`a:${account}`, ...(address ? [`p:${address}`] : [])];
     if (this.limits.concurrent > 0 && slots.some((k) => (this.underWay.get(k) ?? 0) >= this.limits.concurrent)) {
       throw new DomainError('RATE_LIMITED', msg('rate.limited', { seconds: 1 }), { retryAfter: 1 });
@@ -102,9 +104,9 @@ export class LoginThrottle {
     if (wait > 0) throw new DomainError('RATE_LIMITED', msg('auth.tooManyFailures', { seconds: wait }), { retryAfter: wait });
   }
 
-  async failed(account: string, address: string | undefined): Promise<void> {
+  async failed(account: string, peer: string | undefined): Promise<void> {
     // A refusal here only means this failure used up the key; the next admit says so.
-    await Promise.all(this.keys(account, address).map(([limiter, key]) => limiter.consume(key, 1)));
+    await Promise.all(this.keys(account, clientGroup(peer)).map(([limiter, key]) => limiter.consume(key, 1)));
   }
 
   async succeeded(account: string): Promise<void> {

@@ -1,6 +1,7 @@
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type RawData, type WebSocket } from 'ws';
+import { clientGroup } from '../../domain/client-group.js';
 import type { Logger } from '../../runtime/log.js';
 
 /** Limits every WebSocket endpoint shares (config WS_*; README "Limits and protections"). */
@@ -108,7 +109,7 @@ export class WsGuard {
 
   /** The handshake, unless the client address already holds its share of sockets (then HTTP 429 and the socket is closed). */
   upgrade(req: IncomingMessage, socket: Duplex, head: Buffer, onOpen: (ws: WebSocket) => void): void {
-    const address = req.socket.remoteAddress ?? 'unknown';
+    const address = clientGroup(req.socket.remoteAddress) ?? 'unknown';
     if (!this.connections.acquire(address, this.limits.maxConnectionsPerAddress, this.name)) {
       socket.end('HTTP/1.1 429 Too Many Requests\r\nRetry-After: 10\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
       return;

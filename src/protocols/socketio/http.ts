@@ -14,6 +14,7 @@ import type { WsConnections } from '../shared/ws.js';
 import { ChatError, isClientEvent, RateBucket, RoomSession, type RoomsPort, type SessionState } from './core.js';
 import { ChatPage } from './page.js';
 import { CHAT_PAGE_PATH, CLIENT_EVENTS, SOCKETIO_FACE, SOCKETIO_PATH, type ClientEvent, type RefusalCode } from './spec.js';
+import { clientGroup } from '../../domain/client-group.js';
 import type { Face } from '../shared/face.js';
 
 export interface SocketChatOptions {
@@ -135,7 +136,7 @@ export class SocketChatHttp implements HttpBinding {
   /** A new Engine.IO session (no `sid` yet) takes one of its address's connection slots; requests of an existing session do not. */
   private admit(req: IncomingMessage, peer: string | undefined): boolean {
     if (new URL(req.url ?? '/', 'http://localhost').searchParams.has('sid')) return true;
-    const address = peer ?? 'unknown';
+    const address = clientGroup(peer) ?? 'unknown';
     if (!this.options.connections.acquire(address, this.options.maxConnectionsPerAddress)) return false;
     let released = false;
     const release = () => {

@@ -1,6 +1,7 @@
 import { DomainError } from '../../domain/errors.js';
 import { msg } from '../../domain/i18n/index.js';
 import type { RateLimiter } from '../../domain/ports.js';
+import { clientGroup } from '../../domain/client-group.js';
 import type { Interceptor } from './types.js';
 
 export interface CallLimits {
@@ -30,7 +31,7 @@ export const rateLimitInterceptor =
     // Nothing to count (a read with only the write limit set): straight on, without an await of its own.
     if (!limits.calls && !write) return next(inv);
     return (async () => {
-      const key = ctx.caller ? `p:${ctx.caller.subject}` : `a:${ctx.peer ?? 'unknown'}`;
+      const key = ctx.caller ? `p:${ctx.caller.subject}` : `a:${clientGroup(ctx.peer) ?? 'unknown'}`;
       for (const limiter of [limits.calls, write ? limits.writes : undefined]) {
         if (!limiter) continue;
         const decision = await limiter.consume(key);
