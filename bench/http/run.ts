@@ -1,4 +1,4 @@
-// npm run bench:http [-- --seconds 5 --rounds 3 --connections 10 --only GraphQL --json out.json]
+// npm run bench:http [-- --seconds 5 --rounds 3 --connections 10 --only GraphQL --json out.json --env NAME=value]
 //
 // polyface and each style's usual library, side by side in one run: every server pinned to core 0, the load
 // generator (autocannon, or grpc-js for gRPC, in this process) on core 1, configurations interleaved round by
@@ -26,8 +26,11 @@ const { values: args } = parseArgs({
     'max-other': { type: 'string', default: '0.05' },
     mixed: { type: 'boolean', default: true },
     json: { type: 'string' },
+    // Settings for the polyface servers only, e.g. --env MALLOC_MMAP_THRESHOLD_=131072 (the image's malloc setting).
+    env: { type: 'string', multiple: true, default: [] },
   },
 });
+const extraEnv = Object.fromEntries(args.env!.map((kv) => kv.split(/=(.*)/s).slice(0, 2) as [string, string]));
 const seconds = Number(args.seconds);
 const rounds = Number(args.rounds);
 const connections = Number(args.connections);
@@ -61,7 +64,7 @@ async function start(spec: ServerSpec): Promise<Running> {
     cwd: root,
     env: {
       ...process.env,
-      ...(spec.script ? {} : { ...POLYFACE_ENV, DATABASE_URL, GRPC_PORT: String(grpcPort) }),
+      ...(spec.script ? {} : { ...POLYFACE_ENV, DATABASE_URL, GRPC_PORT: String(grpcPort), ...extraEnv }),
       LOG_LEVEL: 'warn',
       ...spec.env,
       PORT: String(port),
