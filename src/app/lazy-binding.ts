@@ -16,12 +16,12 @@ export interface LazyBindingShape {
 
 /**
  * A binding whose module is loaded and whose instance is built on its first
- * request (issue 18: the Socket.IO chat — socket.io, engine.io and their
- * dependencies, a fifth of what a start loaded — and GraphQL — graphql-js,
- * graphql-http, graphql-ws and building the schema, ~50 ms of a cold start —
- * are not needed to answer the first request). Until then it answers for the same paths: a request waits
- * for the build, an upgrade is claimed at once and handed over when built
- * (the socket holds what the client sends meanwhile).
+ * request (issue 18: the first request needs neither the Socket.IO chat —
+ * socket.io, engine.io and their dependencies, a fifth of what a start
+ * loaded — nor GraphQL — graphql-js, graphql-http, graphql-ws and the schema,
+ * ~30 ms of a cold start). Until then it answers for the same paths: a
+ * request waits for the build, an upgrade is claimed at once and handed over
+ * when built (the socket holds what the client sends meanwhile).
  */
 export class LazyBinding implements HttpBinding {
   readonly name: string;

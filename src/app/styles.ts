@@ -57,7 +57,7 @@ const style = (make: (runtime: Runtime, config: Config, c: ResolutionContext) =>
  * styles claim the same one), so the order is only the order of the list.
  */
 export const STYLE_MODULES: ContainerModule[] = [
-  // Built on GraphQL's first request (graphql-js, graphql-http, graphql-ws and the schema: ~50 ms of a start; issue 18).
+  // Built on GraphQL's first request (graphql-js, graphql-http, graphql-ws and the schema: ~30 ms of a start; issue 18).
   style((runtime, config, c) => {
     const options = {
       ...config.graphql,
