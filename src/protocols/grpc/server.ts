@@ -173,6 +173,8 @@ export class GrpcServices {
     const done = (code: grpc.status) => {
       // grpc-js also reports 'cancelled' once a finished call's stream closes: nothing listens by then.
       call.removeListener('cancelled', onCancelled);
+      // The line's object is not even made when info is off (pino's info is then a no-op, but its arguments are not).
+      if (!log.isLevelEnabled('info')) return;
       log.info(
         {
           requestId,
