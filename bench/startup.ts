@@ -9,12 +9,12 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { ensureBuilt, freePort, median, POLYFACE_ENV, root } from './support.js';
+import { ensureBuilt, envPairs, freePort, median, POLYFACE_ENV, root, untilHealthy } from './support.js';
 import { processTicks, rssMiB, TICK_US } from './http/proc.js';
 
 const { values: args } = parseArgs({ options: { runs: { type: 'string', default: '5' }, idle: { type: 'string', default: '1000' }, env: { type: 'string', multiple: true, default: [] } } });
 
-const extra = Object.fromEntries(args.env!.map((kv) => kv.split(/=(.*)/s).slice(0, 2) as [string, string]));
+const extra = envPairs(args.env);
 
 interface Start {
   wallMs: number;
@@ -31,15 +31,7 @@ async function once(db: string): Promise<Start> {
     stdio: ['ignore', 'ignore', 'inherit'],
   });
   try {
-    for (;;) {
-      if (proc.exitCode !== null) throw new Error(`polyface exited with ${proc.exitCode}`);
-      const ok = await fetch(`http://127.0.0.1:${port}/healthz`).then(
-        (r) => r.status === 200,
-        () => false,
-      );
-      if (ok) break;
-      await new Promise((r) => setTimeout(r, 5));
-    }
+    await untilHealthy(proc, `http://127.0.0.1:${port}`, 'polyface', 5);
     const wallMs = performance.now() - began;
     const cpuMs = (processTicks(proc.pid!) * TICK_US) / 1000;
     await new Promise((r) => setTimeout(r, Number(args.idle)));

@@ -1,4 +1,4 @@
-import { execFileSync } from 'node:child_process';
+import { execFileSync, type ChildProcess } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
@@ -38,3 +38,31 @@ export const median = (xs: number[]) => {
   const s = [...xs].sort((a, b) => a - b);
   return s.length ? (s[Math.floor((s.length - 1) / 2)]! + s[Math.ceil((s.length - 1) / 2)]!) / 2 : NaN;
 };
+
+/** Polls a started polyface until /healthz answers 200 (every `everyMs`); throws if the process exits first. */
+export async function untilHealthy(proc: ChildProcess, base: string, name = 'polyface', everyMs = 10): Promise<void> {
+  for (;;) {
+    if (proc.exitCode !== null) throw new Error(`${name} exited with ${proc.exitCode}`);
+    const ok = await fetch(`${base}/healthz`).then(
+      (r) => r.status === 200,
+      () => false,
+    );
+    if (ok) return;
+    await new Promise((r) => setTimeout(r, everyMs));
+  }
+}
+
+/** A bearer token for the demo user of a polyface started with POLYFACE_ENV (REST's password grant). */
+export async function demoToken(base: string): Promise<string> {
+  const res = await fetch(`${base}/api/v1/auth/token`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify({ username: 'alice@example.com', password: POLYFACE_ENV.DEMO_PASSWORD }),
+  });
+  if (!res.ok) throw new Error(`the demo login answered ${res.status}`);
+  return ((await res.json()) as { access_token: string }).access_token;
+}
+
+/** `--env NAME=value` options as an environment (the value may contain '='). */
+export const envPairs = (list: readonly string[] | undefined): Record<string, string> =>
+  Object.fromEntries((list ?? []).map((kv) => kv.split(/=(.*)/s).slice(0, 2) as [string, string]));

@@ -10,7 +10,7 @@ import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
-import { ensureBuilt, freePort, POLYFACE_ENV, root } from '../support.js';
+import { demoToken, ensureBuilt, envPairs, freePort, POLYFACE_ENV, root, untilHealthy } from '../support.js';
 import { CASES } from './cases.js';
 import { grpcLoad } from './grpc-load.js';
 
@@ -47,20 +47,15 @@ const scratch = mkdtempSync(join(tmpdir(), 'polyface-profile-'));
 const port = await freePort();
 const grpcPort = await freePort();
 const command = [process.execPath, '--cpu-prof', `--cpu-prof-dir=${scratch}`, join(root, 'dist/app/main.js')];
-const extra = Object.fromEntries(args.env!.map((kv) => kv.split(/=(.*)/s).slice(0, 2) as [string, string]));
+const extra = envPairs(args.env);
 const proc = spawn(pinned ? 'taskset' : command[0]!, pinned ? ['-c', '0', ...command] : command.slice(1), {
   cwd: root,
   env: { ...process.env, ...POLYFACE_ENV, DATABASE_URL: join(scratch, 'profile.db'), GRPC_PORT: String(grpcPort), LOG_LEVEL: 'warn', PORT: String(port), ...extra },
   stdio: ['ignore', 'ignore', 'inherit'],
 });
 const base = `http://127.0.0.1:${port}`;
-while (!(await fetch(`${base}/healthz`).then((r) => r.ok, () => false))) await new Promise((r) => setTimeout(r, 20));
-const login = await fetch(`${base}/api/v1/auth/token`, {
-  method: 'POST',
-  headers: { 'Content-Type': 'application/json' },
-  body: JSON.stringify({ username: 'alice@example.com', password: 'demo-password' }),
-});
-const token = ((await login.json()) as { access_token: string }).access_token;
+await untilHealthy(proc, base);
+const token = await demoToken(base);
 if (c.kind !== 'grpc') {
   // A 200 can still carry a failure (JSON-RPC, GraphQL, SOAP faults are 500): show the first answer, so a profile of an error path is not mistaken for the real one.
   const r = c.request(token);

@@ -11,7 +11,7 @@ import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
-import { ensureBuilt, freePort, median, POLYFACE_ENV, root } from '../support.js';
+import { demoToken, ensureBuilt, envPairs, freePort, median, POLYFACE_ENV, root, untilHealthy } from '../support.js';
 import { CASES, SERVERS, type Case, type ServerSpec } from './cases.js';
 import { grpcLoad, type LoadResult } from './grpc-load.js';
 import { coreTicks, peakRssMiB, processTicks, rssMiB, TICK_US } from './proc.js';
@@ -30,7 +30,7 @@ const { values: args } = parseArgs({
     env: { type: 'string', multiple: true, default: [] },
   },
 });
-const extraEnv = Object.fromEntries(args.env!.map((kv) => kv.split(/=(.*)/s).slice(0, 2) as [string, string]));
+const extraEnv = envPairs(args.env);
 const seconds = Number(args.seconds);
 const rounds = Number(args.rounds);
 const connections = Number(args.connections);
@@ -84,15 +84,7 @@ async function start(spec: ServerSpec): Promise<Running> {
     });
     proc.stdout!.resume();
   } else {
-    for (;;) {
-      if (proc.exitCode !== null) throw new Error(`${spec.name} exited with ${proc.exitCode}`);
-      const ok = await fetch(`http://127.0.0.1:${port}/healthz`).then(
-        (r) => r.status === 200,
-        () => false,
-      );
-      if (ok) break;
-      await new Promise((r) => setTimeout(r, 10));
-    }
+    await untilHealthy(proc, `http://127.0.0.1:${port}`, spec.name);
   }
   const startMs = performance.now() - began;
   await new Promise((r) => setTimeout(r, 500));
@@ -176,14 +168,7 @@ async function main(): Promise<void> {
   const polyface = servers.get('polyface');
   let token = '';
   const anyPolyface = [...servers.values()].find((s) => !s.spec.script);
-  if (anyPolyface) {
-    const res = await fetch(`http://127.0.0.1:${anyPolyface.port}/api/v1/auth/token`, {
-      method: 'POST',
-      headers: { 'Content-Type': 'application/json' },
-      body: JSON.stringify({ username: 'alice@example.com', password: 'demo-password' }),
-    });
-    token = ((await res.json()) as { access_token: string }).access_token;
-  }
+  if (anyPolyface) token = await demoToken(`http://127.0.0.1:${anyPolyface.port}`);
 
   const samples = new Map<string, Sample[]>(cases.map((c) => [c.name, []]));
   for (let round = 1; round <= rounds; round++) {
