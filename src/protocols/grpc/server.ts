@@ -4,7 +4,10 @@ import { createRequire } from 'node:module';
 import { dirname, join, relative } from 'node:path';
 import * as grpc from '@grpc/grpc-js';
 import { loadSync, type PackageDefinition, type ServiceDefinition } from '@grpc/proto-loader';
-import { ReflectionService } from '@grpc/reflection';
+// The two implementations behind @grpc/reflection's ReflectionService, so their descriptors can be built on the first
+// reflection request (addReflection below); the package has no exports map, so its build files are its API too.
+import { ReflectionV1Implementation } from '@grpc/reflection/build/src/implementations/reflection-v1.js';
+import { ReflectionV1AlphaImplementation } from '@grpc/reflection/build/src/implementations/reflection-v1alpha.js';
 import { HealthImplementation, protoPath as healthProtoPath, type ServingStatusMap } from 'grpc-health-check';
 import { AccessNotes } from '../../runtime/context.js';
 import type { Runtime } from '../../runtime/invoker.js';
@@ -86,7 +89,7 @@ export class GrpcServices {
     }
     if (byPath.size) throw new Error(`Not declared in any .proto: ${[...byPath.keys()].join(', ')} (regenerate: npx tsx scripts/write-proto.ts)`);
     this.health.addToServer(server);
-    new ReflectionService(this.packageDefinition).addToServer(server);
+    addReflection(server, this.packageDefinition);
   }
 
   /** At the start of a shutdown: health says NOT_SERVING (watchers hear it) while calls drain. */
@@ -193,6 +196,24 @@ export class GrpcServices {
   private asFailure(err: unknown, info: GrpcCallInfo): GrpcFailure {
     return err instanceof GrpcFailure ? err : this.core.failure(err, { ...info, language: negotiateLanguage(info.acceptLanguage) });
   }
+}
+
+type Reflection = Pick<ReflectionV1Implementation, 'handleServerReflectionRequest'>;
+
+/**
+ * Server reflection, v1 and v1alpha, as @grpc/reflection's ReflectionService adds it, except that each version's
+ * descriptors are built on its first request: building them visits every loaded .proto file, ~95 ms that every
+ * first gRPC call paid (issue 18), though only tools such as grpcurl ever ask. The library's own addToServer
+ * registers the service, with handlers that only call handleServerReflectionRequest; here that call reaches an
+ * implementation made then.
+ */
+function addReflection(server: grpc.Server, packageDefinition: PackageDefinition): void {
+  const lazily = (make: () => Reflection): Reflection => {
+    let built: Reflection | undefined;
+    return { handleServerReflectionRequest: (message) => (built ??= make()).handleServerReflectionRequest(message) };
+  };
+  ReflectionV1Implementation.prototype.addToServer.call(lazily(() => new ReflectionV1Implementation(packageDefinition)) as ReflectionV1Implementation, server);
+  ReflectionV1AlphaImplementation.prototype.addToServer.call(lazily(() => new ReflectionV1AlphaImplementation(packageDefinition)) as ReflectionV1AlphaImplementation, server);
 }
 
 function toMetadata(entries: Readonly<Record<string, string | Buffer>>): grpc.Metadata {
