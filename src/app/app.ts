@@ -175,10 +175,13 @@ export async function buildApp(
       if (tracing) {
         // A collector that is away must not fail the stop (exit 1) nor hold it through the exporter's retries: the
         // spans still buffered are given up, and the log says so.
+        let timer: NodeJS.Timeout | undefined;
         const timedOut = new Promise<never>((_, reject) => {
-          setTimeout(() => reject(new Error(`no answer within ${config.shutdownTimeoutMs} ms`)), config.shutdownTimeoutMs).unref();
+          timer = setTimeout(() => reject(new Error(`no answer within ${config.shutdownTimeoutMs} ms`)), config.shutdownTimeoutMs);
         });
-        await Promise.race([tracing.telemetry.shutdown(), timedOut]).catch((err: unknown) => log.warn({ err }, 'the last traces were not exported: the collector did not take them'));
+        await Promise.race([tracing.telemetry.shutdown(), timedOut])
+          .catch((err: unknown) => log.warn({ err }, 'the last traces were not exported: the collector did not take them'))
+          .finally(() => clearTimeout(timer));
       }
       await signal?.stop();
       if (chatHub instanceof RedisChatHub) await chatHub.stop();
