@@ -27,6 +27,7 @@ it('without ADMIN_PASSWORD, JWT_SECRET or DEMO_PASSWORD: generates them on first
   // A restart prints nothing, seeds nothing, and honours both the password and the token issued before.
   const second: string[] = [];
   const app2 = await buildApp(config, (m) => second.push(m));
+  await app2.ready;
   expect(second).toEqual([]);
   const services = app2.container.get(TYPES.DomainServices);
   expect(await services.auth.authenticate(token)).toMatchObject({ subject: 'admin', role: 'admin' });
@@ -46,22 +47,28 @@ it('a Quick Start followed in order: first start without passwords, then with AD
 
   const second: string[] = [];
   const app2 = await buildApp(testConfig({ databaseUrl, adminPassword: 'change-me', demoPassword: 'demo-password' }), (m) => second.push(m));
+  // The database has its data, so the app is built while the new passwords are still being checked and applied:
+  // logins made at once wait for that work, and see the new passwords, not the old.
+  const auth = app2.container.get(TYPES.DomainServices).auth;
+  await Promise.all([
+    auth.login({ username: 'admin', password: 'change-me' }),
+    auth.login({ username: 'alice@example.com', password: 'demo-password' }),
+    auth.login({ username: 'bob@example.com', password: 'demo-password' }),
+    expect(auth.login({ username: 'alice@example.com', password: generatedDemo })).rejects.toMatchObject({ kind: 'UNAUTHENTICATED' }),
+    // A token issued under the replaced password is revoked with it, from the first request on.
+    expect(auth.authenticate(oldToken)).rejects.toMatchObject({ kind: 'UNAUTHENTICATED' }),
+  ]);
+  await app2.ready;
   expect(second).toEqual([
     'ADMIN_PASSWORD is set and differs from the stored admin password: the admin password is now ADMIN_PASSWORD.',
     'DEMO_PASSWORD applied to the demo accounts alice@example.com, bob@example.com (it replaces their previous password at every start).',
   ]);
-  const auth = app2.container.get(TYPES.DomainServices).auth;
-  await auth.login({ username: 'admin', password: 'change-me' });
-  await auth.login({ username: 'alice@example.com', password: 'demo-password' });
-  await auth.login({ username: 'bob@example.com', password: 'demo-password' });
-  await expect(auth.login({ username: 'alice@example.com', password: generatedDemo })).rejects.toMatchObject({ kind: 'UNAUTHENTICATED' });
-  // A token issued under the replaced password is revoked with it.
-  await expect(auth.authenticate(oldToken)).rejects.toMatchObject({ kind: 'UNAUTHENTICATED' });
   await app2.close();
 
   // The same values again change nothing and say nothing; without them, the stored ones stay.
   const third: string[] = [];
   const app3 = await buildApp(testConfig({ databaseUrl, adminPassword: 'change-me', demoPassword: 'demo-password' }), (m) => third.push(m));
+  await app3.ready;
   expect(third).toEqual([]);
   await app3.close();
   const app4 = await buildApp(testConfig({ databaseUrl, adminPassword: undefined, demoPassword: undefined }), () => {});
@@ -73,6 +80,7 @@ it('a Quick Start followed in order: first start without passwords, then with AD
 it('DEMO_PASSWORD on a database without demo accounts says in one line that it was not applied', async () => {
   const said: string[] = [];
   const app = await buildApp(testConfig({ databaseUrl: join(dir, 'no-demo.sqlite'), seedDemoData: false, demoPassword: 'demo-password' }), (m) => said.push(m));
+  await app.ready;
   expect(said).toEqual(['DEMO_PASSWORD is set but this database has no demo accounts (alice@example.com, bob@example.com), so it was not applied.']);
   await app.close();
 });
@@ -80,6 +88,7 @@ it('DEMO_PASSWORD on a database without demo accounts says in one line that it w
 it('a configured ADMIN_PASSWORD is used and never printed', async () => {
   const said: string[] = [];
   const app = await buildApp(testConfig({ adminPassword: 'from-config-123' }), (m) => said.push(m));
+  await app.ready;
   expect(said).toEqual([]);
   await app.container.get(TYPES.DomainServices).auth.login({ username: 'admin', password: 'from-config-123' });
   await app.close();

@@ -5,12 +5,12 @@ import type { AdminCredentials } from '../domain/ports.js';
 import type { Config } from '../infra/config.js';
 import { createLogger, type Logger } from '../infra/logger.js';
 import { BoundedHasher, ScryptHasher } from '../infra/passwords.js';
-import { resolveAdminCredentials, resolveJwtSecret } from '../infra/secrets.js';
+import { resolveAdminPasswordHash, resolveJwtSecret } from '../infra/secrets.js';
 import { connectRedis } from '../infra/redis.js';
 import { connectDatabase, QueryCounter, storageStartupError } from '../infra/storage/database.js';
 import { migrate } from '../infra/storage/migrations.js';
 import type { Database } from '../infra/storage/schema.js';
-import { applyDemoPassword, seedDemoData } from '../infra/storage/seed.js';
+import { applyDemoPassword, hasDomainData, seedDemoData } from '../infra/storage/seed.js';
 import { SqlSettingsRepository } from '../infra/storage/settings-repo.js';
 import { withStartupLock } from '../infra/storage/startup-lock.js';
 import { urlOf } from '../hosts/listener.js';
@@ -31,6 +31,12 @@ export interface App {
   readonly db: Kysely<Database>;
   /** Every face the gateway shows (registered styles and the gateway's own pages), for the landing page and the startup block. */
   readonly faces: readonly Face[];
+  /**
+   * The start-up password work (the admin password checked, DEMO_PASSWORD applied), which may still run on the
+   * thread pool when the door opens on a database that already has its data; logins and token checks wait for it.
+   * Rejects when it failed: the process should then stop (runServe does).
+   */
+  readonly ready: Promise<void>;
   /** Base URL once listening, e.g. http://127.0.0.1:3000 */
   url: string;
   /** The dedicated gRPC listener once listening, e.g. 127.0.0.1:50051 (gRPC is also served as h2c on `url`'s port). */
@@ -92,23 +98,29 @@ export async function buildApp(
   const hasher = new BoundedHasher(new ScryptHasher(), config.passwordHashing);
   // Instances starting at once on one PostgreSQL database take turns for secrets and demo data, so they are made once.
   const jwtSecret = await withStartupLock(db, () => resolveJwtSecret(config.jwtSecret, settings));
+  // A new database is filled with the demo data before anything is served: a request must not find it half made.
+  const seeding = config.seedDemoData && !(await hasDomainData(db));
   // The start-up password work (the admin's and the demo accounts' scrypt checks, or the seeding) runs on the
-  // thread pool while the container builds the styles on this thread, and is awaited before anything is served or
-  // any background work starts: one check at a time, as each holds scrypt's 16 MB (issue 18: cold start).
+  // thread pool, one check at a time as each holds scrypt's 16 MB, while the container builds the styles on this
+  // thread. Only the seeding holds the door; otherwise the door opens first, and logins and token checks wait for
+  // the work in AuthService (issue 18: two checks in a row were ~200 ms of a cold start, this thread idle).
   const credentials = withStartupLock(db, async () => {
-    const resolved = await resolveAdminCredentials(config.adminPassword, settings, hasher, announce);
-    if (config.seedDemoData && (await seedDemoData(db, hasher, config.demoPassword, announce))) log.info('seeded demo data');
+    const adminHash = await resolveAdminPasswordHash(config.adminPassword, settings, hasher, announce);
+    if (seeding && (await seedDemoData(db, hasher, config.demoPassword, announce))) log.info('seeded demo data');
     else if (config.demoPassword) await applyDemoPassword(db, hasher, config.demoPassword, announce);
-    return resolved;
+    return adminHash;
   });
   // Awaited below; until then a failure must not count as an unhandled rejection.
   credentials.catch(() => undefined);
-  const admin: AdminCredentials = { verify: async (password) => (await credentials).verify(password) };
+  const ready = credentials.then(() => undefined);
+  // The caller awaits it (runServe); a caller that does not must not see an unhandled rejection.
+  ready.catch(() => undefined);
+  const admin: AdminCredentials = { verify: async (password) => hasher.verify(password, await credentials) };
   const tracing = await loadTracing(config.tracing);
 
   const container = new Container({ defaultScope: 'Singleton' });
   await container.load(
-    infraModule({ config, log, db, counter, settings, hasher, admin, jwtSecret, tracing, httpServer: options.servers?.http, redis }),
+    infraModule({ config, log, db, counter, settings, hasher, admin, startup: { done: ready }, jwtSecret, tracing, httpServer: options.servers?.http, redis }),
     domainModule,
     runtimeModule,
     jobsModule,
@@ -121,7 +133,6 @@ export async function buildApp(
   counter.onQuery = metrics.observeQuery;
   const bindings = container.isBound(TYPES.HttpBinding) ? container.getAll(TYPES.HttpBinding) : [];
   const grpc = container.isBound(TYPES.GrpcServices) ? container.get(TYPES.GrpcHost) : undefined;
-  await credentials;
   const relay = container.get(TYPES.OutboxRelay);
   await relay.start();
   const signal = container.isBound(TYPES.EventSignal) ? container.get(TYPES.EventSignal) : undefined;
@@ -130,7 +141,8 @@ export async function buildApp(
   if (chatHub instanceof RedisChatHub) await chatHub.start();
   const jobs = container.get(TYPES.JobRunner);
   await jobs.start();
-  // Only now is every account in place: requests were answered 503 by the start-up placeholder until here.
+  // Requests were answered 503 by the start-up placeholder until here: a new database opens once it is seeded.
+  if (seeding) await credentials;
   host.open();
   const server = host.server;
   const metricsServer = config.metrics.port !== undefined ? attachMetrics(metrics.registry, options.servers?.metrics) : undefined;
@@ -140,6 +152,7 @@ export async function buildApp(
     server,
     log,
     db,
+    ready,
     faces: container.get(TYPES.Faces),
     url: '',
     grpcAddress: '',
@@ -186,6 +199,8 @@ export async function buildApp(
       await signal?.stop();
       if (chatHub instanceof RedisChatHub) await chatHub.stop();
       await relay.stop();
+      // The start-up password work may still be writing (a new demo password's hash).
+      await credentials.catch(() => undefined);
       await db.destroy();
       await redis?.close();
     },

@@ -8,7 +8,7 @@ import { ProductService } from '../domain/catalog/service.js';
 import { FeedService } from '../domain/feed/service.js';
 import { JobService } from '../domain/jobs/service.js';
 import { OrderService } from '../domain/orders/service.js';
-import type { AdminCredentials, PasswordHasher, SettingsRepository } from '../domain/ports.js';
+import type { AdminCredentials, PasswordHasher, SettingsRepository, StartupWork } from '../domain/ports.js';
 import { UserBulkService } from '../domain/users/bulk.js';
 import { UserService } from '../domain/users/service.js';
 import { compressionHook } from '../hosts/compression.js';
@@ -58,6 +58,8 @@ export interface InfraResources {
   settings: SettingsRepository;
   hasher: PasswordHasher;
   admin: AdminCredentials;
+  /** The start-up password work, which may still run when the door opens; absent: done (tests). */
+  startup?: StartupWork | undefined;
   jwtSecret: string;
   /** Present when OTEL_EXPORTER_OTLP_ENDPOINT is set. */
   tracing?: TracingParts | undefined;
@@ -78,6 +80,7 @@ export const infraModule = (r: InfraResources) =>
     bind(TYPES.SettingsRepository).toConstantValue(r.settings);
     bind(TYPES.PasswordHasher).toConstantValue(r.hasher);
     bind(TYPES.AdminCredentials).toConstantValue(r.admin);
+    bind(TYPES.StartupWork).toConstantValue(r.startup ?? { done: Promise.resolve() });
     bind(TYPES.TokenCodec).toConstantValue(new JwtCodec(r.jwtSecret, r.config.tokenTtlSeconds));
     bind(TYPES.UserRepository).toDynamicValue((c) => new SqlUserRepository(c.get(TYPES.Database))).inSingletonScope();
     bind(TYPES.ProductRepository).toDynamicValue((c) => new SqlProductRepository(c.get(TYPES.Database))).inSingletonScope();
@@ -146,6 +149,7 @@ export const domainModule = new ContainerModule(({ bind }) => {
           c.get(TYPES.TokenCodec),
           c.get(TYPES.AdminCredentials),
           new LoginThrottle(c.get(TYPES.RateLimiters), c.get(TYPES.Config).loginThrottle),
+          c.get(TYPES.StartupWork),
         ),
     )
     .inSingletonScope();

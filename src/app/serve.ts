@@ -75,7 +75,6 @@ export async function runServe(env: NodeJS.ProcessEnv = process.env): Promise<vo
     process.stderr.write(startupFailureText(err, env.LOG_LEVEL));
     process.exit(1);
   }
-  announceReady();
   let stopping = false;
   for (const signal of ['SIGTERM', 'SIGINT'] as const) {
     process.on(signal, () => {
@@ -91,6 +90,14 @@ export async function runServe(env: NodeJS.ProcessEnv = process.env): Promise<vo
       );
     });
   }
+  // The door may open while the start-up password checks still run (app.ts); a start that fails there still fails.
+  try {
+    await app.ready;
+  } catch (err) {
+    process.stderr.write(startupFailureText(err, env.LOG_LEVEL));
+    process.exit(1);
+  }
+  announceReady();
 }
 
 /** `npm start` and `polyface serve`: one instance in this process, or with WORKERS > 1 node:cluster's primary over that many. */

@@ -18,6 +18,7 @@ import type {
   ProductRepository,
   RateLimiterFactory,
   SettingsRepository,
+  StartupWork,
   TokenCodec,
   UnitOfWork,
   UserRepository,
@@ -61,6 +62,7 @@ export const TYPES = {
   PasswordHasher: t<PasswordHasher>('PasswordHasher'),
   TokenCodec: t<TokenCodec>('TokenCodec'),
   AdminCredentials: t<AdminCredentials>('AdminCredentials'),
+  StartupWork: t<StartupWork>('StartupWork'),
   EventBus: t<EventBus>('EventBus'),
   /** The outbox: read side (replay, long polls) and retention. */
   EventStore: t<SqlEventStore>('EventStore'),

@@ -208,6 +208,15 @@ export interface TokenCodec {
   verify(token: string): Promise<TokenClaims | undefined>;
 }
 
+/**
+ * The start-up password work: the admin password checked against ADMIN_PASSWORD, DEMO_PASSWORD applied to the demo
+ * accounts. The door may open while it still runs (app.ts); logins and token checks wait for it, so that none reads a
+ * password or a credentials version it is replacing. Rejects when it failed (the process is then stopping).
+ */
+export interface StartupWork {
+  readonly done: Promise<void>;
+}
+
 /** Where the administrator's credential lives (configuration, then settings). */
 export interface AdminCredentials {
   verify(password: string): Promise<boolean>;

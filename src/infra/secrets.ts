@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import type { AdminCredentials, PasswordHasher, SettingsRepository } from '../domain/ports.js';
+import type { PasswordHasher, SettingsRepository } from '../domain/ports.js';
 
 /**
  * Secrets come from configuration. When one is missing it is generated on the
@@ -20,14 +20,15 @@ export async function resolveJwtSecret(configured: string | undefined, settings:
  * at every start: its hash replaces the stored one (so a later start
  * without the variable keeps it, and nothing is printed). Unset, the
  * stored hash is used, or on the first start a password is generated,
- * announced once and stored as a hash.
+ * announced once and stored as a hash. Gives the hash the `admin` login
+ * is checked against.
  */
-export async function resolveAdminCredentials(
+export async function resolveAdminPasswordHash(
   configured: string | undefined,
   settings: SettingsRepository,
   hasher: PasswordHasher,
   announce: (message: string) => void,
-): Promise<AdminCredentials> {
+): Promise<string> {
   const stored = await settings.get('admin_password_hash');
   let hash: string;
   if (configured) {
@@ -46,7 +47,7 @@ export async function resolveAdminCredentials(
     await settings.set('admin_password_hash', hash);
     announce(`No ADMIN_PASSWORD set: generated the admin password "${generated}" (shown once; set ADMIN_PASSWORD to choose your own).`);
   }
-  return { verify: (password) => hasher.verify(password, hash) };
+  return hash;
 }
 
 export function generatePassword(): string {

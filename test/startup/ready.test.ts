@@ -50,6 +50,49 @@ describe('the first answer after start', { timeout: 60_000 }, () => {
     }
   });
 
+  it('on a database that has its data, the door opens before the password checks end, and a login right after the first 200 sees a changed DEMO_PASSWORD', async () => {
+    const db = join(scratch, 'existing.db');
+    const start = (demo: string) => {
+      const port = freePort();
+      return port.then((p) => ({
+        port: p,
+        proc: spawn(process.execPath, ['--import', 'tsx', 'src/app/main.ts'], {
+          cwd: root,
+          env: { PATH: process.env.PATH, HOST: '127.0.0.1', PORT: String(p), GRPC_PORT: '0', DATABASE_URL: db, LOG_LEVEL: 'warn', ADMIN_PASSWORD: 'ready-admin', DEMO_PASSWORD: demo },
+          stdio: ['ignore', 'ignore', 'inherit'],
+        }),
+      }));
+    };
+    const stop = async (proc: ReturnType<typeof spawn>) => {
+      proc.kill('SIGTERM');
+      await new Promise((r) => (proc.exitCode !== null ? r(undefined) : proc.once('exit', r)));
+    };
+    const healthy = async (port: number, proc: ReturnType<typeof spawn>) => {
+      for (;;) {
+        expect(proc.exitCode).toBeNull();
+        if ((await fetch(`http://127.0.0.1:${port}/healthz`).then((r) => r.status, () => 0)) === 200) return;
+        await new Promise((r) => setTimeout(r, 5));
+      }
+    };
+    const login = (port: number, password: string) =>
+      fetch(`http://127.0.0.1:${port}/api/v1/auth/token`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ username: 'alice@example.com', password }) }).then((r) => r.status);
+    const first = await start('first-demo');
+    try {
+      await healthy(first.port, first.proc);
+      expect(await login(first.port, 'first-demo')).toBe(200);
+    } finally {
+      await stop(first.proc);
+    }
+    const second = await start('second-demo');
+    try {
+      await healthy(second.port, second.proc);
+      // Made at once: they wait for DEMO_PASSWORD to be applied, rather than checking against the old hash.
+      expect(await Promise.all([login(second.port, 'second-demo'), login(second.port, 'first-demo')])).toEqual([200, 401]);
+    } finally {
+      await stop(second.proc);
+    }
+  });
+
   it('a lone access line reaches stdout without further traffic (log lines are batched, and a quiet server still flushes them)', async () => {
     const port = await freePort();
     const proc = spawn(process.execPath, ['--import', 'tsx', 'src/app/main.ts'], {

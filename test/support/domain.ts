@@ -5,7 +5,7 @@ import { OrderService } from '../../src/domain/orders/service.js';
 import type { Principal } from '../../src/domain/principal.js';
 import { UserService } from '../../src/domain/users/service.js';
 import { ScryptHasher } from '../../src/infra/passwords.js';
-import { resolveAdminCredentials } from '../../src/infra/secrets.js';
+import { resolveAdminPasswordHash } from '../../src/infra/secrets.js';
 import { QueryCounter } from '../../src/infra/storage/database.js';
 import { SqlOrderRepository } from '../../src/infra/storage/orders-repo.js';
 import { SqlProductRepository } from '../../src/infra/storage/products-repo.js';
@@ -36,7 +36,8 @@ export async function domainFixture() {
   const products = new SqlProductRepository(db);
   const orders = new SqlOrderRepository(db);
   const tokens = new JwtCodec('unit-test-secret-unit-test-secret', 60);
-  const adminCreds = await resolveAdminCredentials('admin-password', settings, hasher, () => {});
+  const adminHash = await resolveAdminPasswordHash('admin-password', settings, hasher, () => {});
+  const adminCreds = { verify: (password: string) => hasher.verify(password, adminHash) };
   const uow = new SqlUnitOfWork(db, systemClock);
   return {
     db,

@@ -1,7 +1,7 @@
 import { DomainError } from '../errors.js';
 import { msg, type MessageKey } from '../i18n/index.js';
 import { ADMIN_SUBJECT, type Principal } from '../principal.js';
-import type { AdminCredentials, PasswordHasher, TokenCodec, UserRepository } from '../ports.js';
+import type { AdminCredentials, PasswordHasher, StartupWork, TokenCodec, UserRepository } from '../ports.js';
 import { validate } from '../validate.js';
 import { loginIn, type Token } from './schemas.js';
 import type { LoginThrottle } from './throttle.js';
@@ -17,6 +17,8 @@ const unauthenticated = (key: MessageKey) => new DomainError('UNAUTHENTICATED', 
 export class AuthService {
   /** A hash to check against when the user does not exist, so both failures take as long. */
   private decoy: Promise<string> | undefined;
+  /** The start-up password work while it runs (ports.ts StartupWork); then undefined, and nothing is awaited for it. */
+  private startup: Promise<void> | undefined;
 
   constructor(
     private readonly users: UserRepository,
@@ -25,7 +27,16 @@ export class AuthService {
     private readonly admin: AdminCredentials,
     /** Failed logins per account and per address (throttle.ts); absent: unthrottled (domain tests). */
     private readonly throttle?: LoginThrottle,
-  ) {}
+    startup?: StartupWork,
+  ) {
+    if (startup) {
+      this.startup = startup.done.then(() => {
+        this.startup = undefined;
+      });
+      // Awaited by the checks that come meanwhile; the start itself reports a failure.
+      this.startup.catch(() => undefined);
+    }
+  }
 
   get tokenTtlSeconds(): number {
     return this.tokens.ttlSeconds;
@@ -48,6 +59,8 @@ export class AuthService {
 
   /** A bearer token to the principal as storage says it is now; UNAUTHENTICATED when bad, expired or revoked. */
   async authenticate(token: string): Promise<Principal> {
+    // A token issued under a demo password being replaced at this start is revoked by it.
+    if (this.startup) await this.startup;
     const claims = await this.tokens.verify(token);
     if (!claims) throw unauthenticated('auth.badToken');
     if (claims.userId === null) {
@@ -76,6 +89,8 @@ export class AuthService {
     const account = isAdmin ? ADMIN_SUBJECT : `user:${username.trim().toLowerCase()}`;
     const release = await this.throttle?.admit(account, origin);
     try {
+      // Waiting inside the throttle's admission, so its cap on checks under way bounds the waiters too.
+      if (this.startup) await this.startup;
       const found = isAdmin ? await this.verifyAdmin(password) : await this.verifyUser(username.trim().toLowerCase(), password);
       if (found) {
         await this.throttle?.succeeded(account);

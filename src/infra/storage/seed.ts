@@ -6,6 +6,15 @@ import type { Database } from './schema.js';
 /** The seeded demo accounts: DEMO_PASSWORD is their password whenever it is set. */
 export const DEMO_EMAILS = ['alice@example.com', 'bob@example.com'] as const;
 
+/** Whether any user or product exists: demo data goes only into a database that has neither. */
+export async function hasDomainData(db: Kysely<Database>): Promise<boolean> {
+  const [user, product] = await Promise.all([
+    db.selectFrom('users').select('id').limit(1).executeTakeFirst(),
+    db.selectFrom('products').select('id').limit(1).executeTakeFirst(),
+  ]);
+  return user !== undefined || product !== undefined;
+}
+
 /**
  * The source material's examples (Alice, Bob, Laptop 50.00, Mouse 25.50),
  * written only into an empty database, in one transaction.
@@ -16,11 +25,7 @@ export async function seedDemoData(
   demoPassword: string | undefined,
   announce: (message: string) => void,
 ): Promise<boolean> {
-  const [users, products] = await Promise.all([
-    db.selectFrom('users').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow(),
-    db.selectFrom('products').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow(),
-  ]);
-  if (Number(users.n) > 0 || Number(products.n) > 0) return false;
+  if (await hasDomainData(db)) return false;
 
   const password = demoPassword ?? generatePassword();
   const passwordHash = await hasher.hash(password);
