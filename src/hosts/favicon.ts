@@ -73,4 +73,6 @@ function ico(): Buffer {
   return Buffer.concat([dir, image]);
 }
 
-export const FAVICON_ICO = ico();
+/** Drawn on the first request for it, not at start (issue 18: each start paid for a deflate and a CRC). */
+let icon: Buffer | undefined;
+export const faviconIco = (): Buffer => (icon ??= ico());

@@ -3,7 +3,7 @@ import { createRequire } from 'node:module';
 import Negotiator from 'negotiator';
 import { resolveHref, type Face, type FaceLink } from '../protocols/shared/face.js';
 import { pathOf, sendJson, varyWith, type HttpBinding } from '../protocols/shared/http.js';
-import { FAVICON_ICO, FAVICON_SVG } from './favicon.js';
+import { faviconIco, FAVICON_SVG } from './favicon.js';
 
 const CONTRACTS = '/contracts/';
 
@@ -119,7 +119,7 @@ export class LandingHttp implements HttpBinding {
     }
     const path = pathOf(req.url);
     if (path.startsWith(CONTRACTS)) return this.contract(res, method, path.slice(CONTRACTS.length), this.baseUrl());
-    if (path === '/favicon.ico') return send(res, method, { 'Content-Type': 'image/x-icon', 'Cache-Control': 'public, max-age=86400' }, FAVICON_ICO);
+    if (path === '/favicon.ico') return send(res, method, { 'Content-Type': 'image/x-icon', 'Cache-Control': 'public, max-age=86400' }, faviconIco());
     if (path === '/favicon.svg') return send(res, method, { 'Content-Type': 'image/svg+xml', 'Cache-Control': 'public, max-age=86400' }, FAVICON_SVG);
     const base = this.baseUrl();
     // JSON first: a client that accepts anything (curl's */*) gets the index; a browser prefers text/html.

@@ -55,11 +55,16 @@ interface Plan {
   conditional: boolean;
 }
 
-type Target = { kind: 'route'; plan: Plan } | { kind: 'handler'; handler: RestHandler } | { kind: 'openapi' } | { kind: 'root' };
+/** A route's plan is worked out on its first request (its JSON Schemas are ~1 ms per operation to derive; issue 18: cold start). */
+type Target = { kind: 'route'; route: RestRoute; op: Operation; plan?: Plan } | { kind: 'handler'; handler: RestHandler } | { kind: 'openapi' } | { kind: 'root' };
 
-function plan(route: RestRoute): Plan {
+function routeTarget(route: RestRoute): Target {
   const op = findOperation(route.operation);
   if (!op) throw new Error(`REST route ${route.method} ${route.path} names unknown operation ${route.operation}`);
+  return { kind: 'route', route, op };
+}
+
+function plan(route: RestRoute, op: Operation): Plan {
   const { input, output } = operationSchemas(op);
   const inputProps = Object.keys((input.properties ?? {}) as object);
   const defs = (output.$defs ?? {}) as Record<string, JsonSchema>;
@@ -135,7 +140,7 @@ export class RestCore {
     this.xml = new XmlReader(options.xmlMaxDepth);
     options.events?.subscribe((e) => this.clock.onEvent(e));
     const noop = () => {};
-    for (const route of ROUTES) this.router.on(route.method.toUpperCase() as 'GET', API_BASE + routerPath(route.path), noop, { kind: 'route', plan: plan(route) } satisfies Target);
+    for (const route of ROUTES) this.router.on(route.method.toUpperCase() as 'GET', API_BASE + routerPath(route.path), noop, routeTarget(route));
     this.router.on('GET', `${API_BASE}/openapi.json`, noop, { kind: 'openapi' } satisfies Target);
     this.router.on('GET', API_BASE, noop, { kind: 'root' } satisfies Target);
     for (const [path, methods] of allowedMethods()) this.paths.on('GET', API_BASE + routerPath(path), noop, { allow: [...methods, 'OPTIONS'].join(', ') });
@@ -174,7 +179,7 @@ export class RestCore {
     const found = this.router.find(req.method === 'HEAD' ? 'GET' : (req.method as 'GET'), pathname);
     if (found) {
       const target = found.store as Target;
-      if (target.kind === 'route') return this.route(target.plan, found.params as Record<string, string>, req, ctx);
+      if (target.kind === 'route') return this.route((target.plan ??= plan(target.route, target.op)), found.params as Record<string, string>, req, ctx);
       if (target.kind === 'handler') return target.handler.handle(found.params as Record<string, string>, req, ctx);
       if (target.kind === 'openapi') {
         return { status: 200, headers: { 'Content-Type': 'application/json; charset=utf-8', 'Cache-Control': 'no-cache' }, body: this.openapi };

@@ -77,7 +77,7 @@ function userId(params: Record<string, string>, req: RestRequest): number {
 }
 
 export function profileHandlers(runtime: Runtime, bodyLimitBytes: number): RestHandler[] {
-  const listSchema = operationSchemas(findOperation('listUsers')!).input;
+  const listUsers = findOperation('listUsers')!;
   const as = (ctx: CallContext, req: RestRequest): CallContext => ({ ...ctx, credentials: credentials(req.headers.authorization) });
   const needsCaller = async (ctx: CallContext) => {
     // Refused before any body is read, as /api/v1 does; the source's own words for a missing token.
@@ -98,6 +98,7 @@ export function profileHandlers(runtime: Runtime, bodyLimitBytes: number): RestH
       path: '/users',
       async handle(_p, req, ctx) {
         const c = as(ctx, req);
+        const listSchema = operationSchemas(listUsers).input;
         const list = listRequest(parseQuery(queryOf(req.url)) as Record<string, unknown>, 'user', listSchema);
         const input = { limit: MAX_PER_PAGE, ...(coerceText(listSchema, list.input) as Record<string, unknown>) };
         let page: Page<unknown>;

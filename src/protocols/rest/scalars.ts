@@ -48,11 +48,12 @@ export function scalarHandlers(runtime: Runtime, clock: ChangeClock): RestHandle
     const collection = collectionOf(route.resource);
     if (route.page && collection) {
       const op = findOperation(route.operation)!;
-      const schema = operationSchemas(op).input;
       handlers.push({
         method: 'GET',
         path: `${API_BASE}${routerPath(route.path)}/count`,
         async handle(params: Record<string, string>, req: RestRequest, ctx: CallContext) {
+          // Derived on first use and cached (not at start; issue 18).
+          const schema = operationSchemas(op).input;
           const query = parseQuery(queryOf(req.url)) as Record<string, unknown>;
           const extra = NOT_FOR_COUNT.find((n) => query[n] !== undefined);
           if (extra) throw invalid(extra, msg('rest.countFiltersOnly'));
@@ -71,11 +72,12 @@ export function scalarHandlers(runtime: Runtime, clock: ChangeClock): RestHandle
     const getter = GETTERS[route.resource];
     if (!route.page && getter === route.operation && collection) {
       const fields = scalarFields(route.resource);
-      const schema = operationSchemas(findOperation(getter)!).input;
+      const op = findOperation(getter)!;
       handlers.push({
         method: 'GET',
         path: `${API_BASE}${routerPath(route.path)}/:field`,
         async handle(params: Record<string, string>, req: RestRequest, ctx: CallContext) {
+          const schema = operationSchemas(op).input;
           const { field, ...ids } = params;
           if (!fields.has(field!)) throw new DomainError('NOT_FOUND', msg('rest.noResource', { path: pathOf(req.url) }));
           const record = (await runtime.call(getter, ctx, coerceText(schema, ids))) as Record<string, unknown>;

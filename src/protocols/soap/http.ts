@@ -23,17 +23,34 @@ const WSDL_QUERY = /^wsdl(?:[=&]|$)/i;
 export class SoapHttp implements HttpBinding {
   readonly name = 'soap';
   readonly paths = [SOAP_PATH];
-  readonly core: SoapCore;
   readonly face: Face;
-  private readonly wsdl: (location: string) => string;
+  /**
+   * The contract (every operation's JSON Schemas turned into XML types), the core's reply writers and the WSDL
+   * template, made by the first SOAP request or WSDL read rather than at start: issue 18, they were ~20 ms of a
+   * cold start that most starts' first requests never need.
+   */
+  private made: { core: SoapCore; wsdl: (location: string) => string } | undefined;
+
+  get core(): SoapCore {
+    return this.built().core;
+  }
+
+  private wsdl(location: string): string {
+    return this.built().wsdl(location);
+  }
+
+  private built(): { core: SoapCore; wsdl: (location: string) => string } {
+    if (!this.made) {
+      const contract = buildContract();
+      this.made = { core: new SoapCore(this.runtime, contract, this.options), wsdl: wsdlTemplate(contract) };
+    }
+    return this.made;
+  }
 
   constructor(
-    runtime: Runtime,
+    private readonly runtime: Runtime,
     private readonly options: SoapOptions,
   ) {
-    const contract = buildContract();
-    this.core = new SoapCore(runtime, contract, options);
-    this.wsdl = wsdlTemplate(contract);
     this.face = {
       name: 'soap',
       title: 'SOAP',
