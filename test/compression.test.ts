@@ -136,6 +136,15 @@ describe('response compression on every HTTP style (one hook in the front door)'
     expect(head.headers['content-encoding']).toBeUndefined();
   });
 
+  it("the front door's own answers (probes, a 404 for a path no style owns) are sent as they are, without Vary", async () => {
+    for (const path of ['/healthz', '/readyz', '/no-such-place']) {
+      const res = await raw(s.url, path, { headers: { 'Accept-Encoding': 'gzip, br' } });
+      expect(res.headers['content-encoding'], path).toBeUndefined();
+      expect(res.headers.vary, path).toBeUndefined();
+      expect(JSON.parse(res.text), path).toEqual(expect.any(Object));
+    }
+  });
+
   it('a client offering no coding is answered as written, still with Vary: Accept-Encoding beside the reply\'s own Vary', async () => {
     for (const headers of [auth(), { ...auth(), 'Accept-Encoding': 'identity' }]) {
       const res = await raw(s.url, '/api/v1/products/1', { headers });

@@ -13,7 +13,8 @@ type Middleware = (req: IncomingMessage, res: ServerResponse, next: (err?: unkno
  * (RFC 9111 §5.2.2.6). Event streams are never compressed: SSE on
  * /api/v1/events and graphql-sse must reach the client event by event, and
  * a compressor buffers until it has a block. WebSocket upgrades never come
- * through here (they are the server's `upgrade` event, not a request).
+ * through here (they are the server's `upgrade` event, not a request),
+ * nor do the front door's own answers (probes, 404s; see below).
  */
 export function compressionHook(thresholdBytes: number): FrontDoorHook {
   // The middleware is loaded with the first request that offers a coding: compression, compressible and the
@@ -32,7 +33,12 @@ export function compressionHook(thresholdBytes: number): FrontDoorHook {
     new Promise<void>((resolve, reject) => {
       wrap(req, res, (err) => (err ? reject(err) : next().then(resolve, reject)));
     });
-  return (req, res, next) => {
+  return (req, res, next, route) => {
+    // What the front door answers itself — the probes, a 404 for a path no style owns — is a line of JSON, and
+    // the same whatever the client accepts: no middleware, no Vary. A probe from a client that offers gzip (Go's
+    // and undici's do by default) then neither wraps writeHead/write/end nor, as a start's first request, loads
+    // the middleware and its MIME table (issue 18, cold start).
+    if (route.binding === undefined) return next();
     // A client that offers none of the codings (no Accept-Encoding, or only identity) gets what the middleware
     // would give it — the body as written — without its per-response wrapping of writeHead, write and end (some
     // 4 µs of every request, issue 18). Vary is still sent (RFC 9110 §12.5.5): the answer depends on this header.

@@ -15,7 +15,7 @@ async function streaming(type: string): Promise<{ server: Server; url: string; s
       res.write('data: one\n\n');
       await new Promise<void>((resolve) => (release = resolve));
       res.end('data: two\n\n');
-    }, { binding: undefined });
+    }, { binding: 'test' });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   return { server, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/`, second: () => release() };
@@ -31,6 +31,30 @@ afterEach(async () => {
 });
 
 describe('the front door compression hook', () => {
+  it("leaves the front door's own answers alone (no binding owns the path: probes, 404s), with no Vary, whatever the client offers", async () => {
+    const hook = compressionHook(0);
+    const server = createServer((req, res) => {
+      void hook(req, res, async () => {
+        res.writeHead(200, { 'Content-Type': 'text/plain; charset=utf-8' });
+        res.end('x'.repeat(4096));
+      }, { binding: req.url === '/owned' ? 'test' : undefined });
+    });
+    servers.push(server);
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    const own = await get(`${base}/healthz`);
+    expect(own.headers['content-encoding']).toBeUndefined();
+    expect(own.headers.vary).toBeUndefined();
+    let length = 0;
+    for await (const c of own) length += (c as Buffer).length;
+    expect(length).toBe(4096);
+    // The same answer on a path a binding owns is compressed: the route is what decides.
+    const owned = await get(`${base}/owned`);
+    expect(owned.headers['content-encoding']).toBe('gzip');
+    expect(owned.headers.vary).toBe('Accept-Encoding');
+    owned.resume();
+  });
+
   it('passes text/event-stream through uncompressed, each write reaching the client when written', async () => {
     const s = await streaming('text/event-stream; charset=utf-8');
     servers.push(s.server);
