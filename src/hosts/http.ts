@@ -80,8 +80,12 @@ function lazyChild(parent: Logger, requestId: string): Logger {
   });
 }
 
-/** Access lines never carry a bearer token sent in the URL (EventSource and WebSocket clients send `access_token=`). */
-export const redactTokens = (url: string | undefined): string | undefined => url?.replace(/([?&]access_token=)[^&#]*/gi, '$1[redacted]');
+/**
+ * Access lines never carry a bearer token sent in the URL (EventSource and WebSocket clients send `access_token=`).
+ * A URL without a query is returned as it is: the replace was ~1 µs of every logged request (issue 18's profile).
+ */
+export const redactTokens = (url: string | undefined): string | undefined =>
+  url === undefined || !url.includes('?') ? url : url.replace(/([?&]access_token=)[^&#]*/gi, '$1[redacted]');
 
 export interface HttpHostOptions {
   log: Logger;

@@ -123,5 +123,8 @@ describe('Server-Sent Events on GET /api/v1/events', () => {
     expect(redactTokens(`${PATH}?types=user.created&access_token=eyJ.secret.sig`)).toBe(`${PATH}?types=user.created&access_token=[redacted]`);
     expect(redactTokens(`${PATH}?ACCESS_TOKEN=abc&x=1`)).toBe(`${PATH}?ACCESS_TOKEN=[redacted]&x=1`);
     expect(redactTokens(`${PATH}?types=a`)).toBe(`${PATH}?types=a`);
+    expect(redactTokens(`${PATH}`)).toBe(PATH);
+    expect(redactTokens(`${PATH}/access_token=abc`)).toBe(`${PATH}/access_token=abc`);
+    expect(redactTokens(undefined)).toBeUndefined();
   });
 });
