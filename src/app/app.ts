@@ -101,14 +101,26 @@ export async function buildApp(
   // A new database is filled with the demo data before anything is served: a request must not find it half made.
   const seeding = config.seedDemoData && !(await hasDomainData(db));
   // The start-up password work (the admin's and the demo accounts' scrypt checks, or the seeding) runs on the
-  // thread pool, one check at a time as each holds scrypt's 16 MB, while the container builds the styles on this
-  // thread. Only the seeding holds the door; otherwise the door opens first, and logins and token checks wait for
-  // the work in AuthService (issue 18: two checks in a row were ~200 ms of a cold start, this thread idle).
+  // thread pool while the container builds the styles on this thread. Only the seeding holds the door; otherwise
+  // the door opens first, and logins and token checks wait for the work in AuthService (issue 18: two checks in a
+  // row were ~120 ms of a cold start, this thread idle).
   const credentials = withStartupLock(db, async () => {
-    const adminHash = await resolveAdminPasswordHash(config.adminPassword, settings, hasher, announce);
-    if (seeding && (await seedDemoData(db, hasher, config.demoPassword, announce))) log.info('seeded demo data');
-    else if (config.demoPassword) await applyDemoPassword(db, hasher, config.demoPassword, announce);
-    return adminHash;
+    // The admin's and the demo accounts' checks run side by side (the hasher's concurrency allowing): each scrypt
+    // holds 16 MiB, and glibc unmaps both buffers when they were taken before either was freed, where one after
+    // the other the first free raised glibc's dynamic mmap threshold and the second buffer stayed in a thread
+    // pool thread's heap for good (16 MiB of every idle gateway's RSS). Their messages still come in this order.
+    const said: [string[], string[]] = [[], []];
+    const [admin, demo] = await Promise.allSettled([
+      resolveAdminPasswordHash(config.adminPassword, settings, hasher, (m) => said[0].push(m)),
+      (async () => {
+        if (seeding && (await seedDemoData(db, hasher, config.demoPassword, (m) => said[1].push(m)))) log.info('seeded demo data');
+        else if (config.demoPassword) await applyDemoPassword(db, hasher, config.demoPassword, (m) => said[1].push(m));
+      })(),
+    ]);
+    for (const m of said.flat()) announce(m);
+    if (admin.status === 'rejected') throw admin.reason;
+    if (demo.status === 'rejected') throw demo.reason;
+    return admin.value;
   });
   // Awaited below; until then a failure must not count as an unhandled rejection.
   credentials.catch(() => undefined);
