@@ -35,6 +35,10 @@ export interface ServerSpec {
 
 export const SERVERS: ServerSpec[] = [
   { name: 'polyface' },
+  // The access log's cost is the difference between these two: the same REST load on two gateways alike but for
+  // the log level. Against the 'polyface' above, which serves every style in turn, the delta also held what a
+  // gateway running six styles' code paths costs over one running a single one (its inline caches, its heap).
+  { name: 'polyface, access log off', env: { LOG_LEVEL: 'warn' } },
   { name: 'polyface, access log on', env: { LOG_LEVEL: 'info' }, logFile: true },
   { name: 'raw-node', script: 'raw-node.ts' },
   { name: 'express', script: 'express-route.ts' },
@@ -68,11 +72,12 @@ export const CASES: Case[] = [
     request: (t) => ({ method: 'GET', path: '/api/v1/users/1', headers: bearer(t) }),
     peer: { name: 'express 5 route (constant)', target: 0.6 },
   },
+  { name: 'polyface REST, access log off', server: 'polyface, access log off', request: (t) => ({ method: 'GET', path: '/api/v1/users/1', headers: bearer(t) }) },
   {
     name: 'polyface REST, access log on',
     server: 'polyface, access log on',
     request: (t) => ({ method: 'GET', path: '/api/v1/users/1', headers: bearer(t) }),
-    peer: { name: 'polyface REST', target: 5, delta: true },
+    peer: { name: 'polyface REST, access log off', target: 5, delta: true },
   },
   { name: 'graphql-http default', server: 'graphql-http', request: () => ({ method: 'POST', path: '/graphql', headers: json, body: GRAPHQL }) },
   { name: 'graphql-http + document cache', server: 'graphql-http-cached', request: () => ({ method: 'POST', path: '/graphql', headers: json, body: GRAPHQL }) },

@@ -4,7 +4,8 @@
 // generator (autocannon, or grpc-js for gRPC, in this process) on core 1, configurations interleaved round by
 // round, server CPU charged from /proc/<pid>/stat, windows thrown away when anything else used core 0. Prints µs of
 // server CPU per request, req/s, p50/p99 latency, peak RSS, each polyface style's ratio to its peer with the target,
-// the µs the access log adds per request, and polyface's peak RSS under a mixed load (every style and logins at once).
+// the µs the access log adds per request (two REST-only gateways alike but for LOG_LEVEL), and polyface's peak RSS
+// under a mixed load (every style and logins at once).
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { closeSync, existsSync, mkdtempSync, openSync, rmSync, writeFileSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
