@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import type { Server } from 'node:http';
 import { ContainerModule } from 'inversify';
 import { sql, type Kysely } from 'kysely';
@@ -196,7 +197,12 @@ const LOGIN_OPERATIONS: ReadonlySet<string> = new Set(['login']);
  */
 export const runtimeModule = new ContainerModule(({ bind }) => {
   bind(TYPES.Metrics).toConstantValue(new Registry());
-  bind(TYPES.Shutdown).toConstantValue(new AbortController());
+  const shutdown = new AbortController();
+  // Every open subscription and waiting poll listens to it, one listener each, taken off when it ends: how many is
+  // bounded by the per-principal, per-connection and per-address limits, not by Node's default of ten, whose
+  // "possible memory leak" warning the eleventh subscriber used to print.
+  setMaxListeners(0, shutdown.signal);
+  bind(TYPES.Shutdown).toConstantValue(shutdown);
   bind(TYPES.WsConnections).toConstantValue(new WsConnections());
   bind(TYPES.PrincipalCache)
     .toDynamicValue((c) => {

@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import { randomUUID } from 'node:crypto';
 import type { DomainContext } from '../domain/context.js';
 import { DEFAULT_LANGUAGE, type Language } from '../domain/i18n/index.js';
@@ -73,6 +74,8 @@ export interface ContextInit {
 }
 
 const NEVER = new AbortController().signal;
+// Shared by every call that has no signal of its own; the subscriptions among them each listen to it until they end.
+setMaxListeners(0, NEVER);
 
 export function createContext(init: ContextInit): CallContext {
   let signal = init.signal ?? NEVER;
