@@ -21,7 +21,7 @@ it('many subscribers at once print no "possible memory leak" warning (the shutdo
     const shutdown = s.app.container.get(TYPES.Shutdown).signal;
     const listening = () => getEventListeners(shutdown, 'abort').length;
     expect(listening()).toBeGreaterThanOrEqual(12);
-    for (const sub of subs) await (sub as AsyncIterator<unknown>).return?.();
+    for (const sub of subs) await sub[Symbol.asyncIterator]().return?.();
     expect(listening()).toBe(0);
     // The warning is emitted on a later tick.
     await new Promise((r) => setImmediate(r));
