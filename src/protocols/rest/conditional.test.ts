@@ -9,6 +9,18 @@ describe('Last-Modified at one-second resolution', () => {
     expect(lastModified(at('2026-03-01T10:00:00.400Z'), at('2026-03-01T10:00:01.000Z'))).toBe('Sun, 01 Mar 2026 10:00:00 GMT');
   });
 
+  it('names the right second for every change, however many distinct seconds come by (its formatted dates are remembered, a bounded number)', () => {
+    const base = at('2026-03-01T10:00:00.000Z');
+    const now = base + 10_000_000;
+    // More distinct seconds than the remembered dates, twice over, each compared with a fresh format.
+    for (let round = 0; round < 2; round++) {
+      for (let i = 0; i < 600; i++) {
+        const change = base + i * 1000 + 250;
+        expect(lastModified(change, now)).toBe(new Date(base + i * 1000).toUTCString());
+      }
+    }
+  });
+
   it('If-Modified-Since compares whole seconds and never vouches for the current one', () => {
     const change = at('2026-03-01T10:00:00.700Z');
     expect(unmodifiedSince('Sun, 01 Mar 2026 10:00:00 GMT', change, at('2026-03-01T10:00:05Z'))).toBe(true);

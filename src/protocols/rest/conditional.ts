@@ -90,7 +90,23 @@ const second = (ms: number) => Math.floor(ms / 1000);
  */
 export function lastModified(modifiedMs: number, nowMs: number): string | undefined {
   if (!Number.isFinite(modifiedMs) || second(modifiedMs) >= second(nowMs)) return undefined;
-  return new Date(second(Math.min(modifiedMs, nowMs)) * 1000).toUTCString();
+  return httpDate(second(Math.min(modifiedMs, nowMs)));
+}
+
+/**
+ * IMF-fixdate (RFC 9110 §5.6.7) of a second since the epoch, remembered: formatting one (a Date and toUTCString)
+ * was ~2 µs of every REST read (issue 18's profile), and answers share a few seconds (a resource's last change, a
+ * collection's). At most HTTP_DATES_MAX are kept; the map starts over when full.
+ */
+const HTTP_DATES = new Map<number, string>();
+const HTTP_DATES_MAX = 256;
+function httpDate(seconds: number): string {
+  let text = HTTP_DATES.get(seconds);
+  if (text === undefined) {
+    if (HTTP_DATES.size >= HTTP_DATES_MAX) HTTP_DATES.clear();
+    HTTP_DATES.set(seconds, (text = new Date(seconds * 1000).toUTCString()));
+  }
+  return text;
 }
 
 /**
