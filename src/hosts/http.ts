@@ -213,11 +213,7 @@ export class HttpHost {
   private logAccess(req: IncomingMessage, res: ServerResponse, info: RequestInfo, ms: number): void {
     const log = this.options.log;
     if (!log.isLevelEnabled('info')) return;
-    const { summary, principal } = info.notes;
-    // One object, its optional fields assigned rather than spread in (a spread makes an object of its own).
-    const line: Record<string, unknown> = { requestId: info.requestId, method: req.method, url: redactTokens(req.url), status: res.statusCode, ms };
-    if (summary) line.operation = summary;
-    if (principal) line.principal = principal;
+    const line = info.notes.addTo({ requestId: info.requestId, method: req.method, url: redactTokens(req.url), status: res.statusCode, ms });
     if (!res.writableFinished) line.aborted = true;
     log.info(line, 'request');
   }

@@ -130,14 +130,14 @@ describe('deadlines and cancellation', () => {
     const ds = server.app.container.get(TYPES.DomainServices);
     const adminCtx = { caller: { subject: 'admin', role: 'admin' as const, userId: null } };
     for (let i = 0; i < 60; i++) await ds.users.create(adminCtx, { name: `Many ${i}`, email: `many.${i}@cancel.test` });
-    const lines: { grpc?: string; status?: string }[] = [];
+    const lines: { grpc?: string; status?: string; operation?: string; principal?: string }[] = [];
     const log = server.app.log as unknown as { info: (...a: unknown[]) => void; isLevelEnabled: (level: string) => boolean };
     const original = log.info;
     const enabled = log.isLevelEnabled;
     // The call's line is only made when info is on (the test server logs less): say it is, and catch the line.
     log.isLevelEnabled = (level: string) => level === 'info' || enabled.call(server.app.log, level);
     log.info = (obj: unknown, ...rest: unknown[]) => {
-      if (obj && typeof obj === 'object') lines.push(obj as { grpc?: string; status?: string });
+      if (obj && typeof obj === 'object') lines.push(obj as (typeof lines)[number]);
       return original.call(server.app.log, obj, ...rest);
     };
     const seed = client(packages.user.UserService, server.app.grpcAddress);
@@ -151,6 +151,8 @@ describe('deadlines and cancellation', () => {
       expect(messages.length).toBeLessThan(100);
       await expect.poll(() => lines.find((l) => l.grpc === '/user.UserService/ListUsers')?.status).toBe('CANCELLED');
       expect(await unary(seed, 'GetUser', { id: '1' }, bearer(admin))).toMatchObject({ ok: true });
+      // Each call's line names what the runtime noted, as the front door's access lines do.
+      await expect.poll(() => lines.find((l) => l.grpc === '/user.UserService/GetUser')).toMatchObject({ status: 'OK', operation: 'getUser', principal: 'admin' });
     } finally {
       log.info = original;
       log.isLevelEnabled = enabled;

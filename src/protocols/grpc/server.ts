@@ -178,17 +178,7 @@ export class GrpcServices {
       call.removeListener('cancelled', onCancelled);
       // The line's object is not even made when info is off (pino's info is then a no-op, but its arguments are not).
       if (!log.isLevelEnabled('info')) return;
-      log.info(
-        {
-          requestId,
-          grpc: info.path,
-          status: statusName(code),
-          ms: Math.round((performance.now() - started) * 1000) / 1000,
-          ...(notes.summary ? { operation: notes.summary } : {}),
-          ...(notes.principal ? { principal: notes.principal } : {}),
-        },
-        'grpc call',
-      );
+      log.info(notes.addTo({ requestId, grpc: info.path, status: statusName(code), ms: Math.round((performance.now() - started) * 1000) / 1000 }), 'grpc call');
     };
     return { info, done, sendHeaders };
   }
